@@ -1,0 +1,66 @@
+"""Trials: what a task hands to every model family (arrays only)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+CHANNELS = ("stim_A", "stim_B", "cue_A", "cue_B")
+
+
+@dataclass(frozen=True)
+class Trials:
+    dt_ms: float
+    inputs: np.ndarray                  # (n_trials, n_steps, n_channels), drive in [0, 1]
+    channels: tuple[str, ...]
+    target: np.ndarray                  # (n_trials,) correct choice: 0 = A, 1 = B
+    epochs: dict[str, slice]            # named periods, in steps, same for every trial
+    conditions: dict[str, np.ndarray]   # per-trial labels; "condition" always present
+
+    @property
+    def n_trials(self) -> int:
+        return self.inputs.shape[0]
+
+    @property
+    def n_steps(self) -> int:
+        return self.inputs.shape[1]
+
+    def loss_mask(self) -> np.ndarray:
+        """(n_steps,) True in the response epoch: where a trained readout is scored."""
+        mask = np.zeros(self.n_steps, dtype=bool)
+        mask[self.epochs["response"]] = True
+        return mask
+
+    def epoch_ms(self, name: str) -> tuple[float, float]:
+        s = self.epochs[name]
+        return s.start * self.dt_ms, s.stop * self.dt_ms
+
+    def attended_index(self) -> np.ndarray:
+        """(n_trials,) 0 where A is cued, 1 where B is cued, -1 where neither or both."""
+        cond = self.conditions["condition"]
+        out = np.full(self.n_trials, -1)
+        out[cond == "attend_A"] = 0
+        out[cond == "attend_B"] = 1
+        return out
+
+    def subset(self, idx) -> "Trials":
+        idx = np.asarray(idx)
+        return Trials(self.dt_ms, self.inputs[idx], self.channels, self.target[idx], dict(self.epochs),
+                      {k: v[idx] for k, v in self.conditions.items()})
+
+
+def timeline(timing_ms: dict[str, float], dt_ms: float) -> tuple[dict[str, slice], int]:
+    """Named consecutive epochs (in order given) as step slices, and the total steps."""
+    epochs, t = {}, 0
+    for name, dur in timing_ms.items():
+        n = int(round(dur / dt_ms))
+        epochs[name] = slice(t, t + n)
+        t += n
+    return epochs, t
+
+
+def balanced_cells(n_trials: int, cells: list, rng: np.random.Generator) -> list:
+    """Assign n_trials to cells as evenly as possible, in a seeded random order."""
+    reps = [cells[i % len(cells)] for i in range(n_trials)]
+    order = rng.permutation(n_trials)
+    return [reps[i] for i in order]
