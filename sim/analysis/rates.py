@@ -1,0 +1,53 @@
+"""Firing rates in the stimulus epoch and the attentional modulation index."""
+from __future__ import annotations
+
+import numpy as np
+
+from models.activity import Activity
+from sim.analysis.conditions import condition_groups
+from sim.analysis.windows import epoch_steps
+from sim.tasks.trials import Trials
+
+
+def _epoch_group_means(trials: Trials, activity: Activity, epoch: str) -> dict[str, np.ndarray]:
+    """Group -> (n_trials,) mean rate over the epoch and the group's units."""
+    win = epoch_steps(trials, activity, epoch)
+    if win.stop <= win.start:
+        return {}
+    return {g: activity.rates[:, win, s].mean(axis=(1, 2)) for g, s in activity.groups.items()}
+
+
+def rate_hz(trials: Trials, activity: Activity, *, epoch: str = "stimulus") -> dict[str, dict[str, float]]:
+    """Mean rate of each group in the epoch (Hz for brain models, activity.rate_unit otherwise)."""
+    per_trial = _epoch_group_means(trials, activity, epoch)
+    if not per_trial:
+        return {}
+    return {label: {g: float(r[idx].mean()) for g, r in per_trial.items()}
+            for label, idx in condition_groups(trials).items()}
+
+
+def modulation_index(trials: Trials, activity: Activity, *, epoch: str = "stimulus") -> dict[str, float]:
+    """(att - unatt) / (att + unatt) of the selective groups' mean epoch rate, on cued trials.
+
+    On an attend_A trial group A is the attended one. Means are taken over the
+    cued trials of a label before the ratio (ratio of means: robust when single
+    trials are near zero). Labels without cued trials (neutral) are left out.
+    """
+    per_trial = _epoch_group_means(trials, activity, epoch)
+    if not per_trial:
+        return {}
+    att_idx = trials.attended_index()
+    ga, gb = activity.selective_groups
+    both = np.stack([per_trial[ga], per_trial[gb]], axis=1)   # (n_trials, 2)
+    rows = np.arange(trials.n_trials)
+    cued = att_idx >= 0
+    att = np.where(cued, both[rows, np.clip(att_idx, 0, 1)], np.nan)
+    unatt = np.where(cued, both[rows, 1 - np.clip(att_idx, 0, 1)], np.nan)
+    out = {}
+    for label, idx in condition_groups(trials).items():
+        sel = idx[cued[idx]]
+        if not sel.size:
+            continue
+        a, u = att[sel].mean(), unatt[sel].mean()
+        out[label] = float((a - u) / (a + u)) if (a + u) != 0 else float("nan")
+    return out

@@ -1,0 +1,71 @@
+"""Named metrics for scenarios and summary.json, and a JSON-ready way to compute them."""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import numpy as np
+
+from models.activity import Activity
+from sim.analysis.behaviour import accuracy, p_choice_A, reaction_time_ms
+from sim.analysis.dprime import dprime
+from sim.analysis.gamma import gamma_power
+from sim.analysis.rates import modulation_index, rate_hz
+from sim.analysis.timing import persistence_time, selection_latency
+from sim.analysis.variability import fano_factor, noise_correlation
+from sim.analysis.windows import NotApplicable
+from sim.tasks.trials import Trials
+
+METRICS: dict[str, tuple[Callable[..., dict], str]] = {
+    "accuracy": (accuracy, "fraction correct (no choice counts as wrong)"),
+    "p_choice_A": (p_choice_A, "fraction of trials choosing A"),
+    "reaction_time_ms": (reaction_time_ms, "mean RT from stimulus onset over correct trials with an RT"),
+    "rate_hz": (rate_hz, "mean rate per group in the stimulus epoch"),
+    "modulation_index": (modulation_index, "(att - unatt) / (att + unatt) of the selective groups, cued trials"),
+    "fano_factor": (fano_factor, "spike-count variance / mean per neuron in the stimulus epoch (spiking only)"),
+    "noise_correlation": (noise_correlation, "mean pairwise spike-count correlation within a group (spiking only)"),
+    "dprime": (dprime, "d' = Z(hit) - Z(false alarm) per location, log-linear corrected"),
+    "gamma_power": (gamma_power, "fraction of population-rate power in 30-80 Hz in the stimulus epoch"),
+    "selection_latency": (selection_latency, "ms after stimulus onset until attended exceeds unattended"),
+    "persistence_time": (persistence_time, "ms after cue offset that the cued group stays elevated"),
+}
+
+
+def json_ready(value: Any) -> Any:
+    """Plain Python floats/ints/lists/dicts; NaN and infinities become None."""
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return json_ready(value.tolist())
+    if isinstance(value, (list, tuple)):
+        return [json_ready(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return v if math.isfinite(v) else None
+    return value
+
+
+def compute_metrics(names: list[str], trials: Trials, activity: Activity,
+                    options: dict[str, dict] | None = None) -> dict[str, Any]:
+    """name -> JSON-ready result; metrics that do not apply to this task or model are left out.
+
+    `options` maps a metric name to keyword options for it (e.g. {"gamma_power": {"band_hz": [25, 90]}}).
+    """
+    unknown = [n for n in names if n not in METRICS]
+    if unknown:
+        raise ValueError(f"unknown metric(s) {unknown}; valid choices are {sorted(METRICS)}")
+    options = options or {}
+    out: dict[str, Any] = {}
+    for name in names:
+        fn, _ = METRICS[name]
+        try:
+            result = fn(trials, activity, **options.get(name, {}))
+        except NotApplicable:
+            continue
+        if result:
+            out[name] = json_ready(result)
+    return out
