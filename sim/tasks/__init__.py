@@ -1,0 +1,35 @@
+"""Tasks: a scenario's `task:` block -> Trials (arrays, the same for every model family)."""
+from __future__ import annotations
+
+from sim.tasks.trials import Trials
+
+TASKS = {
+    "selective": "two stimuli in one receptive field; a cue says which to attend (cueing, biased competition)",
+    "discrimination": "two-choice random-dot discrimination at several coherences (Wong & Wang 2006 protocol)",
+}
+
+
+def build_trials(spec, seed: int, n_trials: int | None = None) -> Trials:
+    """Trials for a validated task spec (`sim.scenario.schema`), generated from `seed`."""
+    n = spec.n_trials if n_trials is None else n_trials
+    timing = spec.timing.model_dump()
+    if spec.kind == "selective":
+        from sim.tasks.selective import make_selective
+        return make_selective(n_trials=n, dt_ms=spec.dt, timing_ms=timing, contrasts=spec.contrasts,
+                              conditions=spec.conditions, distractor_ratio=spec.distractor_ratio,
+                              neutral_ratio=spec.neutral_ratio, cue_strength=spec.cue_strength,
+                              cue_persists=spec.cue_persists, seed=seed)
+    if spec.kind == "discrimination":
+        from sim.tasks.discrimination import make_discrimination
+        return make_discrimination(n_trials=n, dt_ms=spec.dt, timing_ms=timing, coherences=spec.coherences,
+                                   s0=spec.s0, seed=seed)
+    raise ValueError(f"unknown task kind {spec.kind!r}; valid: {sorted(TASKS)}")
+
+
+def n_cells(spec) -> int:
+    """Number of distinct condition cells (enough trials to see every condition label once)."""
+    if spec.kind == "selective":
+        return len(spec.conditions) * len(spec.contrasts)
+    if spec.kind == "discrimination":
+        return len(spec.coherences)
+    return 1

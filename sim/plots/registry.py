@@ -1,0 +1,19 @@
+"""Figures by name. Each takes the stored run (RunData), the summary and an output
+folder, draws only from stored data (so `attnsim figures RUN_DIR` can redraw),
+and returns the files written (PNG and SVG), or nothing when it does not apply."""
+from __future__ import annotations
+
+FIGURES: dict[str, str] = {
+    "raster": "spike raster per condition (first trial), spiking models",
+    "rates": "population rates over time per condition, selective groups, every model",
+    "modulation": "modulation index by contrast, every model",
+    "psychometric": "accuracy and reaction time by condition (P(choice A) and decision time vs coherence "
+                    "for the discrimination task)",
+    "comparison": "models side by side: accuracy, modulation index, reaction time",
+    "training": "training curves (loss, accuracy) of artificial models",
+}
+
+
+def draw(name: str, run, summary: dict, out_dir: str, run_dir: str) -> list[str]:
+    from sim.plots import figures
+    return getattr(figures, f"draw_{name}")(run, summary, out_dir, run_dir)

@@ -1,0 +1,208 @@
+"""Run a validated scenario: every model on the same trials, into one run directory.
+
+The directory is written as `<out>.partial/` and renamed to `<out>/` only when
+everything (results, summary, figures) is complete, so a directory without the
+suffix is always whole. Finished chunks of trials and trained weights are kept
+in the partial directory: `attnsim run --resume <out>.partial` goes on from there.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import pickle
+import shutil
+import sys
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+import numpy as np
+import yaml
+
+from models.activity import Activity
+from sim import worker
+from sim.seeds import derive_seed
+from sim.tasks import build_trials
+
+
+class RunError(Exception):
+    """A problem with the run directory a user can fix (exit code 2)."""
+
+
+def _progress_thread(queue, totals: dict[str, int], fit_names: set[str]):
+    from tqdm import tqdm
+    bars = {}
+    pos = 0
+    for name, total in totals.items():
+        if name in fit_names:
+            bars[("fit", name)] = tqdm(total=1, desc=f"{name} train", unit="step", position=pos, leave=True,
+                                       file=sys.stderr, dynamic_ncols=True)
+            pos += 1
+        bars[("run", name)] = tqdm(total=total, desc=f"{name} trials", unit="trial", position=pos, leave=True,
+                                   file=sys.stderr, dynamic_ncols=True)
+        pos += 1
+
+    def loop():
+        while True:
+            msg = queue.get()
+            if msg is None:
+                break
+            kind, name, done, total = msg
+            bar = bars.get((kind, name))
+            if bar is None:
+                continue
+            if kind == "fit":
+                bar.total = total
+                bar.n = done
+                bar.refresh()
+            else:
+                bar.update(done)
+        for b in bars.values():
+            b.close()
+    t = threading.Thread(target=loop, daemon=True)
+    t.start()
+    return t, bars
+
+
+def plan_chunks(n_trials: int, chunk: int) -> list[list[int]]:
+    return [list(range(s, min(s + chunk, n_trials))) for s in range(0, n_trials, chunk)]
+
+
+def _split(items: list, parts: int) -> list[list]:
+    parts = max(1, min(parts, len(items)))
+    k, r = divmod(len(items), parts)
+    out, s = [], 0
+    for i in range(parts):
+        e = s + k + (1 if i < r else 0)
+        out.append(items[s:e])
+        s = e
+    return [o for o in out if o]
+
+
+def prepare_dir(out: str | None, name: str, resume: str | None) -> tuple[str, str]:
+    """(partial directory, final directory)."""
+    if resume:
+        partial = resume.rstrip("/")
+        if not partial.endswith(".partial") or not os.path.isdir(partial):
+            raise RunError(f"--resume {resume}: expected an unfinished run directory ending in '.partial'")
+        return partial, partial[: -len(".partial")]
+    final = out or os.path.join("runs", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}")
+    final = final.rstrip("/")
+    if os.path.exists(final) and (not os.path.isdir(final) or os.listdir(final)):
+        raise RunError(f"--out {final}: already exists and is not empty; choose another directory")
+    partial = final + ".partial"
+    if os.path.exists(partial):
+        raise RunError(f"{partial} exists from an interrupted run: resume it with "
+                       f"`attnsim run --resume {partial}` or delete it")
+    return partial, final
+
+
+def execute(scn, resolved: dict, partial: str, final: str, *, workers: int, started: float,
+            quiet: bool = False) -> dict:
+    os.makedirs(os.path.join(partial, "chunks"), exist_ok=True)
+    os.makedirs(os.path.join(partial, "weights"), exist_ok=True)
+    scen_path = os.path.join(partial, "scenario.yaml")
+    if not os.path.exists(scen_path):
+        with open(scen_path, "w") as fh:
+            yaml.safe_dump(resolved, fh, sort_keys=False)
+    seed = scn.seed
+    trials = build_trials(scn.task, seed=derive_seed(seed, "task"))
+    inputs_path = os.path.join(partial, "inputs.npy")
+    np.save(inputs_path, trials.inputs)
+    chunks = plan_chunks(trials.n_trials, scn.run.chunk_trials)
+    task_spec = resolved["task"]
+
+    from models.registry import FAMILIES
+    timings: dict[str, dict] = {}
+    ctx = mp.get_context("spawn")
+    manager = ctx.Manager()
+    queue = manager.Queue()
+    pending_fit, totals, fit_names = {}, {}, set()
+    todo: dict[str, list] = {}
+    for m in scn.models:
+        kind = FAMILIES[m.family].kind
+        mdir = os.path.join(partial, "chunks", m.name)
+        os.makedirs(mdir, exist_ok=True)
+        items = []
+        for k, idx in enumerate(chunks):
+            path = os.path.join(mdir, f"{k:05d}.pkl")
+            if not os.path.exists(path):
+                items.append((k, idx, derive_seed(seed, "run", m.name, k), path))
+        todo[m.name] = items
+        totals[m.name] = sum(len(i[1]) for i in items)
+        if kind == "artificial":
+            wpath = os.path.join(partial, "weights", f"{m.name}.npz")
+            if not os.path.exists(wpath):
+                pending_fit[m.name] = wpath
+                fit_names.add(m.name)
+    thread, _ = (None, None) if quiet else _progress_thread(queue, totals, fit_names)
+    q = None if quiet else queue
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = {}
+
+            def submit_runs(m):
+                wpath = os.path.join(partial, "weights", f"{m.name}.npz")
+                weights = wpath if FAMILIES[m.family].kind == "artificial" else None
+                for part in _split(todo[m.name], workers):
+                    f = pool.submit(worker.run_job, m.family, m.params, inputs_path, part, trials.dt_ms,
+                                    trials.channels, weights, q, m.name)
+                    futures[f] = ("run", m)
+
+            for m in scn.models:
+                if m.name in pending_fit:
+                    f = pool.submit(worker.fit_job, m.family, m.params, task_spec, trials.dt_ms, trials.channels,
+                                    derive_seed(seed, "fit", m.name), pending_fit[m.name],
+                                    os.path.join(partial, "weights", f"{m.name}.curves.json"), q, m.name)
+                    futures[f] = ("fit", m)
+                elif todo[m.name]:
+                    submit_runs(m)
+            while futures:
+                done, _ = wait(list(futures), return_when=FIRST_COMPLETED)
+                for f in done:
+                    what, m = futures.pop(f)
+                    result = f.result()
+                    t = timings.setdefault(m.name, {"fit_s": 0.0, "build_s": 0.0, "run_s": 0.0})
+                    if what == "fit":
+                        t["fit_s"] += round(result, 3)
+                        if todo[m.name]:
+                            submit_runs(m)
+                    else:
+                        t["build_s"] += round(result["build_s"], 3)
+                        t["run_s"] += round(result["run_s"], 3)
+    finally:
+        if thread is not None:
+            queue.put(None)
+            thread.join(timeout=5)
+        manager.shutdown()
+    activities = {}
+    for m in scn.models:
+        mdir = os.path.join(partial, "chunks", m.name)
+        parts = []
+        for k in range(len(chunks)):
+            with open(os.path.join(mdir, f"{k:05d}.pkl"), "rb") as fh:
+                parts.append(pickle.load(fh))
+        activities[m.name] = Activity.concatenate(parts)
+    return {"trials": trials, "activities": activities, "timings": timings}
+
+
+def finish(partial: str, final: str) -> None:
+    """Drop the resume scaffolding and publish the directory under its final name."""
+    for scratch in ("chunks", "inputs.npy"):
+        p = os.path.join(partial, scratch)
+        if os.path.isdir(p):
+            shutil.rmtree(p)
+        elif os.path.exists(p):
+            os.remove(p)
+    if os.path.isdir(final) and not os.listdir(final):
+        os.rmdir(final)
+    os.replace(partial, final)
+
+
+def write_json(path: str, data) -> None:
+    tmp = path + ".tmp"
+    with open(tmp, "w") as fh:
+        json.dump(data, fh, indent=2, sort_keys=False, allow_nan=False)
+        fh.write("\n")
+    os.replace(tmp, path)

@@ -1,0 +1,220 @@
+"""Load a scenario file: YAML (safe) -> overrides -> schema -> cross-references.
+
+Every problem becomes one line `file:line: dotted.key: what is wrong; what
+was expected / the valid choices`. All problems found are reported together.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import typing
+from dataclasses import asdict
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from sim.scenario.schema import TASK_KINDS, Scenario
+from sim.scenario.yaml_lines import LinedDocument, ScenarioError, load_yaml
+
+
+def _dotted(loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _model_at(loc: tuple, data) -> type[BaseModel] | None:
+    """The pydantic model class that validates the mapping at `loc` (None if not a model)."""
+    tp: typing.Any = Scenario
+    node = data
+    for part in loc:
+        tp = _unwrap(tp, node)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            if part not in tp.model_fields:
+                return None
+            tp = tp.model_fields[part].annotation
+        elif typing.get_origin(tp) in (list, tuple):
+            tp = typing.get_args(tp)[0]
+        else:
+            return None
+        node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
+    tp = _unwrap(tp, node)
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def _has(node, part) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(part, int) and 0 <= part < len(node)
+
+
+def _unwrap(tp, node):
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin is typing.Union:
+            options = [a for a in typing.get_args(tp) if a is not type(None)]
+            kind = node.get("kind") if isinstance(node, dict) else None
+            chosen = [a for a in options if isinstance(a, type) and issubclass(a, BaseModel)
+                      and "kind" in a.model_fields and kind in typing.get_args(a.model_fields["kind"].annotation)]
+            tp = chosen[0] if chosen else options[0]
+        else:
+            return tp
+
+
+def _format_errors(err: ValidationError, doc: LinedDocument, prefix: tuple = (), data=None) -> list[str]:
+    out = []
+    for e in err.errors():
+        loc = prefix + tuple(e["loc"])
+        # a discriminated union puts the tag in the location: task.selective.x -> task.x
+        if len(loc) >= 2 and loc[0] == "task" and loc[1] in TASK_KINDS:
+            loc = loc[:1] + loc[2:]
+        msg = e["msg"]
+        etype = e["type"]
+        if etype == "extra_forbidden":
+            cls = _model_at(loc[:-1], doc.data) if not prefix else None
+            valid = sorted(cls.model_fields) if cls is not None else None
+            if prefix and data is not None:
+                valid = sorted(data)
+            msg = "unknown key" + (f"; valid keys: {', '.join(valid)}" if valid else "")
+        elif etype == "missing":
+            msg = "required key is missing"
+        elif etype == "union_tag_invalid":
+            msg = f"unknown task kind {e['input'].get('kind')!r}" if isinstance(e.get("input"), dict) else msg
+            msg += f"; valid kinds: {', '.join(TASK_KINDS)}"
+        elif etype == "union_tag_not_found":
+            msg = f"required key 'kind' is missing; valid kinds: {', '.join(TASK_KINDS)}"
+        else:
+            got = e.get("input")
+            if not isinstance(got, (dict, list)) and "got" not in msg:
+                msg += f" (got {got!r})"
+        out.append(f"{doc.path}:{doc.line_of(loc) or '?'}: {_dotted(loc)}: {msg}")
+    return out
+
+
+def _apply_override(data: dict, item: str) -> None:
+    if "=" not in item:
+        raise ScenarioError([f"--set {item}: expected dotted.key=value (e.g. task.n_trials=20)"])
+    key, raw = item.split("=", 1)
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        value = raw
+    parts = [int(p) if p.isdigit() else p for p in key.strip().split(".")]
+    node = data
+    for i, part in enumerate(parts[:-1]):
+        if isinstance(node, list):
+            if not isinstance(part, int) or part >= len(node):
+                raise ScenarioError([f"--set {item}: {_dotted(parts[:i + 1])} is not an index of a list of {len(node)}"])
+            node = node[part]
+        else:
+            if part not in node or node[part] is None:
+                node[part] = {}
+            node = node[part]
+    if isinstance(node, list) and not isinstance(parts[-1], int):
+        raise ScenarioError([f"--set {item}: {_dotted(parts[:-1])} is a list; use an index"])
+    node[parts[-1]] = value
+
+
+def _check_models(scn: Scenario, doc: LinedDocument) -> tuple[list[str], dict[str, dict]]:
+    from models.params import ParamError
+    from models.registry import FAMILIES, load_family
+    from sim.scenario.params_schema import params_model
+
+    errors, resolved = [], {}
+    seen = {}
+    for i, m in enumerate(scn.models):
+        if m.name in seen:
+            errors.append(f"{doc.path}:{doc.line_of(('models', i, 'name'))}: models[{i}].name: duplicate model name "
+                          f"{m.name!r} (also models[{seen[m.name]}])")
+        seen[m.name] = i
+        if m.family not in FAMILIES:
+            errors.append(f"{doc.path}:{doc.line_of(('models', i, 'family'))}: models[{i}].family: unknown model family "
+                          f"{m.family!r}; valid families: {', '.join(FAMILIES)}")
+            continue
+        try:
+            cls = load_family(m.family)
+        except (ImportError, AttributeError) as e:
+            errors.append(f"{doc.path}:{doc.line_of(('models', i, 'family'))}: models[{i}].family: family {m.family!r} "
+                          f"is not available in this installation ({e})")
+            continue
+        schema = params_model(cls.Params)
+        try:
+            validated = schema.model_validate(m.params)
+        except ValidationError as e:
+            errors += _format_errors(e, doc, prefix=("models", i, "params"), data=schema.model_fields)
+            continue
+        try:
+            params = cls.Params(**validated.model_dump())
+        except ParamError as e:
+            field = str(e).split(":")[0].split(".")[-1]
+            errors.append(f"{doc.path}:{doc.line_of(('models', i, 'params', field))}: models[{i}].params.{field}: "
+                          f"{str(e).split(': ', 1)[-1]}")
+            continue
+        resolved[m.name] = asdict(params)
+    return errors, resolved
+
+
+def _check_references(scn: Scenario, doc: LinedDocument) -> list[str]:
+    from sim.analysis.conditions import condition_groups
+    from sim.analysis.registry import METRICS
+    from sim.plots.registry import FIGURES
+    from sim.tasks import build_trials, n_cells
+
+    errors = []
+    for i, name in enumerate(scn.analysis):
+        if name not in METRICS:
+            errors.append(f"{doc.path}:{doc.line_of(('analysis', i))}: analysis[{i}]: unknown metric {name!r}; "
+                          f"valid metrics: {', '.join(METRICS)}")
+    for i, name in enumerate(scn.figures):
+        if name not in FIGURES:
+            errors.append(f"{doc.path}:{doc.line_of(('figures', i))}: figures[{i}]: unknown figure {name!r}; "
+                          f"valid figures: {', '.join(FIGURES)}")
+    labels = sorted(condition_groups(build_trials(scn.task, seed=0, n_trials=n_cells(scn.task))))
+    names = [m.name for m in scn.models]
+    for i, ex in enumerate(scn.expect):
+        where = ("expect", i)
+        if ex.model not in names:
+            errors.append(f"{doc.path}:{doc.line_of(where + ('model',))}: expect[{i}].model: no model named "
+                          f"{ex.model!r}; models: {', '.join(names)}")
+        if ex.metric not in METRICS:
+            errors.append(f"{doc.path}:{doc.line_of(where + ('metric',))}: expect[{i}].metric: unknown metric "
+                          f"{ex.metric!r}; valid metrics: {', '.join(METRICS)}")
+        if ex.condition not in labels:
+            errors.append(f"{doc.path}:{doc.line_of(where + ('condition',))}: expect[{i}].condition: no condition "
+                          f"{ex.condition!r} in this task; valid conditions: {', '.join(labels)}")
+    return errors
+
+
+def load_scenario(path: str, overrides: list[str] | None = None, seed: int | None = None):
+    """(Scenario, resolved dict with every default filled in) or ScenarioError."""
+    if not os.path.exists(path):
+        raise ScenarioError([f"{path}: no such file"])
+    if os.path.isdir(path):
+        raise ScenarioError([f"{path}: is a directory; expected a scenario .yaml file"])
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ScenarioError([f"{path}: cannot read the file ({e})"]) from None
+    doc = load_yaml(text, path)
+    data = copy.deepcopy(doc.data)
+    for item in overrides or []:
+        _apply_override(data, item)
+    if seed is not None:
+        data["seed"] = seed
+    try:
+        scn = Scenario.model_validate(data)
+    except ValidationError as e:
+        raise ScenarioError(_format_errors(e, doc)) from None
+    errors, params = _check_models(scn, doc)
+    if not errors:
+        errors = _check_references(scn, doc)
+    if errors:
+        raise ScenarioError(errors)
+    for m in scn.models:
+        m.params = params[m.name]
+    resolved = scn.model_dump(mode="json")
+    return scn, resolved

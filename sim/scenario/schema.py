@@ -1,0 +1,117 @@
+"""The scenario file schema (pydantic v2): unknown keys rejected, types,
+ranges and units checked. Cross-references (expectations naming models,
+metrics, conditions) are checked in `sim.scenario.load`."""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sim.scenario.quantities import DurationMs, PositiveDurationMs
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+Contrast = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class SelectiveTiming(Strict):
+    fixation: DurationMs = 300.0
+    cue: DurationMs = 200.0
+    stimulus: PositiveDurationMs = 500.0
+    response: PositiveDurationMs = 200.0
+
+
+class SelectiveTask(Strict):
+    """Two stimuli in one receptive field; a cue says which to attend."""
+    kind: Literal["selective"]
+    n_trials: int = Field(60, ge=1, le=100000)
+    dt: PositiveDurationMs = 1.0
+    timing: SelectiveTiming = SelectiveTiming()
+    contrasts: list[Contrast] = Field(default_factory=lambda: [0.1, 0.3, 0.5], min_length=1)
+    conditions: list[Literal["attend_A", "attend_B", "neutral"]] = Field(
+        default_factory=lambda: ["attend_A", "attend_B", "neutral"], min_length=1)
+    distractor_ratio: float = Field(1.0, ge=0.0, le=1.0)
+    neutral_ratio: float = Field(0.5, ge=0.0, le=1.0)
+    cue_strength: float = Field(1.0, ge=0.0, le=1.0)
+    cue_persists: bool = True
+
+
+class DiscriminationTiming(Strict):
+    fixation: DurationMs = 200.0
+    stimulus: PositiveDurationMs = 2000.0
+    response: DurationMs = 0.0
+
+
+class DiscriminationTask(Strict):
+    """Random-dot style two-choice discrimination: stim_A = s0 (1 + c), stim_B = s0 (1 - c)."""
+    kind: Literal["discrimination"]
+    n_trials: int = Field(200, ge=1, le=1000000)
+    dt: PositiveDurationMs = 1.0
+    timing: DiscriminationTiming = DiscriminationTiming()
+    coherences: list[Annotated[float, Field(ge=0.0, le=100.0)]] = Field(
+        default_factory=lambda: [0.0, 3.2, 6.4, 12.8, 25.6, 51.2], min_length=1)
+    s0: float = Field(0.5, gt=0.0, le=0.5)
+
+
+TaskSpec = Annotated[Union[SelectiveTask, DiscriminationTask], Field(discriminator="kind")]
+TASK_KINDS = ("selective", "discrimination")
+
+NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+
+
+class ModelSpec(Strict):
+    name: str
+    family: str
+    params: dict = Field(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v):
+        if not NAME.match(v):
+            raise ValueError(f"must start with a letter and hold only letters, digits, '_' or '-' (got {v!r})")
+        return v
+
+
+class Expectation(Strict):
+    model: str
+    metric: str
+    condition: str = "all"
+    group: str | None = None
+    range: tuple[float, float]
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.range[0] > self.range[1]:
+            raise ValueError(f"range must be [low, high] with low <= high (got {list(self.range)})")
+        return self
+
+
+class RunOptions(Strict):
+    chunk_trials: int = Field(30, ge=1, le=100000)
+    workers: int = Field(1, ge=1, le=64)
+
+
+class Scenario(Strict):
+    name: str
+    description: str = ""
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+    task: TaskSpec
+    models: list[ModelSpec] = Field(min_length=1)
+    record: list[Literal["rates", "spikes"]] = Field(default_factory=lambda: ["rates", "spikes"])
+    analysis: list[str] = Field(default_factory=lambda: ["accuracy", "reaction_time_ms", "rate_hz",
+                                                          "modulation_index", "fano_factor"])
+    figures: list[str] = Field(default_factory=list)
+    expect: list[Expectation] = Field(default_factory=list)
+    run: RunOptions = RunOptions()
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v):
+        if not NAME.match(v):
+            raise ValueError(f"must start with a letter and hold only letters, digits, '_' or '-' (got {v!r})")
+        return v
