@@ -1,0 +1,88 @@
+"""Linear CKA and PCA against their definitions on data with known structure."""
+import numpy as np
+import pytest
+from scipy.stats import ortho_group
+
+from models.activity import Activity
+from sim.analysis.cka import cka_between, linear_cka
+from sim.analysis.pca import pca, pca_trajectories
+from sim.tasks.selective import make_selective
+
+TIMING = {"fixation": 50, "cue": 50, "stimulus": 100, "response": 50}
+
+
+def _hsic_cka(x, y):
+    """CKA from HSIC(K, L) = tr(K H L H) / (n - 1)^2 with linear kernels (Kornblith et al. 2019, eq. 3)."""
+    n = x.shape[0]
+    h = np.eye(n) - np.ones((n, n)) / n
+    k, l = x @ x.T, y @ y.T
+    hsic = lambda a, b: np.trace(a @ h @ b @ h) / (n - 1) ** 2
+    return hsic(k, l) / np.sqrt(hsic(k, k) * hsic(l, l))
+
+
+def test_cka_identities_and_hsic_formula():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((60, 8))
+    y = x @ rng.standard_normal((8, 5)) + 0.5 * rng.standard_normal((60, 5))
+    q = ortho_group.rvs(8, random_state=1)
+    assert linear_cka(x, x) == pytest.approx(1.0)
+    assert linear_cka(x, 3.7 * x @ q + 2.0) == pytest.approx(1.0)          # orthogonal, isotropic scale, shift
+    assert linear_cka(x, y) == pytest.approx(linear_cka(x @ q, -0.2 * y))
+    assert linear_cka(x, y) == pytest.approx(_hsic_cka(x, y), rel=1e-10)
+    assert 0 < linear_cka(x, y) < 1
+    # not invariant to anisotropic scaling
+    assert linear_cka(x, x * np.r_[10.0, np.ones(7)]) < 0.9
+
+
+def _activity(rates, dt_ms):
+    n = rates.shape[0]
+    half = rates.shape[2] // 2
+    return Activity(rates=rates, dt_ms=dt_ms, groups={"A": slice(0, half), "B": slice(half, rates.shape[2])},
+                    selective_groups=("A", "B"), choice=np.zeros(n, int), reaction_time_ms=np.full(n, np.nan))
+
+
+def test_cka_between_models_on_different_grids():
+    tr = make_selective(n_trials=24, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.2, 0.6],
+                        conditions=["attend_A", "attend_B", "neutral"])
+    rng = np.random.default_rng(3)
+    t = np.arange(250) * 1.0
+    # condition-dependent latent trajectories in 3 dims, read out by 6 units
+    cells = {(c, k): rng.standard_normal(3) for c in ["attend_A", "attend_B", "neutral"] for k in (0.2, 0.6)}
+    latent = np.stack([np.outer(np.sin(t / 40.0), cells[(c, k)]) + np.outer(t / 250.0, cells[(c, k)][::-1])
+                       for c, k in zip(tr.conditions["condition"], tr.conditions["contrast"])])
+    r1 = latent @ rng.standard_normal((3, 6))
+    q = ortho_group.rvs(6, random_state=4)
+    r2 = (5.0 * r1 @ q)[:, ::2]                        # same representation, rotated, scaled, at dt 2 ms
+    assert cka_between(tr, _activity(r1, 1.0), _activity(r2, 2.0)) == pytest.approx(1.0, abs=1e-9)
+    noise = _activity(rng.standard_normal((24, 125, 6)), 2.0)
+    assert cka_between(tr, _activity(r1, 1.0), noise) < 0.5
+
+
+def test_pca_explained_variance_matches_known_covariance():
+    rng = np.random.default_rng(5)
+    eig = np.array([9.0, 4.0, 1.0, 0.25, 0.04])
+    q = ortho_group.rvs(5, random_state=6)
+    x = rng.standard_normal((20000, 5)) * np.sqrt(eig) @ q.T + 3.0
+    scores, comps, ratio, _ = pca(x, 3)
+    sample = np.sort(np.linalg.eigvalsh(np.cov(x, rowvar=False)))[::-1]
+    np.testing.assert_allclose(ratio, sample[:3] / sample.sum(), rtol=1e-10)   # same as numpy's eigenvalues
+    np.testing.assert_allclose(ratio, eig[:3] / eig.sum(), atol=0.01)          # and the true covariance
+    assert abs(comps[0] @ q[:, 0]) == pytest.approx(1.0, abs=1e-3)            # top PC is the top eigenvector
+    np.testing.assert_allclose(scores.var(axis=0, ddof=1), sample[:3], rtol=1e-10)
+
+
+def test_pca_trajectories_of_planar_dynamics():
+    tr = make_selective(n_trials=12, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.5],
+                        conditions=["attend_A", "attend_B", "neutral"])
+    rng = np.random.default_rng(7)
+    plane = rng.standard_normal((2, 10))
+    t = np.arange(250)
+    phase = {"attend_A": 0.0, "attend_B": 1.0, "neutral": 2.0}
+    lat = np.stack([np.c_[np.cos(t / 30 + phase[c]), np.sin(t / 50 + phase[c])] for c in tr.conditions["condition"]])
+    act = _activity(lat @ plane + 1.0, 1.0)
+    out = pca_trajectories(tr, act, k=3)
+    assert set(out["trajectories"]) == {"attend_A", "attend_B", "neutral"}
+    assert out["trajectories"]["neutral"].shape == (250, 3)
+    assert out["explained_variance_ratio"][:2].sum() == pytest.approx(1.0)     # activity lies in a plane
+    assert out["explained_variance_ratio"][2] == pytest.approx(0.0, abs=1e-12)
+    np.testing.assert_allclose(out["time_ms"][:3], [0.0, 1.0, 2.0])
