@@ -90,8 +90,8 @@ def noise_correlation(trials: Trials, activity: Activity, *, epoch: str = "stimu
     """
     if not has_spikes(activity):
         return {}
-    counts = _counts_by_group(trials, activity, epoch)
     cells = stimulus_cells(trials)
-    return {label: {g: noise_correlation_from_counts(c[idx], cells[idx], max_neurons)
-                    for g, c in counts.items()}
+    # every label is a union of whole cells, so z-scoring once per group serves all labels
+    z = {g: _zscore_within(c, cells) for g, c in _counts_by_group(trials, activity, epoch).items()}
+    return {label: {g: noise_correlation_from_counts(c[idx], None, max_neurons) for g, c in z.items()}
             for label, idx in condition_groups(trials).items() if idx.size >= 3}
