@@ -82,6 +82,7 @@ def _format_errors(err: ValidationError, doc: LinedDocument, prefix: tuple = (),
         elif etype == "missing":
             msg = "required key is missing"
         elif etype == "union_tag_invalid":
+            loc = loc + ("kind",)
             msg = f"unknown task kind {e['input'].get('kind')!r}" if isinstance(e.get("input"), dict) else msg
             msg += f"; valid kinds: {', '.join(TASK_KINDS)}"
         elif etype == "union_tag_not_found":
