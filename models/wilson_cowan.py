@@ -1,0 +1,198 @@
+"""Wilson & Cowan (1972) excitatory/inhibitory rate populations.
+
+One E/I pair per stimulus (A, B); the inhibitory population of each pair also
+inhibits the excitatory population of the other pair (mutual inhibition), so
+the pairs compete. Stimulus and cue enter as external input to the E
+populations. Single-pair equations, time in units of `tau_scale_ms`:
+
+    tau_E dE/dt = -E + S_E(w_EE E - w_EI I + P)
+    tau_I dI/dt = -I + S_I(w_IE E - w_II I)
+    S(x) = 1 / (1 + exp(-a (x - theta))) - 1 / (1 + exp(a theta))
+
+The shifted sigmoid (S(0) = 0) without the refractory factor (1 - r E) is the
+form that gives the fixed points of validation row 6 exactly: (0, 0) stable,
+(0.3369, 0.1684) saddle, (0.9384, 0.6725) stable; the unshifted sigmoid or the
+refractory factor move or remove them.
+
+As in models.wong_wang, all trials run at once: one Brian2 "neuron" per trial
+carries E_A, I_A, E_B, I_B; inputs come from 2-D TimedArrays rewritten in place,
+so later run() calls reuse the built network.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from models.activity import Activity
+from models.base import BrainModel, channel_index
+from models.params import check_params, param
+from models.readout import stimulus_onset_index, threshold_readout
+
+
+@dataclass(frozen=True)
+class WilsonCowanParams:
+    tau_E: float = param(1.0, "tau_E: E time constant (units of tau_scale_ms)", gt=0)
+    a_E: float = param(1.2, "a_E: E sigmoid gain", gt=0)
+    theta_E: float = param(2.8, "theta_E: E sigmoid threshold")
+    tau_I: float = param(2.0, "tau_I: I time constant (units of tau_scale_ms)", gt=0)
+    a_I: float = param(1.0, "a_I: I sigmoid gain", gt=0)
+    theta_I: float = param(4.0, "theta_I: I sigmoid threshold")
+    w_EE: float = param(9.0, "w_EE: E -> E coupling", ge=0)
+    w_EI: float = param(4.0, "w_EI: I -> E coupling (inhibitory, subtracted)", ge=0)
+    w_IE: float = param(13.0, "w_IE: E -> I coupling", ge=0)
+    w_II: float = param(11.0, "w_II: I -> I coupling (subtracted)", ge=0)
+    w_cross: float = param(6.0, "I of one pair -> E of the other pair (mutual inhibition, subtracted)", ge=0)
+    tau_scale_ms: float = param(10.0, "duration of one model time unit (ms)", gt=0)
+    stim_gain: float = param(2.0, "external input to E per unit of its stimulus channel", ge=0)
+    cue_gain: float = param(0.3, "external input to E per unit of its cue channel (top-down bias)", ge=0)
+    sigma_noise: float = param(0.02, "white-noise amplitude on E (a.u. per sqrt(time unit))", ge=0)
+    E0: float = param(0.0, "initial E of both pairs", ge=0, le=1)
+    I0: float = param(0.0, "initial I of both pairs", ge=0, le=1)
+    threshold: float = param(0.5, "decision threshold on E (a.u.)", gt=0)
+    dt_integration_ms: float = param(0.1, "Euler(-Maruyama) integration step (ms)", gt=0)
+    record_dt_ms: float = param(1.0, "sampling step of the returned activity (ms)", gt=0)
+
+    def __post_init__(self):
+        check_params(self)
+
+
+def sigmoid(x, a, theta):
+    """Wilson-Cowan logistic shifted so that S(0) = 0."""
+    return 1.0 / (1.0 + np.exp(-a * (x - theta))) - 1.0 / (1.0 + np.exp(a * theta))
+
+
+def _dsigmoid(x, a, theta):
+    e = np.exp(-a * (x - theta))
+    return a * e / (1.0 + e) ** 2
+
+
+def pair_rhs(E, I, p: WilsonCowanParams, P: float = 0.0):
+    """(dE/dt, dI/dt) of one isolated pair, time in model units."""
+    dE = (-E + sigmoid(p.w_EE * E - p.w_EI * I + P, p.a_E, p.theta_E)) / p.tau_E
+    dI = (-I + sigmoid(p.w_IE * E - p.w_II * I, p.a_I, p.theta_I)) / p.tau_I
+    return dE, dI
+
+
+def pair_jacobian(E, I, p: WilsonCowanParams, P: float = 0.0) -> np.ndarray:
+    """Analytic Jacobian of pair_rhs at (E, I)."""
+    gE = _dsigmoid(p.w_EE * E - p.w_EI * I + P, p.a_E, p.theta_E)
+    gI = _dsigmoid(p.w_IE * E - p.w_II * I, p.a_I, p.theta_I)
+    return np.array([[(-1 + p.w_EE * gE) / p.tau_E, -p.w_EI * gE / p.tau_E],
+                     [p.w_IE * gI / p.tau_I, (-1 - p.w_II * gI) / p.tau_I]])
+
+
+def fixed_points(p: WilsonCowanParams | None = None, P: float = 0.0, grid: int = 21) -> list[dict]:
+    """Fixed points of one isolated pair with constant input P, sorted by E.
+
+    Roots from scipy.optimize.root started on a grid over [0, 1]^2; each with
+    its Jacobian eigenvalues and stability: "stable" (all Re < 0), "saddle"
+    (real parts of both signs) or "unstable".
+    """
+    from scipy.optimize import root
+
+    p = p or WilsonCowanParams()
+    found: list[np.ndarray] = []
+    for e0 in np.linspace(0, 1, grid):
+        for i0 in np.linspace(0, 1, grid):
+            sol = root(lambda v: pair_rhs(v[0], v[1], p, P), [e0, i0], method="hybr", tol=1e-13)
+            if not sol.success or np.max(np.abs(pair_rhs(*sol.x, p, P))) > 1e-10:
+                continue
+            if all(np.max(np.abs(sol.x - f)) > 1e-6 for f in found):
+                found.append(sol.x)
+    out = []
+    for v in sorted(found, key=lambda v: v[0]):
+        ev = np.linalg.eigvals(pair_jacobian(v[0], v[1], p, P))
+        re = ev.real
+        kind = "stable" if np.all(re < 0) else ("saddle" if np.any(re < 0) and np.any(re > 0) else "unstable")
+        out.append({"E": float(v[0]), "I": float(v[1]), "eigenvalues": ev, "stability": kind})
+    return out
+
+
+class WilsonCowan(BrainModel):
+    family: ClassVar[str] = "wilson_cowan"
+    Params: ClassVar[type] = WilsonCowanParams
+
+    def __init__(self, params: WilsonCowanParams | None = None):
+        self.params = params or WilsonCowanParams()
+        self._net = None
+        self._key = None
+
+    def _build(self, n: int, n_steps: int, dt_ms: float):
+        import brian2 as b2
+
+        p = self.params
+        b2.prefs.codegen.target = "numpy"  # a few vector ops per step: no compile needed
+        unit = p.tau_scale_ms * b2.ms
+        ns = {k: v for k, v in asdict(p).items() if k in (
+            "a_E", "theta_E", "a_I", "theta_I", "w_EE", "w_EI", "w_IE", "w_II", "w_cross", "sigma_noise")}
+        ns.update(tau_E_s=p.tau_E * unit, tau_I_s=p.tau_I * unit, t_unit=unit,
+                  P_A=b2.TimedArray(np.zeros((n_steps, n)), dt=dt_ms * b2.ms, name="wc_P_A"),
+                  P_B=b2.TimedArray(np.zeros((n_steps, n)), dt=dt_ms * b2.ms, name="wc_P_B"))
+        sig_E = "(1 / (1 + exp(-a_E * ({x} - theta_E))) - 1 / (1 + exp(a_E * theta_E)))"
+        sig_I = "(1 / (1 + exp(-a_I * ({x} - theta_I))) - 1 / (1 + exp(a_I * theta_I)))"
+        eqs = "\n".join([
+            "dE_A/dt = (-E_A + " + sig_E.format(x="w_EE*E_A - w_EI*I_A - w_cross*I_B + P_A(t, i)")
+            + ") / tau_E_s + sigma_noise * xi_A / sqrt(t_unit) : 1",
+            "dE_B/dt = (-E_B + " + sig_E.format(x="w_EE*E_B - w_EI*I_B - w_cross*I_A + P_B(t, i)")
+            + ") / tau_E_s + sigma_noise * xi_B / sqrt(t_unit) : 1",
+            "dI_A/dt = (-I_A + " + sig_I.format(x="w_IE*E_A - w_II*I_A") + ") / tau_I_s : 1",
+            "dI_B/dt = (-I_B + " + sig_I.format(x="w_IE*E_B - w_II*I_B") + ") / tau_I_s : 1",
+        ])
+        group = b2.NeuronGroup(n, eqs, method="euler", namespace=ns, dt=p.dt_integration_ms * b2.ms,
+                               name="wc_pairs")
+        group.E_A = group.E_B = p.E0
+        group.I_A = group.I_B = p.I0
+        mon = b2.StateMonitor(group, ["E_A", "I_A", "E_B", "I_B"], record=True,
+                              dt=p.record_dt_ms * b2.ms, name="wc_monitor")
+        net = b2.Network(group, mon)
+        net.store("init")
+        self._b2, self._net, self._mon = b2, net, mon
+        self._ta = (ns["P_A"], ns["P_B"])
+        self._key = (n, n_steps, float(dt_ms))
+
+    def external_input(self, inputs: np.ndarray, channels: tuple[str, ...]):
+        """(n_trials, n_steps) external input P to E_A and E_B."""
+        p = self.params
+        out = []
+        for pool in ("A", "B"):
+            x = p.stim_gain * inputs[:, :, channel_index(channels, f"stim_{pool}")]
+            if f"cue_{pool}" in channels:
+                x = x + p.cue_gain * inputs[:, :, channels.index(f"cue_{pool}")]
+            out.append(x)
+        return out
+
+    def run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
+        inputs = np.asarray(inputs, dtype=float)
+        n, n_steps, _ = inputs.shape
+        p = self.params
+        k = self._key
+        if k is None or k[1] != n_steps or k[2] != float(dt_ms) or k[0] < n:
+            self._build(n, n_steps, dt_ms)
+        b2 = self._b2
+        b2.prefs.codegen.target = "numpy"
+        for ta, x in zip(self._ta, self.external_input(inputs, tuple(channels))):
+            ta.values[:] = 0.0
+            ta.values[:, :n] = x.T
+        if progress:
+            progress(0, n)
+        self._net.restore("init")
+        b2.seed(int(seed))
+        duration_ms = n_steps * dt_ms
+        self._net.run(duration_ms * b2.ms, namespace={})
+        n_rec = int(round(duration_ms / p.record_dt_ms))
+        traces = {v: np.asarray(getattr(self._mon, v))[:n, :n_rec] for v in ("E_A", "I_A", "E_B", "I_B")}
+        raw = np.stack([traces[v] for v in ("E_A", "I_A", "E_B", "I_B")], axis=2)
+        # The shifted sigmoid lets activity dip to -1/(1 + exp(a theta)) (about -0.03);
+        # Activity promises non-negative selective rates, so clip and keep the raw values.
+        rates = np.maximum(raw, 0.0)
+        onset_ms = stimulus_onset_index(inputs, tuple(channels)) * dt_ms
+        onset = np.ceil(onset_ms / p.record_dt_ms - 1e-9).astype(int)
+        choice, rt = threshold_readout(traces["E_A"], traces["E_B"], p.record_dt_ms, onset, p.threshold)
+        if progress:
+            progress(n, n)
+        return Activity(rates=rates, dt_ms=p.record_dt_ms,
+                        groups={"E_A": slice(0, 1), "I_A": slice(1, 2), "E_B": slice(2, 3), "I_B": slice(3, 4)},
+                        selective_groups=("E_A", "E_B"), choice=choice, reaction_time_ms=rt, rate_unit="a.u.",
+                        extras={"raw": raw})
