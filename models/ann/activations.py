@@ -1,0 +1,47 @@
+"""Pointwise nonlinearities, each with its derivative.
+
+`backward(dy, x, y)` takes the upstream gradient, the input and the output
+of `forward` (whichever is cheaper to differentiate from) and returns dx.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    # tanh form never overflows, unlike 1 / (1 + exp(-x)) for very negative x
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def softplus(x: np.ndarray) -> np.ndarray:
+    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|), stable for large |x|
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+@dataclass(frozen=True)
+class Activation:
+    name: str
+    forward: Callable[[np.ndarray], np.ndarray]
+    backward: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
+LEAKY_SLOPE = 0.01
+
+ACTIVATIONS: dict[str, Activation] = {
+    "relu": Activation("relu", lambda x: np.maximum(x, 0.0), lambda dy, x, y: dy * (x > 0)),
+    "leaky_relu": Activation("leaky_relu", lambda x: np.where(x > 0, x, LEAKY_SLOPE * x),
+                             lambda dy, x, y: dy * np.where(x > 0, 1.0, LEAKY_SLOPE)),
+    "tanh": Activation("tanh", np.tanh, lambda dy, x, y: dy * (1.0 - y * y)),
+    "softplus": Activation("softplus", softplus, lambda dy, x, y: dy * sigmoid(x)),
+    "sigmoid": Activation("sigmoid", sigmoid, lambda dy, x, y: dy * y * (1.0 - y)),
+}
+
+
+def get_activation(name: str) -> Activation:
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}") from None

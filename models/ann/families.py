@@ -1,0 +1,220 @@
+"""The artificial model families: transformer, RNN, GRU, LSTM and E/I RNN.
+
+Each family bins the task's input channels to `step_ms` (so a 1.2 s trial is
+~60 steps), trains a 2-way softmax (A vs B) per step on the response epoch
+with BPTT + Adam on fresh trials, and reports hidden units plus the two output
+probabilities as Activity. Choice and reaction time come from
+models.readout.threshold_readout on the probabilities from stimulus onset.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from models.activity import Activity
+from models.ann.blas_threads import single_thread_blas
+from models.ann.networks import EIRNNNetwork, RecurrentNetwork, TransformerNetwork
+from models.ann.softmax import softmax
+from models.ann.timebins import bin_factor, bin_inputs, bin_mask
+from models.ann.train import train
+from models.base import channel_index
+from models.params import check_params, param
+from models.readout import stimulus_onset_index, threshold_readout
+
+
+@dataclass(frozen=True)
+class TrainingParams:
+    learning_rate: float = param(0.01, "Adam step size", gt=0)
+    batch_size: int = param(32, "fresh trials per training step", ge=1)
+    max_steps: int = param(600, "training step budget", ge=1)
+    target_accuracy: float = param(0.97, "stop when mean batch accuracy over the last 10 steps reaches this",
+                                   gt=0, le=1)
+    grad_clip_norm: float = param(1.0, "clip gradients to this global L2 norm (0 = off)", ge=0)
+    step_ms: float = param(20.0, "model time step; inputs are averaged over bins of this length (ms)", gt=0)
+    confidence_threshold: float = param(0.9, "output probability that counts as a decision", gt=0.5, lt=1)
+
+    def __post_init__(self):
+        check_params(self)
+
+
+@dataclass(frozen=True)
+class DotProductAttentionParams(TrainingParams):
+    d_model: int = param(32, "token width d_model", ge=2)
+    n_heads: int = param(2, "attention heads", ge=1)
+    d_ff: int = param(64, "feed-forward width", ge=1)
+    n_layers: int = param(1, "encoder blocks", ge=1)
+    learning_rate: float = param(0.003, "Adam step size", gt=0)
+
+
+@dataclass(frozen=True)
+class RNNParams(TrainingParams):
+    hidden: int = param(64, "hidden units", ge=1)
+    tau_ms: float = param(100.0, "leak time constant; alpha = step_ms / tau_ms (<= step_ms gives nn.RNN)", gt=0)
+    activation: str = param("tanh", "hidden nonlinearity",
+                            choices=("tanh", "relu", "leaky_relu", "softplus", "sigmoid"))
+
+
+@dataclass(frozen=True)
+class GRUParams(TrainingParams):
+    hidden: int = param(64, "hidden units", ge=1)
+
+
+@dataclass(frozen=True)
+class LSTMParams(TrainingParams):
+    hidden: int = param(64, "hidden units", ge=1)
+
+
+@dataclass(frozen=True)
+class EIRNNParams(TrainingParams):
+    hidden: int = param(64, "hidden units N (excitatory and inhibitory)", ge=2)
+    exc_fraction: float = param(0.8, "fraction of excitatory units (Song, Yang & Wang 2016: 0.8)", gt=0, lt=1)
+    tau_ms: float = param(100.0, "unit time constant tau (ms); alpha = step_ms / tau", gt=0)
+    sigma_rec: float = param(0.05, "recurrent noise sigma_rec (a.u.)", ge=0)
+    rho: float = param(1.5, "initial spectral radius of W_rec", gt=0)
+
+
+class _ArtificialModel:
+    kind: ClassVar[str] = "artificial"
+    family: ClassVar[str]
+    Params: ClassVar[type]
+
+    def __init__(self, params=None):
+        self.params = params if params is not None else self.Params()
+        if not isinstance(self.params, self.Params):
+            raise TypeError(f"{type(self).__name__} needs {self.Params.__name__}, got {type(self.params).__name__}")
+        self.weights: dict[str, np.ndarray] | None = None
+        self.channels: tuple[str, ...] | None = None
+        self._net_for_k: dict[int, object] = {}
+
+    # -- to be provided by each family
+    def _network(self, bin_ms: float):
+        raise NotImplementedError
+
+    def _net(self, k: int, dt_ms: float):
+        if k not in self._net_for_k:
+            self._net_for_k[k] = self._network(k * dt_ms)
+        return self._net_for_k[k]
+
+    def _ordered(self, inputs: np.ndarray, channels: tuple[str, ...]) -> np.ndarray:
+        """Input columns in the order the weights were trained on."""
+        if self.channels is None:
+            self.channels = tuple(channels)
+        idx = [channel_index(tuple(channels), c) for c in self.channels]
+        return inputs[:, :, idx]
+
+    def fit(self, sample_batch, dt_ms, channels, *, seed, progress=None) -> dict:
+        with single_thread_blas():
+            return self._fit(sample_batch, dt_ms, channels, seed=seed, progress=progress)
+
+    def run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
+        with single_thread_blas():
+            return self._run(inputs, dt_ms, channels, seed=seed, progress=progress)
+
+    def _fit(self, sample_batch, dt_ms, channels, *, seed, progress=None) -> dict:
+        p = self.params
+        k = bin_factor(dt_ms, p.step_ms)
+        net = self._net(k, dt_ms)
+        self.channels = tuple(channels)
+        init_rng, rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+        self.weights = net.init(init_rng, len(channels))
+
+        def batch(n, r):
+            inputs, target, mask = sample_batch(n, r)
+            return bin_inputs(self._ordered(inputs, channels), k), np.asarray(target), bin_mask(mask, k)
+
+        hist = train(net, self.weights, batch, rng=rng, learning_rate=p.learning_rate,
+                     batch_size=p.batch_size, max_steps=p.max_steps, target_accuracy=p.target_accuracy,
+                     grad_clip_norm=p.grad_clip_norm, progress=progress)
+        hist["step_ms"] = k * dt_ms
+        return hist
+
+    def _run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
+        p = self.params
+        k = bin_factor(dt_ms, p.step_ms)
+        net = self._net(k, dt_ms)
+        if self.weights is None:        # untrained: still a valid, seeded network
+            self.channels = tuple(channels)
+            self.weights = net.init(np.random.default_rng(seed), len(channels))
+        x = bin_inputs(self._ordered(np.asarray(inputs, dtype=float), tuple(channels)), k)
+        logits, hidden, _, extras = net(self.weights, x, np.random.default_rng(seed))
+        prob = softmax(logits)
+        onset = stimulus_onset_index(inputs, tuple(channels)) // k
+        bin_ms = k * dt_ms
+        choice, rt = threshold_readout(prob[:, :, 0], prob[:, :, 1], bin_ms, onset, p.confidence_threshold)
+        n_h = hidden.shape[2]
+        groups = {"hidden": slice(0, n_h), "out_A": slice(n_h, n_h + 1), "out_B": slice(n_h + 1, n_h + 2)}
+        groups.update(self._extra_groups(n_h))
+        out_extras = {"logits": logits.astype(np.float32)}
+        for name, v in extras.items():
+            if v is not None:
+                out_extras[name] = v.astype(np.float32)
+        if progress is not None:
+            progress(len(x), len(x))
+        return Activity(rates=np.concatenate([hidden, prob], axis=2), dt_ms=bin_ms, groups=groups,
+                        selective_groups=("out_A", "out_B"), choice=choice, reaction_time_ms=rt,
+                        rate_unit="a.u.", extras=out_extras)
+
+    def _extra_groups(self, n_hidden: int) -> dict[str, slice]:
+        return {}
+
+    def state(self) -> dict[str, np.ndarray]:
+        if self.weights is None:
+            return {}
+        out = {k: v.copy() for k, v in self.weights.items()}
+        out["channels"] = np.array(self.channels)
+        return out
+
+    def load_state(self, state: dict[str, np.ndarray]) -> None:
+        state = dict(state)
+        self.channels = tuple(str(c) for c in state.pop("channels"))
+        self.weights = {k: np.array(v, dtype=float) for k, v in state.items()}
+
+
+class DotProductAttentionModel(_ArtificialModel):
+    family = "dot_product_attention"
+    Params = DotProductAttentionParams
+
+    def _network(self, bin_ms):
+        p = self.params
+        return TransformerNetwork(p.d_model, p.n_heads, p.d_ff, p.n_layers)
+
+
+class RNNModel(_ArtificialModel):
+    family = "rnn"
+    Params = RNNParams
+
+    def _network(self, bin_ms):
+        p = self.params
+        return RecurrentNetwork("rnn", p.hidden, alpha=min(1.0, bin_ms / p.tau_ms), activation=p.activation)
+
+
+class GRUModel(_ArtificialModel):
+    family = "gru"
+    Params = GRUParams
+
+    def _network(self, bin_ms):
+        return RecurrentNetwork("gru", self.params.hidden)
+
+
+class LSTMModel(_ArtificialModel):
+    family = "lstm"
+    Params = LSTMParams
+
+    def _network(self, bin_ms):
+        return RecurrentNetwork("lstm", self.params.hidden)
+
+
+class EIRNNModel(_ArtificialModel):
+    family = "ei_rnn"
+    Params = EIRNNParams
+
+    def _network(self, bin_ms):
+        p = self.params
+        return EIRNNNetwork(p.hidden, exc_fraction=p.exc_fraction, alpha=min(1.0, bin_ms / p.tau_ms),
+                            rho=p.rho, sigma_rec=p.sigma_rec)
+
+    def _extra_groups(self, n_hidden):
+        n_exc = int(round(self.params.exc_fraction * n_hidden))
+        return {"exc": slice(0, n_exc), "inh": slice(n_exc, n_hidden)}

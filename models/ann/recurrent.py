@@ -1,0 +1,184 @@
+"""Recurrent layers over whole sequences: leaky vanilla RNN, GRU, LSTM.
+
+Gate equations and weight layout are PyTorch's (nn.RNN / nn.GRU / nn.LSTM, one
+layer, batch_first input), so W_ih (G*H, I), W_hh (G*H, H), b_ih, b_hh map one
+to one with gates stacked in PyTorch's order: GRU (r, z, n), LSTM (i, f, g, o).
+
+Speed: the input projection of all time steps is one matmul before the loop;
+inside the loop only h @ W_hh^T remains. BPTT stores the per-step gate
+gradients and forms the weight gradients with one matmul after the loop.
+Arrays are time-major (T, B, .) inside so each step reads contiguous memory.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from models.ann.activations import get_activation, sigmoid
+
+GATES = {"rnn": 1, "gru": 3, "lstm": 4}
+
+
+def init_recurrent(rng: np.random.Generator, cell: str, n_in: int, n_hidden: int, prefix: str = "") -> dict:
+    """PyTorch's init: every weight and bias U(-1/sqrt(H), 1/sqrt(H))."""
+    g, k = GATES[cell], 1.0 / np.sqrt(n_hidden)
+    return {f"{prefix}W_ih": rng.uniform(-k, k, (g * n_hidden, n_in)),
+            f"{prefix}W_hh": rng.uniform(-k, k, (g * n_hidden, n_hidden)),
+            f"{prefix}b_ih": rng.uniform(-k, k, g * n_hidden),
+            f"{prefix}b_hh": rng.uniform(-k, k, g * n_hidden)}
+
+
+def _input_projection(x, p, prefix):
+    xs = np.ascontiguousarray(x.transpose(1, 0, 2))           # (T, B, I)
+    return xs, xs @ p[f"{prefix}W_ih"].T + p[f"{prefix}b_ih"]
+
+
+def _finish(p, prefix, xs, hprev, d_x, d_hh):
+    """Weight gradients from per-step pre-activation gradients, in one matmul each.
+
+    d_x: (T, B, G*H) gradient w.r.t. the input projection, d_hh: w.r.t. h W_hh^T + b_hh
+    (they differ only for the GRU's n gate); hprev: (T, B, H) the state fed into each step.
+    """
+    G = d_x.shape[-1]
+    dx2, dh2 = d_x.reshape(-1, G), d_hh.reshape(-1, G)
+    grads = {f"{prefix}W_ih": dx2.T @ xs.reshape(-1, xs.shape[-1]),
+             f"{prefix}b_ih": dx2.sum(axis=0),
+             f"{prefix}W_hh": dh2.T @ hprev.reshape(-1, hprev.shape[-1]),
+             f"{prefix}b_hh": dh2.sum(axis=0)}
+    dx = (d_x @ p[f"{prefix}W_ih"]).transpose(1, 0, 2)
+    return dx, grads
+
+
+# ---------------------------------------------------------------- vanilla RNN
+def rnn_forward(x: np.ndarray, p: dict, prefix: str = "", *, alpha: float = 1.0,
+                activation: str = "tanh", noise: np.ndarray | None = None):
+    """h_t = (1 - alpha) h_{t-1} + alpha * f(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh [+ noise_t]).
+
+    alpha = 1 with tanh is PyTorch's nn.RNN. x: (B, T, I); noise: (B, T, H) or None.
+    Returns hidden states (B, T, H) and the cache for the backward pass.
+    """
+    act = get_activation(activation)
+    xs, pre = _input_projection(x, p, prefix)
+    pre += p[f"{prefix}b_hh"]
+    if noise is not None:
+        pre += noise.transpose(1, 0, 2)
+    T, B, H = pre.shape
+    WhhT = np.ascontiguousarray(p[f"{prefix}W_hh"].T)
+    hs = np.zeros((T + 1, B, H))
+    ys = np.empty((T, B, H))
+    for t in range(T):
+        pre[t] += hs[t] @ WhhT
+        ys[t] = act.forward(pre[t])
+        hs[t + 1] = hs[t] + alpha * (ys[t] - hs[t]) if alpha != 1.0 else ys[t]
+    return hs[1:].transpose(1, 0, 2), (xs, pre, ys, hs, alpha, act)
+
+
+def rnn_backward(dH: np.ndarray, p: dict, prefix: str, cache):
+    """(dx, grads) given dL/dh_t for every step, dH: (B, T, H)."""
+    xs, pre, ys, hs, alpha, act = cache
+    dHs = dH.transpose(1, 0, 2)
+    W = p[f"{prefix}W_hh"]
+    dpre = np.empty_like(pre)
+    dh = np.zeros_like(hs[0])
+    for t in range(pre.shape[0] - 1, -1, -1):
+        dh = dh + dHs[t]
+        dpre[t] = act.backward(alpha * dh, pre[t], ys[t])
+        dh = (1.0 - alpha) * dh + dpre[t] @ W
+    return _finish(p, prefix, xs, hs[:-1], dpre, dpre)
+
+
+# ------------------------------------------------------------------------ GRU
+def gru_forward(x: np.ndarray, p: dict, prefix: str = ""):
+    """PyTorch GRU:
+        r = s(W_ir x + b_ir + W_hr h + b_hr),  z = s(W_iz x + b_iz + W_hz h + b_hz)
+        n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),  h' = (1 - z) * n + z * h
+    """
+    xs, xp = _input_projection(x, p, prefix)
+    T, B, G = xp.shape
+    H = G // 3
+    WhhT = np.ascontiguousarray(p[f"{prefix}W_hh"].T)
+    bhh = p[f"{prefix}b_hh"]
+    hs = np.zeros((T + 1, B, H))
+    rz = np.empty((T, B, 2 * H))
+    n = np.empty((T, B, H))
+    hn = np.empty((T, B, H))
+    for t in range(T):
+        gh = hs[t] @ WhhT + bhh
+        rz[t] = sigmoid(xp[t, :, :2 * H] + gh[:, :2 * H])
+        hn[t] = gh[:, 2 * H:]
+        n[t] = np.tanh(xp[t, :, 2 * H:] + rz[t, :, :H] * hn[t])
+        z = rz[t, :, H:]
+        hs[t + 1] = n[t] + z * (hs[t] - n[t])
+    return hs[1:].transpose(1, 0, 2), (xs, hs, rz, n, hn)
+
+
+def gru_backward(dH: np.ndarray, p: dict, prefix: str, cache):
+    xs, hs, rz, n, hn = cache
+    T, B, H = n.shape
+    dHs = dH.transpose(1, 0, 2)
+    W = p[f"{prefix}W_hh"]
+    d_x = np.empty((T, B, 3 * H))
+    d_hh = np.empty((T, B, 3 * H))
+    dh = np.zeros((B, H))
+    for t in range(T - 1, -1, -1):
+        dh = dh + dHs[t]
+        r, z = rz[t, :, :H], rz[t, :, H:]
+        dn = dh * (1.0 - z) * (1.0 - n[t] * n[t])
+        dz = dh * (hs[t] - n[t]) * z * (1.0 - z)
+        dr = dn * hn[t] * r * (1.0 - r)
+        d_x[t, :, :H] = dr
+        d_x[t, :, H:2 * H] = dz
+        d_x[t, :, 2 * H:] = dn
+        d_hh[t, :, :2 * H] = d_x[t, :, :2 * H]
+        d_hh[t, :, 2 * H:] = dn * r
+        dh = dh * z + d_hh[t] @ W
+    return _finish(p, prefix, xs, hs[:-1], d_x, d_hh)
+
+
+# ----------------------------------------------------------------------- LSTM
+def lstm_forward(x: np.ndarray, p: dict, prefix: str = ""):
+    """PyTorch LSTM: gates (i, f, g, o) = (s, s, tanh, s)(W_ih x + b_ih + W_hh h + b_hh);
+    c' = f * c + i * g;  h' = o * tanh(c')."""
+    xs, xp = _input_projection(x, p, prefix)
+    xp += p[f"{prefix}b_hh"]
+    T, B, G = xp.shape
+    H = G // 4
+    WhhT = np.ascontiguousarray(p[f"{prefix}W_hh"].T)
+    hs = np.zeros((T + 1, B, H))
+    cs = np.zeros((T + 1, B, H))
+    gates = np.empty((T, B, G))
+    tc = np.empty((T, B, H))
+    for t in range(T):
+        a = xp[t] + hs[t] @ WhhT
+        gates[t] = sigmoid(a)            # i, f, o use these; g is overwritten below
+        gates[t, :, 2 * H:3 * H] = np.tanh(a[:, 2 * H:3 * H])
+        i, f, g, o = (gates[t, :, k * H:(k + 1) * H] for k in range(4))
+        cs[t + 1] = f * cs[t] + i * g
+        tc[t] = np.tanh(cs[t + 1])
+        hs[t + 1] = o * tc[t]
+    return hs[1:].transpose(1, 0, 2), (xs, hs, cs, gates, tc)
+
+
+def lstm_backward(dH: np.ndarray, p: dict, prefix: str, cache):
+    xs, hs, cs, gates, tc = cache
+    T, B, G = gates.shape
+    H = G // 4
+    dHs = dH.transpose(1, 0, 2)
+    W = p[f"{prefix}W_hh"]
+    da = np.empty((T, B, G))
+    dh = np.zeros((B, H))
+    dc = np.zeros((B, H))
+    for t in range(T - 1, -1, -1):
+        dh = dh + dHs[t]
+        i, f, g, o = (gates[t, :, k * H:(k + 1) * H] for k in range(4))
+        dc = dc + dh * o * (1.0 - tc[t] * tc[t])
+        da[t, :, :H] = dc * g * i * (1.0 - i)
+        da[t, :, H:2 * H] = dc * cs[t] * f * (1.0 - f)
+        da[t, :, 2 * H:3 * H] = dc * i * (1.0 - g * g)
+        da[t, :, 3 * H:] = dh * tc[t] * o * (1.0 - o)
+        dc = dc * f
+        dh = da[t] @ W
+    return _finish(p, prefix, xs, hs[:-1], da, da)
+
+
+FORWARD = {"rnn": rnn_forward, "gru": gru_forward, "lstm": lstm_forward}
+BACKWARD = {"rnn": rnn_backward, "gru": gru_backward, "lstm": lstm_backward}
