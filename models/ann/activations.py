@@ -11,9 +11,24 @@ from typing import Callable
 import numpy as np
 
 
+# numpy's float64 tanh has no SIMD path on AVX2 machines and costs ~3x its exp;
+# these exp forms are exact to a few ulp (absolute) and saturate correctly:
+# exp overflowing to inf gives 1/inf = 0, so the overflow warning is silenced.
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    # tanh form never overflows, unlike 1 / (1 + exp(-x)) for very negative x
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+    with np.errstate(over="ignore"):
+        y = np.exp(-x)
+    y += 1.0
+    return np.divide(1.0, y, out=y)
+
+
+def tanh(x: np.ndarray) -> np.ndarray:
+    """tanh(x) = 1 - 2 / (1 + exp(2x))."""
+    with np.errstate(over="ignore"):
+        y = np.exp(x * 2.0)
+    y += 1.0
+    np.divide(-2.0, y, out=y)
+    y += 1.0
+    return y
 
 
 def softplus(x: np.ndarray) -> np.ndarray:
@@ -34,7 +49,7 @@ ACTIVATIONS: dict[str, Activation] = {
     "relu": Activation("relu", lambda x: np.maximum(x, 0.0), lambda dy, x, y: dy * (x > 0)),
     "leaky_relu": Activation("leaky_relu", lambda x: np.where(x > 0, x, LEAKY_SLOPE * x),
                              lambda dy, x, y: dy * np.where(x > 0, 1.0, LEAKY_SLOPE)),
-    "tanh": Activation("tanh", np.tanh, lambda dy, x, y: dy * (1.0 - y * y)),
+    "tanh": Activation("tanh", tanh, lambda dy, x, y: dy * (1.0 - y * y)),
     "softplus": Activation("softplus", softplus, lambda dy, x, y: dy * sigmoid(x)),
     "sigmoid": Activation("sigmoid", sigmoid, lambda dy, x, y: dy * y * (1.0 - y)),
 }

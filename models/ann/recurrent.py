@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.ann.activations import get_activation, sigmoid
+from models.ann.activations import get_activation, sigmoid, tanh
 
 GATES = {"rnn": 1, "gru": 3, "lstm": 4}
 
@@ -105,7 +105,7 @@ def gru_forward(x: np.ndarray, p: dict, prefix: str = ""):
         gh = hs[t] @ WhhT + bhh
         rz[t] = sigmoid(xp[t, :, :2 * H] + gh[:, :2 * H])
         hn[t] = gh[:, 2 * H:]
-        n[t] = np.tanh(xp[t, :, 2 * H:] + rz[t, :, :H] * hn[t])
+        n[t] = tanh(xp[t, :, 2 * H:] + rz[t, :, :H] * hn[t])
         z = rz[t, :, H:]
         hs[t + 1] = n[t] + z * (hs[t] - n[t])
     return hs[1:].transpose(1, 0, 2), (xs, hs, rz, n, hn)
@@ -150,10 +150,10 @@ def lstm_forward(x: np.ndarray, p: dict, prefix: str = ""):
     for t in range(T):
         a = xp[t] + hs[t] @ WhhT
         gates[t] = sigmoid(a)            # i, f, o use these; g is overwritten below
-        gates[t, :, 2 * H:3 * H] = np.tanh(a[:, 2 * H:3 * H])
+        gates[t, :, 2 * H:3 * H] = tanh(a[:, 2 * H:3 * H])
         i, f, g, o = (gates[t, :, k * H:(k + 1) * H] for k in range(4))
         cs[t + 1] = f * cs[t] + i * g
-        tc[t] = np.tanh(cs[t + 1])
+        tc[t] = tanh(cs[t + 1])
         hs[t + 1] = o * tc[t]
     return hs[1:].transpose(1, 0, 2), (xs, hs, cs, gates, tc)
 
