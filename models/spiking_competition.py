@@ -45,37 +45,32 @@ from models.spiking_competition_params import SpikingCompetitionParams
 
 GROUPS = ("pool_A", "pool_B", "nonselective", "inhibitory")
 
-NEURON_EQS = """
-dv/dt = (-g_L * (v - V_L) - I_syn) / C_m : volt (unless refractory)
-I_syn = (g_ext * s_ext + g_AMPA * S_AMPA_in + g_NMDA * S_NMDA_in / (1 + Mg / 3.57 * exp(-0.062 * v / mV))) * (v - V_E)
+# Constants of each cell type come from the namespace (scalars), so the E and I groups are
+# separate NeuronGroups; recurrent totals S_* are linked from the per-(trial, pool) sums.
+EXC_EQS = """
+dv/dt = (g_L * (V_L - v) - I_syn) / C_m : volt (unless refractory)
+I_syn = (g_ext * s_ext + g_AMPA * (w_A * SA_A + w_B * SA_B + w_N * SA_N)
+         + g_NMDA * (w_A * SN_A + w_B * SN_B + w_N * SN_N) / (1 + Mg / 3.57 * exp(-0.062 * v / mV))) * (v - V_E)
         + g_GABA * S_GABA * (v - V_I) : amp
-S_AMPA_in = w_A * SA_A + w_B * SA_B + w_N * SA_N : 1
-S_NMDA_in = w_A * SN_A + w_B * SN_B + w_N * SN_N : 1
 ds_ext/dt = -s_ext / tau_AMPA : 1
-ds_rec/dt = -s_rec / tau_rec : 1
+ds_AMPA/dt = -s_AMPA / tau_AMPA : 1
 ds_NMDA/dt = -s_NMDA / tau_NMDA_decay + alpha_NMDA * x * (1 - s_NMDA) : 1
 dx/dt = -x / tau_NMDA_rise : 1
-SA_A : 1 (linked)
-SA_B : 1 (linked)
-SA_N : 1 (linked)
-SN_A : 1 (linked)
-SN_B : 1 (linked)
-SN_N : 1 (linked)
-S_GABA : 1 (linked)
-C_m : farad (constant)
-g_L : siemens (constant)
-g_ext : siemens (constant)
-g_AMPA : siemens (constant)
-g_NMDA : siemens (constant)
-g_GABA : siemens (constant)
-tau_rec : second (constant)
-tau_ref : second (constant)
 w_A : 1 (constant)
 w_B : 1 (constant)
 w_N : 1 (constant)
-is_exc : 1 (constant)
 nu_in : Hz
 """
+INH_EQS = """
+dv/dt = (g_L * (V_L - v) - I_syn) / C_m : volt (unless refractory)
+I_syn = (g_ext * s_ext + g_AMPA * (SA_A + SA_B + SA_N)
+         + g_NMDA * (SN_A + SN_B + SN_N) / (1 + Mg / 3.57 * exp(-0.062 * v / mV))) * (v - V_E)
+        + g_GABA * S_GABA * (v - V_I) : amp
+ds_ext/dt = -s_ext / tau_AMPA : 1
+ds_GABA/dt = -s_GABA / tau_GABA : 1
+"""
+LINKED = "".join(f"{name} : 1 (linked)\n" for name in
+                 ("SA_A", "SA_B", "SA_N", "SN_A", "SN_B", "SN_N", "S_GABA"))
 
 
 class SpikingCompetition(BrainModel):
@@ -111,62 +106,62 @@ class SpikingCompetition(BrainModel):
         p = self.params
         b2.prefs.codegen.target = p.codegen_target
         b2.prefs.logging.console_log_level = "WARNING"
-        ms, mV, nS, nF, Hz, mM = b2.ms, b2.mV, b2.nS, b2.nF, b2.Hz, b2.mM
+        ms, mV, nS, nF = b2.ms, b2.mV, b2.nS, b2.nF
         scale = 1600.0 / p.N_E
-        w_minus = 1.0 - p.f * (p.w_plus - 1.0) / (1.0 - p.f)
+        w_minus = p.w_minus
         trial, group = self._layout(n_batch)
-        n = trial.size
-        exc = group < 3
 
-        namespace = dict(
+        shared = dict(
             V_L=p.V_L_mV * mV, V_E=p.V_E_mV * mV, V_I=p.V_I_mV * mV, Mg=p.Mg_mM,
             tau_AMPA=p.tau_AMPA_ms * ms, tau_NMDA_rise=p.tau_NMDA_rise_ms * ms,
             tau_NMDA_decay=p.tau_NMDA_decay_ms * ms, alpha_NMDA=p.alpha_NMDA_per_ms / ms,
-            V_th=p.V_th_mV * mV, V_reset=p.V_reset_mV * mV, nu_ext=p.nu_ext_hz * Hz,
-        )
-        cells = b2.NeuronGroup(n, NEURON_EQS, threshold="v > V_th",
-                               reset="v = V_reset; s_rec += 1; x += is_exc",
-                               refractory="tau_ref", method="euler", namespace=namespace,
-                               dt=sim_dt_ms * ms, name="cells")
-        cells.C_m = np.where(exc, p.C_m_E_nF, p.C_m_I_nF) * nF
-        cells.g_L = np.where(exc, p.g_L_E_nS, p.g_L_I_nS) * nS
-        cells.g_ext = np.where(exc, p.g_AMPA_ext_E_nS, p.g_AMPA_ext_I_nS) * nS
-        cells.g_AMPA = np.where(exc, p.g_AMPA_rec_E_nS, p.g_AMPA_rec_I_nS) * scale * nS
-        cells.g_NMDA = np.where(exc, p.g_NMDA_E_nS, p.g_NMDA_I_nS) * scale * nS
-        cells.g_GABA = np.where(exc, p.g_GABA_E_nS, p.g_GABA_I_nS) * scale * nS
-        cells.tau_rec = np.where(exc, p.tau_AMPA_ms, p.tau_GABA_ms) * ms
-        cells.tau_ref = np.where(exc, p.tau_ref_E_ms, p.tau_ref_I_ms) * ms
-        cells.is_exc = exc.astype(float)
-        # weight of source pool (A, B, nonselective) onto each target group
-        w_src = {0: (p.w_plus, w_minus, w_minus), 1: (w_minus, p.w_plus, w_minus),
-                 2: (1.0, 1.0, 1.0), 3: (1.0, 1.0, 1.0)}
-        W = np.array([w_src[g] for g in range(4)])[group]
-        cells.w_A, cells.w_B, cells.w_N = W[:, 0], W[:, 1], W[:, 2]
+            tau_GABA=p.tau_GABA_ms * ms, V_th=p.V_th_mV * mV, V_reset=p.V_reset_mV * mV,
+            lam_ext=p.nu_ext_hz * sim_dt_ms * 1e-3)
 
-        # one entry per (trial, source pool): the summed gatings of its cells
-        pools = b2.NeuronGroup(4 * n_batch, "S_rec : 1\nS_NMDA : 1", name="pool_sums",
-                               dt=sim_dt_ms * ms)
-        sums = b2.Synapses(cells, pools, "S_rec_post = s_rec_pre : 1 (summed)\n"
-                           "S_NMDA_post = s_NMDA_pre : 1 (summed)", name="pool_summing",
-                           dt=sim_dt_ms * ms)
-        sums.connect(i=np.arange(n), j=trial * 4 + group)
-        base = trial * 4
-        cells.SA_A = b2.linked_var(pools, "S_rec", index=base + 0)
-        cells.SA_B = b2.linked_var(pools, "S_rec", index=base + 1)
-        cells.SA_N = b2.linked_var(pools, "S_rec", index=base + 2)
-        cells.SN_A = b2.linked_var(pools, "S_NMDA", index=base + 0)
-        cells.SN_B = b2.linked_var(pools, "S_NMDA", index=base + 1)
-        cells.SN_N = b2.linked_var(pools, "S_NMDA", index=base + 2)
-        cells.S_GABA = b2.linked_var(pools, "S_rec", index=base + 3)
+        def cell_type(C_m, g_L, g_ext, g_AMPA, g_NMDA, g_GABA, tau_ref):
+            return dict(shared, C_m=C_m * nF, g_L=g_L * nS, g_ext=g_ext * nS, g_AMPA=g_AMPA * scale * nS,
+                        g_NMDA=g_NMDA * scale * nS, g_GABA=g_GABA * scale * nS, tau_ref=tau_ref * ms)
+
+        dt = sim_dt_ms * ms
+        ns_E = cell_type(p.C_m_E_nF, p.g_L_E_nS, p.g_AMPA_ext_E_nS, p.g_AMPA_rec_E_nS, p.g_NMDA_E_nS,
+                         p.g_GABA_E_nS, p.tau_ref_E_ms)
+        ns_I = cell_type(p.C_m_I_nF, p.g_L_I_nS, p.g_AMPA_ext_I_nS, p.g_AMPA_rec_I_nS, p.g_NMDA_I_nS,
+                         p.g_GABA_I_nS, p.tau_ref_I_ms)
+        # a spike opens the cell's own outgoing gatings (shared by all its synapses)
+        exc = b2.NeuronGroup(n_batch * p.N_E, EXC_EQS + LINKED, threshold="v > V_th",
+                             reset="v = V_reset; s_AMPA += 1; x += 1", refractory="tau_ref",
+                             method="euler", namespace=ns_E, dt=dt, name="exc")
+        inh = b2.NeuronGroup(n_batch * self.N_I, INH_EQS + LINKED, threshold="v > V_th",
+                             reset="v = V_reset; s_GABA += 1", refractory="tau_ref",
+                             method="euler", namespace=ns_I, dt=dt, name="inh")
+        is_e = group < 3
+        trial_e, group_e, trial_i = trial[is_e], group[is_e], trial[~is_e]
+        # weight from source pool (A, B, nonselective) onto each excitatory target pool
+        w_src = np.array([(p.w_plus, w_minus, w_minus), (w_minus, p.w_plus, w_minus), (1.0, 1.0, 1.0)])
+        W = w_src[group_e]
+        exc.w_A, exc.w_B, exc.w_N = W[:, 0], W[:, 1], W[:, 2]
+
+        # one entry per (trial, excitatory pool) and per trial for the interneurons: summed gatings
+        pools = b2.NeuronGroup(3 * n_batch, "S_AMPA : 1\nS_NMDA : 1", name="pool_sums", dt=dt)
+        gaba = b2.NeuronGroup(n_batch, "S_GABA : 1", name="gaba_sums", dt=dt)
+        sum_e = b2.Synapses(exc, pools, "S_AMPA_post = s_AMPA_pre : 1 (summed)\n"
+                            "S_NMDA_post = s_NMDA_pre : 1 (summed)", name="sum_exc", dt=dt)
+        sum_e.connect(i=np.arange(trial_e.size), j=trial_e * 3 + group_e)
+        sum_i = b2.Synapses(inh, gaba, "S_GABA_post = s_GABA_pre : 1 (summed)", name="sum_inh", dt=dt)
+        sum_i.connect(i=np.arange(trial_i.size), j=trial_i)
+        for g, tr in ((exc, trial_e), (inh, trial_i)):
+            for k, src in enumerate("ABN"):
+                setattr(g, f"SA_{src}", b2.linked_var(pools, "S_AMPA", index=tr * 3 + k))
+                setattr(g, f"SN_{src}", b2.linked_var(pools, "S_NMDA", index=tr * 3 + k))
+            g.S_GABA = b2.linked_var(gaba, "S_GABA", index=tr)
 
         # background + stimulus + cue: Poisson counts per step on the external AMPA gating
-        cells.run_regularly("s_ext += poisson((nu_ext + nu_in) * dt)", when="before_groups",
-                            name="poisson_drive")
+        exc.run_regularly("s_ext += poisson(lam_ext + nu_in * dt)", when="before_groups", name="drive_exc")
+        inh.run_regularly("s_ext += poisson(lam_ext)", when="before_groups", name="drive_inh")
 
         # column of the per-step input table that drives each cell (last column: no input)
-        col = np.where(group < 2, trial * 2 + group, 2 * n_batch)
-        self._col = col
-        self._nu_in = cells.variables["nu_in"].get_value()   # direct view, no unit checks
+        self._col = np.where(group_e < 2, trial_e * 2 + group_e, 2 * n_batch)
+        self._nu_in = exc.variables["nu_in"].get_value()   # direct view, no unit checks
         self._table = np.zeros((1, 2 * n_batch + 1))
 
         def feed():
@@ -176,11 +171,14 @@ class SpikingCompetition(BrainModel):
             self._feed_k += 1
 
         feeder = b2.NetworkOperation(feed, dt=input_dt_ms * ms, when="start", name="input_feed")
-        spikes = b2.SpikeMonitor(cells, name="spikes")
-        net = b2.Network(cells, pools, sums, feeder, spikes)
+        spk_e = b2.SpikeMonitor(exc, name="spikes_exc")
+        spk_i = b2.SpikeMonitor(inh, name="spikes_inh")
+        net = b2.Network(exc, inh, pools, gaba, sum_e, sum_i, feeder, spk_e, spk_i)
         net.store("t0")
         self._b2 = b2
-        self._net, self._cells, self._spikes = net, cells, spikes
+        self._net, self._groups, self._monitors = net, (exc, inh), (spk_e, spk_i)
+        # cell index in the trial-major layout [A, B, nonselective, inhibitory] of every E and I cell
+        self._index_of = (np.flatnonzero(is_e), np.flatnonzero(~is_e))
         self._trial_of, self._group_of = trial, group
         self._batch = n_batch
         self._sim_dt_ms, self._input_dt_ms = sim_dt_ms, input_dt_ms
@@ -237,12 +235,13 @@ class SpikingCompetition(BrainModel):
         b2.seed(seed)
         rng = np.random.default_rng(seed)
         # random start between reset and threshold so trials do not fire in lockstep
-        self._cells.v = rng.uniform(p.V_L_mV, p.V_th_mV, size=self._trial_of.size) * b2.mV
+        for g in self._groups:
+            g.v = rng.uniform(p.V_L_mV, p.V_th_mV, size=len(g)) * b2.mV
         duration = n_steps * dt_ms
         self._net.run(duration * b2.ms)
         self.last_timing["sim_loop_s"] += float(b2.get_device()._last_run_time)
-        idx = np.asarray(self._spikes.i[:])
-        t_ms = np.asarray(self._spikes.t[:] / b2.ms)
+        idx = np.concatenate([where[np.asarray(m.i[:])] for m, where in zip(self._monitors, self._index_of)])
+        t_ms = np.concatenate([np.asarray(m.t[:] / b2.ms) for m in self._monitors])
         return self._rates_and_spikes(idx, t_ms, n, duration)
 
     def _rates_and_spikes(self, idx, t_ms, n, duration_ms):

@@ -50,8 +50,10 @@ class SpikingCompetitionParams:
     g_GABA_I_nS: float = param(1.0, "GABA_A conductance onto interneurons", ge=0)
     # inputs
     nu_ext_hz: float = param(2400.0, "background Poisson rate per cell on AMPA (800 inputs x 3 Hz)", ge=0)
-    mu0_hz: float = param(40.0, "extra Poisson rate to a selective pool at stimulus contrast 1 (Wang: 40 Hz)", ge=0)
-    cue_rate_hz: float = param(40.0, "top-down Poisson bias to the cued pool at cue strength 1", ge=0)
+    mu0_hz: float = param(80.0, "extra Poisson rate per cell of a selective pool at contrast 1 (Wang 2002: 40 Hz at "
+                          "N_E=1600; 80 Hz lets N_E=400 decide within a 500 ms stimulus)", ge=0)
+    cue_rate_hz: float = param(40.0, "top-down Poisson rate per cell of the cued pool at cue strength 1 "
+                               "(biases the competition without igniting a pool alone)", ge=0)
     # readout and recording
     threshold_hz: float = param(15.0, "decision threshold on the smoothed pool rate (Wang 2002: 15 Hz)", gt=0)
     rate_window_ms: float = param(50.0, "causal sliding window for population rates", gt=0)
@@ -64,3 +66,8 @@ class SpikingCompetitionParams:
 
     def __post_init__(self):
         check_params(self)
+
+    @property
+    def w_minus(self) -> float:
+        """Depressed weight (Wang 2002) keeping the mean input weight at 1: f w_plus + (1-f) w_minus = 1."""
+        return 1.0 - self.f * (self.w_plus - 1.0) / (1.0 - self.f)

@@ -1,0 +1,115 @@
+"""Spiking competition network (Wang 2002): parameters, pool-summed connectivity, behaviour."""
+import numpy as np
+import pytest
+
+from models.params import ParamError
+from models.spiking_competition import GROUPS, SpikingCompetition
+from models.spiking_competition_params import SpikingCompetitionParams
+
+CHANNELS = ("stim_A", "stim_B", "cue_A", "cue_B")
+
+
+def test_negative_time_constant_is_rejected_by_name():
+    with pytest.raises(ParamError, match="tau_AMPA_ms"):
+        SpikingCompetitionParams(tau_AMPA_ms=-1.0)
+    with pytest.raises(ParamError, match="codegen_target"):
+        SpikingCompetitionParams(codegen_target="gpu")
+
+
+def test_w_minus_keeps_mean_input_weight_at_one():
+    # Wang 2002: w_minus = 1 - f (w_plus - 1) / (1 - f), so that f w_plus + (1 - f) w_minus = 1
+    p = SpikingCompetitionParams(f=0.15, w_plus=1.7)
+    assert p.w_minus == pytest.approx(1 - 0.15 * 0.7 / 0.85)
+    assert 0.15 * p.w_plus + 0.85 * p.w_minus == pytest.approx(1.0)
+
+
+@pytest.fixture(scope="module")
+def model():
+    return SpikingCompetition(SpikingCompetitionParams(N_E=400, max_batch_trials=6))
+
+
+def _inputs(n_trials, n_steps):
+    return np.zeros((n_trials, n_steps, len(CHANNELS)))
+
+
+def test_pool_sums_equal_dense_all_to_all_weights(model):
+    """The per-pool gating sums give exactly what an N_E x N_E weight matrix would."""
+    model.run(_inputs(2, 2), 1.0, CHANNELS, seed=0)
+    p, b2 = model.params, model._b2
+    exc, inh = model._groups
+    rng = np.random.default_rng(0)
+    s_ampa, s_nmda = rng.random(len(exc)), rng.random(len(exc))
+    s_gaba = rng.random(len(inh))
+    model._net.restore("t0")
+    exc.s_AMPA, exc.s_NMDA, inh.s_GABA = s_ampa, s_nmda, s_gaba
+    model._net.run(p.sim_dt_ms * b2.ms)   # the sums are taken at the start of the step
+
+    N_A, N_E = model.N_A, p.N_E
+    pool = np.repeat([0, 1, 2], [N_A, N_A, N_E - 2 * N_A])
+    Wp = np.array([[p.w_plus, p.w_minus, p.w_minus], [p.w_minus, p.w_plus, p.w_minus], [1, 1, 1]])
+    dense = Wp[pool][:, pool]                        # weight from cell j (column) onto cell i (row)
+    got_ampa = (np.asarray(exc.w_A) * np.asarray(exc.SA_A) + np.asarray(exc.w_B) * np.asarray(exc.SA_B)
+                + np.asarray(exc.w_N) * np.asarray(exc.SA_N))
+    got_nmda = (np.asarray(exc.w_A) * np.asarray(exc.SN_A) + np.asarray(exc.w_B) * np.asarray(exc.SN_B)
+                + np.asarray(exc.w_N) * np.asarray(exc.SN_N))
+    for t in range(model._batch):
+        cells = slice(t * N_E, (t + 1) * N_E)
+        np.testing.assert_allclose(got_ampa[cells], dense @ s_ampa[cells], rtol=1e-12)
+        np.testing.assert_allclose(got_nmda[cells], dense @ s_nmda[cells], rtol=1e-12)
+        gaba_sum = s_gaba[t * model.N_I:(t + 1) * model.N_I].sum()
+        np.testing.assert_allclose(np.asarray(exc.S_GABA)[cells], gaba_sum, rtol=1e-12)
+        inh_ampa = (np.asarray(inh.SA_A) + np.asarray(inh.SA_B) + np.asarray(inh.SA_N))
+        np.testing.assert_allclose(inh_ampa[t * model.N_I:(t + 1) * model.N_I], s_ampa[cells].sum(), rtol=1e-12)
+
+
+def test_same_seed_same_spikes_other_seed_differs(model):
+    x = _inputs(2, 300)
+    x[:, 100:, 0] = 1.0
+    a1 = model.run(x, 1.0, CHANNELS, seed=7)
+    a2 = model.run(x, 1.0, CHANNELS, seed=7)
+    a3 = model.run(x, 1.0, CHANNELS, seed=8)
+    for g in GROUPS:
+        for (i1, t1), (i2, t2) in zip(a1.spikes[g], a2.spikes[g]):
+            np.testing.assert_array_equal(i1, i2)
+            np.testing.assert_array_equal(t1, t2)
+    assert any(not np.array_equal(a1.spikes[g][0][1], a3.spikes[g][0][1]) for g in GROUPS)
+
+
+def test_network_is_built_once_across_runs(model):
+    net = model._net
+    builds = model.build_count
+    act = model.run(_inputs(3, 50), 1.0, CHANNELS, seed=1)   # fewer trials than the batch: padded
+    assert model._net is net and model.build_count == builds == 1
+    assert act.rates.shape == (3, 50 // int(model.params.record_dt_ms), len(GROUPS))
+    assert len(act.spikes["pool_A"]) == 3
+
+
+def test_spontaneous_rates_are_low(model):
+    # Wang 2002: spontaneous state at a few Hz for pyramidal cells, higher for interneurons
+    act = model.run(_inputs(4, 600), 1.0, CHANNELS, seed=3)
+    late = slice(20, None)                      # skip the first 100 ms transient
+    for g in ("pool_A", "pool_B", "nonselective"):
+        r = act.group_rate(g)[:, late].mean()
+        assert 0.2 < r < 10.0, (g, r)
+    assert 1.0 < act.group_rate("inhibitory")[:, late].mean() < 20.0
+    # the recorded rate agrees with the spike count it is made of
+    # (every 10th sample of a 50 ms window in 5 ms steps tiles the 600 ms exactly)
+    n_spk = sum(ids.size for ids, _ in act.spikes["pool_A"])
+    assert act.group_sizes["pool_A"] == model.N_A
+    assert n_spk / (4 * model.N_A * 0.6) == pytest.approx(act.group_rate("pool_A")[:, 9::10].mean(), rel=1e-9)
+
+
+def test_cued_pool_wins_with_equal_stimuli(model):
+    # attend_A, attend_B, attend_A, ...: both stimuli at full contrast, only the cue differs
+    n, steps = 6, 900
+    x = _inputs(n, steps)
+    x[:, 300:, 0] = x[:, 300:, 1] = 1.0
+    cued = np.arange(n) % 2
+    x[np.arange(n), 200:, 2 + cued] = 1.0
+    act = model.run(x, 1.0, CHANNELS, seed=11)
+    ra, rb = act.group_rate("pool_A"), act.group_rate("pool_B")
+    stim = slice(300 // 5, None)
+    r_cued = np.where(cued == 0, ra[:, stim].mean(1), rb[:, stim].mean(1))
+    r_uncued = np.where(cued == 0, rb[:, stim].mean(1), ra[:, stim].mean(1))
+    assert r_cued.mean() > r_uncued.mean() + 3.0
+    assert (act.choice == cued).mean() >= 5 / 6
