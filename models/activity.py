@@ -53,6 +53,17 @@ class Activity:
         """Mean rate of one group, (n_trials, n_steps)."""
         return self.rates[:, :, self.groups[name]].mean(axis=2)
 
+    def head(self, n: int) -> "Activity":
+        """The first n trials (drops padding trials added to keep a batch size fixed)."""
+        if n == self.n_trials:
+            return self
+        spikes = None if self.spikes is None else {g: v[:n] for g, v in self.spikes.items()}
+        extras = {k: v[:n] for k, v in self.extras.items()}
+        return Activity(rates=self.rates[:n], dt_ms=self.dt_ms, groups=dict(self.groups),
+                        selective_groups=self.selective_groups, choice=self.choice[:n],
+                        reaction_time_ms=self.reaction_time_ms[:n], rate_unit=self.rate_unit, spikes=spikes,
+                        group_sizes=dict(self.group_sizes), extras=extras)
+
     @staticmethod
     def concatenate(parts: list["Activity"]) -> "Activity":
         """Join activities of consecutive trial chunks (same model, same groups)."""

@@ -115,6 +115,10 @@ def execute(scn, resolved: dict, partial: str, final: str, *, workers: int, star
 
     from models.registry import FAMILIES
     timings: dict[str, dict] = {}
+    # Brian2's runtime code paths iterate over hash-ordered sets; a fixed hash seed in
+    # the worker processes makes repeated runs bit-identical (measured: without it the
+    # Wong-Wang model's second chunk differed between processes).
+    os.environ["PYTHONHASHSEED"] = "0"
     ctx = mp.get_context("spawn")
     manager = ctx.Manager()
     queue = manager.Queue()
@@ -147,7 +151,7 @@ def execute(scn, resolved: dict, partial: str, final: str, *, workers: int, star
                 weights = wpath if FAMILIES[m.family].kind == "artificial" else None
                 for part in _split(todo[m.name], workers):
                     f = pool.submit(worker.run_job, m.family, m.params, inputs_path, part, trials.dt_ms,
-                                    trials.channels, weights, q, m.name)
+                                    trials.channels, weights, q, m.name, scn.run.chunk_trials)
                     futures[f] = ("run", m)
 
             for m in scn.models:

@@ -55,8 +55,14 @@ def fit_job(family: str, params: dict, task_spec: dict, dt_ms: float, channels: 
 
 
 def run_job(family: str, params: dict, inputs_path: str, chunks: list[tuple[int, list[int], int, str]],
-            dt_ms: float, channels: tuple, weights_path: str | None, queue=None, name: str = "") -> dict:
-    """Run chunks [(chunk_id, trial indices, seed, out_path)] on one model built once."""
+            dt_ms: float, channels: tuple, weights_path: str | None, queue=None, name: str = "",
+            batch_size: int | None = None) -> dict:
+    """Run chunks [(chunk_id, trial indices, seed, out_path)] on one model built once.
+
+    Every chunk is padded with silent trials to `batch_size`, so a model that
+    simulates a batch at once sees the same batch (and draws the same random
+    numbers) however the chunks are spread over workers.
+    """
     t0 = time.perf_counter()
     model = _build(family, params)
     if weights_path:
@@ -67,7 +73,11 @@ def run_job(family: str, params: dict, inputs_path: str, chunks: list[tuple[int,
     sim_s = 0.0
     for chunk_id, idx, seed, out_path in chunks:
         t1 = time.perf_counter()
-        act = model.run(np.ascontiguousarray(inputs[idx]), dt_ms, tuple(channels), seed=seed)
+        batch = np.ascontiguousarray(inputs[idx])
+        if batch_size and len(idx) < batch_size:
+            pad = np.zeros((batch_size - len(idx),) + batch.shape[1:], dtype=batch.dtype)
+            batch = np.concatenate([batch, pad], axis=0)
+        act = model.run(batch, dt_ms, tuple(channels), seed=seed).head(len(idx))
         sim_s += time.perf_counter() - t1
         tmp = out_path + ".tmp"
         with open(tmp, "wb") as fh:
