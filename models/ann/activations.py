@@ -23,12 +23,28 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 def tanh(x: np.ndarray) -> np.ndarray:
     """tanh(x) = 1 - 2 / (1 + exp(2x))."""
+    y = x * 2.0
     with np.errstate(over="ignore"):
-        y = np.exp(x * 2.0)
-    y += 1.0
-    np.divide(-2.0, y, out=y)
-    y += 1.0
-    return y
+        return tanh_inplace(y, doubled=True)
+
+
+# In-place forms for the recurrent loops (the caller silences overflow once for the
+# whole loop, since entering np.errstate costs as much as a small ufunc).
+def sigmoid_inplace(x: np.ndarray) -> np.ndarray:
+    np.negative(x, out=x)
+    np.exp(x, out=x)
+    x += 1.0
+    return np.reciprocal(x, out=x)
+
+
+def tanh_inplace(x: np.ndarray, doubled: bool = False) -> np.ndarray:
+    if not doubled:
+        x *= 2.0
+    np.exp(x, out=x)
+    x += 1.0
+    np.divide(-2.0, x, out=x)
+    x += 1.0
+    return x
 
 
 def softplus(x: np.ndarray) -> np.ndarray:

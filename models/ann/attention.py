@@ -11,7 +11,6 @@ import numpy as np
 from models.ann.activations import ACTIVATIONS
 from models.ann.layers import (dense_backward, dense_forward, init_dense, layer_norm_backward,
                                layer_norm_forward)
-from models.ann.softmax import softmax, softmax_backward
 
 _relu = ACTIVATIONS["relu"]
 
@@ -28,20 +27,27 @@ def attention_forward(q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndar
     must keep at least one key. Returns (out, cache); cache[0] is the weight matrix.
     """
     scale = 1.0 / np.sqrt(q.shape[-1])
-    s = (q @ np.swapaxes(k, -1, -2)) * scale
+    qs = q * scale                                  # scaling Q is cheaper than scaling Q K^T
+    s = qs @ np.swapaxes(k, -1, -2)
     if mask is not None:
-        s = np.where(mask, s, -np.inf)
-    a = softmax(s)
-    return a @ v, (a, q, k, v, scale)
+        s += np.where(mask, 0.0, -np.inf)
+    # softmax in place on the (B, heads, T, T) scores, the largest array here
+    s -= s.max(axis=-1, keepdims=True)
+    np.exp(s, out=s)
+    s /= s.sum(axis=-1, keepdims=True)
+    return s @ v, (s, qs, k, v, scale)
 
 
 def attention_backward(dout: np.ndarray, cache):
     """(dq, dk, dv); masked scores have zero weight, hence zero gradient."""
-    a, q, k, v, scale = cache
+    a, qs, k, v, scale = cache
     dv = np.swapaxes(a, -1, -2) @ dout
-    da = dout @ np.swapaxes(v, -1, -2)
-    ds = softmax_backward(da, a) * scale
-    return ds @ k, np.swapaxes(ds, -1, -2) @ q, dv
+    ds = dout @ np.swapaxes(v, -1, -2)              # dL/da, turned into dL/ds in place
+    ds -= np.sum(ds * a, axis=-1, keepdims=True)
+    ds *= a
+    dq = ds @ k
+    dq *= scale
+    return dq, np.swapaxes(ds, -1, -2) @ qs, dv
 
 
 def init_multi_head(rng: np.random.Generator, d_model: int, prefix: str) -> dict[str, np.ndarray]:

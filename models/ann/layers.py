@@ -14,15 +14,18 @@ def init_dense(rng: np.random.Generator, n_in: int, n_out: int) -> tuple[np.ndar
 
 
 def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None) -> np.ndarray:
-    y = x @ W.T
-    return y if b is None else y + b
+    # one 2-D GEMM: numpy runs (B, T, d) @ (d, o) as B separate small products
+    y = x.reshape(-1, x.shape[-1]) @ W.T
+    if b is not None:
+        y += b
+    return y.reshape(x.shape[:-1] + (W.shape[0],))
 
 
 def dense_backward(dy: np.ndarray, x: np.ndarray, W: np.ndarray):
     """(dx, dW, db) for y = x W^T + b."""
     dy2 = dy.reshape(-1, dy.shape[-1])
     x2 = x.reshape(-1, x.shape[-1])
-    return dy @ W, dy2.T @ x2, dy2.sum(axis=0)
+    return (dy2 @ W).reshape(x.shape), dy2.T @ x2, dy2.sum(axis=0)
 
 
 def layer_norm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5):

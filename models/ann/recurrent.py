@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.ann.activations import get_activation, sigmoid, tanh
+from models.ann.activations import get_activation, sigmoid_inplace, tanh_inplace
 
 GATES = {"rnn": 1, "gru": 3, "lstm": 4}
 
@@ -65,10 +65,21 @@ def rnn_forward(x: np.ndarray, p: dict, prefix: str = "", *, alpha: float = 1.0,
     WhhT = np.ascontiguousarray(p[f"{prefix}W_hh"].T)
     hs = np.zeros((T + 1, B, H))
     ys = np.empty((T, B, H))
-    for t in range(T):
-        pre[t] += hs[t] @ WhhT
-        ys[t] = act.forward(pre[t])
-        hs[t + 1] = hs[t] + alpha * (ys[t] - hs[t]) if alpha != 1.0 else ys[t]
+    fast_tanh = activation == "tanh"
+    with np.errstate(over="ignore"):
+        for t in range(T):
+            pre[t] += hs[t] @ WhhT
+            if fast_tanh:
+                np.multiply(pre[t], 2.0, out=ys[t])
+                tanh_inplace(ys[t], doubled=True)
+            else:
+                ys[t] = act.forward(pre[t])
+            if alpha == 1.0:
+                hs[t + 1] = ys[t]
+            else:
+                np.subtract(ys[t], hs[t], out=hs[t + 1])
+                hs[t + 1] *= alpha
+                hs[t + 1] += hs[t]
     return hs[1:].transpose(1, 0, 2), (xs, pre, ys, hs, alpha, act)
 
 
@@ -77,12 +88,18 @@ def rnn_backward(dH: np.ndarray, p: dict, prefix: str, cache):
     xs, pre, ys, hs, alpha, act = cache
     dHs = dH.transpose(1, 0, 2)
     W = p[f"{prefix}W_hh"]
+    # alpha * f'(pre) for every step at once (each backward is dy * f'(x))
+    fac = act.backward(np.full_like(pre, alpha), pre, ys)
     dpre = np.empty_like(pre)
     dh = np.zeros_like(hs[0])
     for t in range(pre.shape[0] - 1, -1, -1):
-        dh = dh + dHs[t]
-        dpre[t] = act.backward(alpha * dh, pre[t], ys[t])
-        dh = (1.0 - alpha) * dh + dpre[t] @ W
+        dh += dHs[t]
+        np.multiply(dh, fac[t], out=dpre[t])
+        if alpha != 1.0:
+            dh *= 1.0 - alpha
+            dh += dpre[t] @ W
+        else:
+            dh = dpre[t] @ W
     return _finish(p, prefix, xs, hs[:-1], dpre, dpre)
 
 
@@ -95,19 +112,28 @@ def gru_forward(x: np.ndarray, p: dict, prefix: str = ""):
     xs, xp = _input_projection(x, p, prefix)
     T, B, G = xp.shape
     H = G // 3
-    WhhT = np.ascontiguousarray(p[f"{prefix}W_hh"].T)
-    bhh = p[f"{prefix}b_hh"]
+    W, bhh = p[f"{prefix}W_hh"], p[f"{prefix}b_hh"]
+    xp[:, :, :2 * H] += bhh[:2 * H]
+    WrzT = np.ascontiguousarray(W[:2 * H].T)
+    WnT = np.ascontiguousarray(W[2 * H:].T)
     hs = np.zeros((T + 1, B, H))
-    rz = np.empty((T, B, 2 * H))
-    n = np.empty((T, B, H))
     hn = np.empty((T, B, H))
-    for t in range(T):
-        gh = hs[t] @ WhhT + bhh
-        rz[t] = sigmoid(xp[t, :, :2 * H] + gh[:, :2 * H])
-        hn[t] = gh[:, 2 * H:]
-        n[t] = tanh(xp[t, :, 2 * H:] + rz[t, :, :H] * hn[t])
-        z = rz[t, :, H:]
-        hs[t + 1] = n[t] + z * (hs[t] - n[t])
+    # xp is overwritten in place: its r, z block becomes the gates, its n block n
+    rz, n = xp[:, :, :2 * H], xp[:, :, 2 * H:]
+    with np.errstate(over="ignore"):
+        for t in range(T):
+            a = rz[t]
+            a += hs[t] @ WrzT
+            sigmoid_inplace(a)
+            np.matmul(hs[t], WnT, out=hn[t])
+            hn[t] += bhh[2 * H:]
+            nt = n[t]
+            nt += a[:, :H] * hn[t]
+            tanh_inplace(nt)
+            h1 = hs[t + 1]
+            np.subtract(hs[t], nt, out=h1)
+            h1 *= a[:, H:]
+            h1 += nt
     return hs[1:].transpose(1, 0, 2), (xs, hs, rz, n, hn)
 
 
@@ -116,21 +142,23 @@ def gru_backward(dH: np.ndarray, p: dict, prefix: str, cache):
     T, B, H = n.shape
     dHs = dH.transpose(1, 0, 2)
     W = p[f"{prefix}W_hh"]
+    r, z = rz[:, :, :H], rz[:, :, H:]
+    # local derivatives for all steps at once; the loop only chains them
+    fn = (1.0 - z) * (1.0 - n * n)                  # dh -> n pre-activation
+    fz = (hs[:-1] - n) * z * (1.0 - z)              # dh -> z pre-activation
+    fr = hn * r * (1.0 - r)                         # n pre-activation -> r pre-activation
     d_x = np.empty((T, B, 3 * H))
     d_hh = np.empty((T, B, 3 * H))
     dh = np.zeros((B, H))
     for t in range(T - 1, -1, -1):
-        dh = dh + dHs[t]
-        r, z = rz[t, :, :H], rz[t, :, H:]
-        dn = dh * (1.0 - z) * (1.0 - n[t] * n[t])
-        dz = dh * (hs[t] - n[t]) * z * (1.0 - z)
-        dr = dn * hn[t] * r * (1.0 - r)
-        d_x[t, :, :H] = dr
-        d_x[t, :, H:2 * H] = dz
-        d_x[t, :, 2 * H:] = dn
+        dh += dHs[t]
+        dn = np.multiply(dh, fn[t], out=d_x[t, :, 2 * H:])
+        np.multiply(dh, fz[t], out=d_x[t, :, H:2 * H])
+        np.multiply(dn, fr[t], out=d_x[t, :, :H])
         d_hh[t, :, :2 * H] = d_x[t, :, :2 * H]
-        d_hh[t, :, 2 * H:] = dn * r
-        dh = dh * z + d_hh[t] @ W
+        np.multiply(dn, r[t], out=d_hh[t, :, 2 * H:])
+        dh *= z[t]
+        dh += d_hh[t] @ W
     return _finish(p, prefix, xs, hs[:-1], d_x, d_hh)
 
 
@@ -145,16 +173,24 @@ def lstm_forward(x: np.ndarray, p: dict, prefix: str = ""):
     WhhT = np.ascontiguousarray(p[f"{prefix}W_hh"].T)
     hs = np.zeros((T + 1, B, H))
     cs = np.zeros((T + 1, B, H))
-    gates = np.empty((T, B, G))
     tc = np.empty((T, B, H))
-    for t in range(T):
-        a = xp[t] + hs[t] @ WhhT
-        gates[t] = sigmoid(a)            # i, f, o use these; g is overwritten below
-        gates[t, :, 2 * H:3 * H] = tanh(a[:, 2 * H:3 * H])
-        i, f, g, o = (gates[t, :, k * H:(k + 1) * H] for k in range(4))
-        cs[t + 1] = f * cs[t] + i * g
-        tc[t] = tanh(cs[t + 1])
-        hs[t + 1] = o * tc[t]
+    gates = xp                           # overwritten in place with the gate values
+    with np.errstate(over="ignore"):
+        for t in range(T):
+            a = gates[t]
+            a += hs[t] @ WhhT
+            # one sigmoid for all four gates: tanh(u) = 2 s(2u) - 1
+            g = a[:, 2 * H:3 * H]
+            g *= 2.0
+            sigmoid_inplace(a)
+            g *= 2.0
+            g -= 1.0
+            c1 = cs[t + 1]
+            np.multiply(a[:, H:2 * H], cs[t], out=c1)
+            c1 += a[:, :H] * g
+            np.multiply(c1, 2.0, out=tc[t])
+            tanh_inplace(tc[t], doubled=True)
+            np.multiply(a[:, 3 * H:], tc[t], out=hs[t + 1])
     return hs[1:].transpose(1, 0, 2), (xs, hs, cs, gates, tc)
 
 
@@ -164,18 +200,24 @@ def lstm_backward(dH: np.ndarray, p: dict, prefix: str, cache):
     H = G // 4
     dHs = dH.transpose(1, 0, 2)
     W = p[f"{prefix}W_hh"]
+    i, f, g, o = (gates[:, :, k * H:(k + 1) * H] for k in range(4))
+    # local derivatives for all steps at once
+    fc = o * (1.0 - tc * tc)                        # dh -> dc
+    fi = g * i * (1.0 - i)
+    ff = cs[:-1] * f * (1.0 - f)
+    fg = i * (1.0 - g * g)
+    fo = tc * o * (1.0 - o)
     da = np.empty((T, B, G))
     dh = np.zeros((B, H))
     dc = np.zeros((B, H))
     for t in range(T - 1, -1, -1):
-        dh = dh + dHs[t]
-        i, f, g, o = (gates[t, :, k * H:(k + 1) * H] for k in range(4))
-        dc = dc + dh * o * (1.0 - tc[t] * tc[t])
-        da[t, :, :H] = dc * g * i * (1.0 - i)
-        da[t, :, H:2 * H] = dc * cs[t] * f * (1.0 - f)
-        da[t, :, 2 * H:3 * H] = dc * i * (1.0 - g * g)
-        da[t, :, 3 * H:] = dh * tc[t] * o * (1.0 - o)
-        dc = dc * f
+        dh += dHs[t]
+        dc += dh * fc[t]
+        np.multiply(dc, fi[t], out=da[t, :, :H])
+        np.multiply(dc, ff[t], out=da[t, :, H:2 * H])
+        np.multiply(dc, fg[t], out=da[t, :, 2 * H:3 * H])
+        np.multiply(dh, fo[t], out=da[t, :, 3 * H:])
+        dc *= f[t]
         dh = da[t] @ W
     return _finish(p, prefix, xs, hs[:-1], da, da)
 
