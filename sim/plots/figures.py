@@ -36,8 +36,13 @@ def _shade_epochs(ax, trials):
                        alpha=0.12, lw=0)
 
 
+_ORDER = ("attend_A", "attend_B", "divided", "neutral")
+
+
 def _conditions(trials) -> list[str]:
-    return list(dict.fromkeys(trials.conditions["condition"].tolist()))
+    """Condition labels in a fixed reading order (cued first), then any others sorted."""
+    present = set(trials.conditions["condition"].tolist())
+    return [c for c in _ORDER if c in present] + sorted(present - set(_ORDER))
 
 
 def draw_raster(run, summary, out_dir, run_dir) -> list[str]:
