@@ -25,7 +25,10 @@ def test_w_minus_keeps_mean_input_weight_at_one():
 
 @pytest.fixture(scope="module")
 def model():
-    return SpikingCompetition(SpikingCompetitionParams(N_E=400, max_batch_trials=6))
+    m = SpikingCompetition(SpikingCompetitionParams(N_E=400, max_batch_trials=8))
+    # the first call fixes the batch size (8 trials side by side); results depend on it
+    m.run(np.zeros((8, 2, len(CHANNELS))), 1.0, CHANNELS, seed=0)
+    return m
 
 
 def _inputs(n_trials, n_steps):
@@ -81,6 +84,7 @@ def test_network_is_built_once_across_runs(model):
     act = model.run(_inputs(3, 50), 1.0, CHANNELS, seed=1)   # fewer trials than the batch: padded
     assert model._net is net and model.build_count == builds == 1
     assert act.rates.shape == (3, 50 // int(model.params.record_dt_ms), len(GROUPS))
+    assert model._batch == 8
     assert len(act.spikes["pool_A"]) == 3
 
 
@@ -101,7 +105,7 @@ def test_spontaneous_rates_are_low(model):
 
 def test_cued_pool_wins_with_equal_stimuli(model):
     # attend_A, attend_B, attend_A, ...: both stimuli at full contrast, only the cue differs
-    n, steps = 6, 900
+    n, steps = 8, 900
     x = _inputs(n, steps)
     x[:, 300:, 0] = x[:, 300:, 1] = 1.0
     cued = np.arange(n) % 2
@@ -112,4 +116,4 @@ def test_cued_pool_wins_with_equal_stimuli(model):
     r_cued = np.where(cued == 0, ra[:, stim].mean(1), rb[:, stim].mean(1))
     r_uncued = np.where(cued == 0, rb[:, stim].mean(1), ra[:, stim].mean(1))
     assert r_cued.mean() > r_uncued.mean() + 3.0
-    assert (act.choice == cued).mean() >= 5 / 6
+    assert (act.choice == cued).mean() >= 6 / 8
