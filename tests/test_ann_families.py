@@ -62,12 +62,27 @@ def test_gru_learns_selective_task():
     tr = selective(8, 0)
     hist = model.fit(sample_batch, tr.dt_ms, tr.channels, seed=3)
     assert hist["reached_target"], hist["accuracy"][-10:]
-    assert len(hist["loss"]) == len(hist["accuracy"]) == hist["steps"] <= 400
+    assert len(hist["loss"]) == len(hist["accuracy"]) == len(hist["readout_accuracy"]) == hist["steps"] <= 400
     assert np.mean(hist["loss"][-5:]) < np.mean(hist["loss"][:5])
     test = selective(120, 99)
     act = model.run(test.inputs, test.dt_ms, test.channels, seed=0)
     attend = test.conditions["condition"] != "neutral"
     assert np.mean(act.choice[attend] == test.target[attend]) >= 0.9
+
+
+def test_pre_response_loss_withholds_the_decision():
+    """With the 'no decision yet' loss outside the response epoch, outputs stay near
+    0.5 before it, so threshold crossings come late in the stimulus or in the response."""
+    model = GRUModel(GRUModel.Params(hidden=32, max_steps=400, target_accuracy=0.95, pre_response_weight=1.0))
+    tr = selective(8, 0)
+    hist = model.fit(sample_batch, tr.dt_ms, tr.channels, seed=3)
+    assert hist["reached_target"]
+    assert np.mean(hist["readout_accuracy"][-10:]) >= 0.95
+    test = selective(60, 98)
+    act = model.run(test.inputs, test.dt_ms, test.channels, seed=0)
+    assert np.mean(act.choice == test.target) >= 0.9
+    pre = slice(0, test.epochs["stimulus"].start * int(test.dt_ms) // int(act.dt_ms))
+    assert np.all(np.abs(act.group_rate("out_A")[:, pre] - 0.5) < 0.2)
 
 
 @pytest.mark.parametrize("cls", FAMILY_CLASSES, ids=lambda c: c.family)
@@ -101,6 +116,7 @@ def test_state_round_trip_reproduces_outputs(cls):
     np.testing.assert_array_equal(a.reaction_time_ms, b.reaction_time_ms)
     for k in a.extras:
         np.testing.assert_array_equal(a.extras[k], b.extras[k])
+    assert loaded["channels"].dtype.kind == "S"      # storable by h5py as well as npz
     # and running twice with one seed gives the same activity
     np.testing.assert_array_equal(m.run(tr.inputs, tr.dt_ms, tr.channels, seed=5).rates, a.rates)
 
@@ -132,6 +148,16 @@ def test_activity_layout(cls):
     if cls is EIRNNModel:
         assert np.all(act.rates[:, :, act.groups["hidden"]] >= 0)
         assert act.groups["exc"].stop == round(0.8 * n_hidden)
+
+
+def test_untrained_state_is_empty_and_loads():
+    m = small(GRUModel)
+    assert m.state() == {}
+    m.load_state({})
+    tr = selective(3, 0)
+    a = m.run(tr.inputs, tr.dt_ms, tr.channels, seed=4)      # untrained but seeded
+    b = small(GRUModel).run(tr.inputs, tr.dt_ms, tr.channels, seed=4)
+    np.testing.assert_array_equal(a.rates, b.rates)
 
 
 def test_readout_counts_reaction_time_from_stimulus_onset():

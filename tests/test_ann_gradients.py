@@ -5,7 +5,7 @@ import pytest
 from models.ann import attention, ei_rnn, recurrent
 from models.ann.activations import ACTIVATIONS
 from models.ann.layers import dense_backward, dense_forward, layer_norm_backward, layer_norm_forward
-from models.ann.loss import masked_cross_entropy
+from models.ann.loss import masked_cross_entropy, uniform_cross_entropy
 from models.ann.networks import EIRNNNetwork, RecurrentNetwork, TransformerNetwork
 from models.ann.softmax import log_softmax, log_softmax_backward, softmax, softmax_backward
 
@@ -176,6 +176,16 @@ def test_masked_cross_entropy(rng):
     p = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
     expect = -np.mean([np.log(p[b, t, target[b]]) for b in range(3) for t in np.flatnonzero(mask)])
     assert loss == pytest.approx(expect, rel=1e-12)
+
+
+def test_uniform_cross_entropy(rng):
+    logits = rng.normal(size=(3, 6, 2))
+    _, mask = _loss_setup(rng, T=6)
+    loss, d = uniform_cross_entropy(logits, ~mask)
+    check(lambda: uniform_cross_entropy(logits, ~mask)[0], logits, d)
+    assert np.all(d[:, mask] == 0)
+    # minimal (log 2) exactly at equal probabilities
+    assert uniform_cross_entropy(np.zeros((2, 6, 2)), ~mask)[0] == pytest.approx(np.log(2))
 
 
 def _check_network(net, rng, n_in=3, T=7, B=3, n_probe=25):

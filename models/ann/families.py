@@ -34,6 +34,9 @@ class TrainingParams:
     grad_clip_norm: float = param(1.0, "clip gradients to this global L2 norm (0 = off)", ge=0)
     step_ms: float = param(20.0, "model time step; inputs are averaged over bins of this length (ms)", gt=0)
     confidence_threshold: float = param(0.9, "output probability that counts as a decision", gt=0.5, lt=1)
+    pre_response_weight: float = param(
+        0.0, "weight of a loss toward equal A/B outputs outside the response epoch (withhold the "
+        "decision until the response, NeuroGym's fixation convention); 0 = response epoch only", ge=0)
 
     def __post_init__(self):
         check_params(self)
@@ -124,9 +127,14 @@ class _ArtificialModel:
             inputs, target, mask = sample_batch(n, r)
             return bin_inputs(self._ordered(inputs, channels), k), np.asarray(target), bin_mask(mask, k)
 
+        def readout_accuracy(logits, x, target):
+            choice, _ = self._readout(softmax(logits), self._onset(x, k * dt_ms, k * dt_ms), k * dt_ms)
+            return float(np.mean(choice == target))
+
         hist = train(net, self.weights, batch, rng=rng, learning_rate=p.learning_rate,
                      batch_size=p.batch_size, max_steps=p.max_steps, target_accuracy=p.target_accuracy,
-                     grad_clip_norm=p.grad_clip_norm, progress=progress)
+                     grad_clip_norm=p.grad_clip_norm, pre_response_weight=p.pre_response_weight,
+                     readout_accuracy=readout_accuracy, progress=progress)
         hist["step_ms"] = k * dt_ms
         return hist
 
@@ -140,9 +148,8 @@ class _ArtificialModel:
         x = bin_inputs(self._ordered(np.asarray(inputs, dtype=float), tuple(channels)), k)
         logits, hidden, _, extras = net(self.weights, x, np.random.default_rng(seed))
         prob = softmax(logits)
-        onset = stimulus_onset_index(inputs, tuple(channels)) // k
         bin_ms = k * dt_ms
-        choice, rt = threshold_readout(prob[:, :, 0], prob[:, :, 1], bin_ms, onset, p.confidence_threshold)
+        choice, rt = self._readout(prob, self._onset(inputs, dt_ms, bin_ms, tuple(channels)), bin_ms)
         n_h = hidden.shape[2]
         groups = {"hidden": slice(0, n_h), "out_A": slice(n_h, n_h + 1), "out_B": slice(n_h + 1, n_h + 2)}
         groups.update(self._extra_groups(n_h))
@@ -156,19 +163,32 @@ class _ArtificialModel:
                         selective_groups=("out_A", "out_B"), choice=choice, reaction_time_ms=rt,
                         rate_unit="a.u.", extras=out_extras)
 
+    def _onset(self, inputs, dt_ms, bin_ms, channels=None) -> np.ndarray:
+        """Stimulus onset of each trial as an index on the model's (binned) time grid."""
+        idx = stimulus_onset_index(inputs, channels or self.channels)
+        return idx // int(round(bin_ms / dt_ms))
+
+    def _readout(self, prob, onset, bin_ms):
+        return threshold_readout(prob[:, :, 0], prob[:, :, 1], bin_ms, onset, self.params.confidence_threshold)
+
     def _extra_groups(self, n_hidden: int) -> dict[str, slice]:
         return {}
 
     def state(self) -> dict[str, np.ndarray]:
+        """All weights plus the input channel order; byte strings so h5py can store it too."""
         if self.weights is None:
             return {}
         out = {k: v.copy() for k, v in self.weights.items()}
-        out["channels"] = np.array(self.channels)
+        out["channels"] = np.array([c.encode() for c in self.channels], dtype="S")
         return out
 
     def load_state(self, state: dict[str, np.ndarray]) -> None:
         state = dict(state)
-        self.channels = tuple(str(c) for c in state.pop("channels"))
+        if not state:
+            self.weights, self.channels = None, None
+            return
+        self.channels = tuple(c.decode() if isinstance(c, bytes) else str(c)
+                              for c in np.asarray(state.pop("channels")).tolist())
         self.weights = {k: np.array(v, dtype=float) for k, v in state.items()}
 
 
