@@ -10,6 +10,7 @@ from models.activity import Activity
 from sim.analysis.behaviour import accuracy, p_choice_A, reaction_time_ms
 from sim.analysis.dprime import dprime
 from sim.analysis.gamma import gamma_power
+from sim.analysis.psychometric import weibull_threshold
 from sim.analysis.rates import modulation_index, rate_hz
 from sim.analysis.timing import persistence_time, selection_latency
 from sim.analysis.variability import fano_factor, noise_correlation
@@ -27,6 +28,7 @@ METRICS: dict[str, tuple[Callable[..., dict], str]] = {
     "dprime": (dprime, "d' = Z(hit) - Z(false alarm) per location, log-linear corrected"),
     "gamma_power": (gamma_power, "fraction of population-rate power in 30-80 Hz in the stimulus epoch"),
     "selection_latency": (selection_latency, "ms after stimulus onset until attended exceeds unattended"),
+    "weibull_threshold": (weibull_threshold, "Weibull fit of P(correct) vs coherence: alpha (%) at 'all', beta at 'slope'"),
     "persistence_time": (persistence_time, "ms after cue offset that the cued group stays elevated"),
 }
 
