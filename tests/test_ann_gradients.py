@@ -126,6 +126,25 @@ def test_attention_with_mask(rng):
     np.testing.assert_allclose(out[..., 0, :], v[..., 0, :])
 
 
+def test_attention_in_chunks_with_per_trial_mask(rng, monkeypatch):
+    """Several score matrices per chunk, a ragged last chunk, and a key-padding mask per trial."""
+    q, k, v = (rng.normal(size=(3, 2, 5, 4)) for _ in range(3))
+    mask = np.ones((3, 1, 5, 5), dtype=bool)
+    mask[1, :, :, 3:] = False                       # trial 1 may not attend keys 3, 4
+    w = rng.normal(size=q.shape)
+    whole, cache = attention.attention_forward(q, k, v, mask)
+    grads_whole = attention.attention_backward(w, cache)
+    monkeypatch.setattr(attention, "_CHUNK_BYTES", 8 * 25 * 4)     # 4 of the 6 matrices per chunk
+    out, cache = attention.attention_forward(q, k, v, mask)
+    np.testing.assert_allclose(out, whole, rtol=1e-14)
+    assert np.all(cache[0][1, :, :, 3:] == 0)
+    f = lambda: np.sum(w * attention.attention_forward(q, k, v, mask)[0])
+    grads = attention.attention_backward(w, cache)
+    for x, d, d_whole in zip((q, k, v), grads, grads_whole):
+        np.testing.assert_allclose(d, d_whole, rtol=1e-12, atol=1e-14)
+        check(f, x, d)
+
+
 def test_multi_head(rng):
     d, heads = 8, 2
     p = attention.init_multi_head(rng, d, "mh.")
