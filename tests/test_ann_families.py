@@ -150,6 +150,14 @@ def test_activity_layout(cls):
         assert act.groups["exc"].stop == round(0.8 * n_hidden)
 
 
+def test_load_state_rejects_weights_of_another_size():
+    tr = selective(3, 0)
+    m = small(GRUModel)
+    m.fit(sample_batch, tr.dt_ms, tr.channels, seed=0)
+    with pytest.raises(ValueError, match="do not match.*mismatch .W_ih"):
+        small(GRUModel, hidden=13).load_state(m.state())
+
+
 def test_untrained_state_is_empty_and_loads():
     m = small(GRUModel)
     assert m.state() == {}

@@ -89,16 +89,18 @@ class _ArtificialModel:
             raise TypeError(f"{type(self).__name__} needs {self.Params.__name__}, got {type(self.params).__name__}")
         self.weights: dict[str, np.ndarray] | None = None
         self.channels: tuple[str, ...] | None = None
-        self._net_for_k: dict[int, object] = {}
+        self._nets: dict[float, object] = {}
 
     # -- to be provided by each family
     def _network(self, bin_ms: float):
         raise NotImplementedError
 
     def _net(self, k: int, dt_ms: float):
-        if k not in self._net_for_k:
-            self._net_for_k[k] = self._network(k * dt_ms)
-        return self._net_for_k[k]
+        """The network for a model step of k * dt_ms (leak rates depend on it); built once."""
+        key = round(k * dt_ms, 9)
+        if key not in self._nets:
+            self._nets[key] = self._network(key)
+        return self._nets[key]
 
     def _ordered(self, inputs: np.ndarray, channels: tuple[str, ...]) -> np.ndarray:
         """Input columns in the order the weights were trained on."""
@@ -187,9 +189,16 @@ class _ArtificialModel:
         if not state:
             self.weights, self.channels = None, None
             return
-        self.channels = tuple(c.decode() if isinstance(c, bytes) else str(c)
-                              for c in np.asarray(state.pop("channels")).tolist())
-        self.weights = {k: np.array(v, dtype=float) for k, v in state.items()}
+        channels = tuple(c.decode() if isinstance(c, bytes) else str(c)
+                         for c in np.asarray(state.pop("channels")).tolist())
+        weights = {k: np.array(v, dtype=float) for k, v in state.items()}
+        # the saved weights must fit these params (e.g. the same hidden size)
+        expect = self._network(self.params.step_ms).init(np.random.default_rng(0), len(channels))
+        bad = sorted(set(expect) ^ set(weights)) or [k for k in expect if expect[k].shape != weights[k].shape]
+        if bad:
+            raise ValueError(f"{type(self).__name__}.load_state: weights do not match {self.params}: "
+                             f"first mismatch {bad[0]!r}")
+        self.channels, self.weights = channels, weights
 
 
 class DotProductAttentionModel(_ArtificialModel):
