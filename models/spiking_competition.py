@@ -18,18 +18,25 @@ linked variables. Cost is O(N) per step instead of O(N^2) synapses. Differences 
 synapse-per-pair network: autapses are included in the pool sums (weight 1/N_pool of the
 pool drive) and there is no 0.5 ms transmission delay.
 
-Build once / run many, measured on 2 shared cores (see bench/bench_trial_cost.py), choice (a)
-with runtime store/restore: all trials of a call are batched side by side in ONE network
-(trial index as a cell variable, pools per trial, up to `max_batch_trials`; smaller later
-batches are padded with silent trials). The network is built and stored once; each run()
-restores the stored t=0 state, reseeds, writes the new inputs and runs. Inputs enter as a
-per-cell rate `nu_in` refreshed once per input step by a network_operation (a numpy row
-copy, ~1200 per trial), so new inputs never change generated code: after the first run()
-nothing is rebuilt or recompiled (cython objects are reused from Brian2's cache).
-Why not (b) cpp_standalone + run_args: its cold compile (tens of seconds on 2 cores) is paid
-again for every batch size and parameter set, and one batched network already amortises
-Python's per-step overhead; why not (c) one trial per run: the per-step overhead of ~10
-code objects would then dominate a 500-cell network.
+External inputs: background, stimulus and cue are Poisson spike trains onto the external AMPA
+gating (g_AMPA_ext); each step adds a Poisson count of mean (2.4 kHz + mu0_hz*stim + cue_rate_hz*cue)*dt.
+
+Build once / run many: choice (a), trials batched in one runtime (cython) network with
+store/restore. All trials of a call run side by side in ONE network (trial index as a cell
+variable, pools per trial; up to `max_batch_trials`, fixed by the first call; later, smaller
+chunks are padded with silent trials). It is built and stored once; each run() restores the
+t=0 state, reseeds, writes the new inputs and runs. Inputs enter as a per-cell rate `nu_in`
+refreshed once per input step by a network_operation (a numpy row copy, 1200 per 1.2 s trial),
+so new inputs never change generated code and nothing is rebuilt or recompiled after the first
+run() (`build_count` stays 1). Measured with bench/bench_trial_cost.py (2 shared cores, N_E=400,
+1.2 s trials): a later run() costs 1.04 x Brian2's simulation loop; one trial per network reused
+costs ~2.3 x more per trial (per-step overhead of ~15 code objects not shared); see the bench for
+a fresh Network per trial. cpp_standalone + run_args (b) was not chosen: its compile is paid per
+batch size and parameter set, and its project cache would add state on disk, while the batched
+runtime network already runs at ~1.0 x its own loop time; the cython cache (~/.cython) makes
+the cold compile (~25 s for all code objects) a once-per-machine cost.
+Determinism: the same seed and the same batch size give the same spikes (trials of one batch
+share Brian2's random stream, so changing the batch size changes the draws).
 """
 from __future__ import annotations
 
@@ -234,7 +241,7 @@ class SpikingCompetition(BrainModel):
         seed = int(seed_seq.generate_state(1)[0] % (2**31 - 1))
         b2.seed(seed)
         rng = np.random.default_rng(seed)
-        # random start between reset and threshold so trials do not fire in lockstep
+        # random start between rest and threshold so cells do not fire in lockstep
         for g in self._groups:
             g.v = rng.uniform(p.V_L_mV, p.V_th_mV, size=len(g)) * b2.mV
         duration = n_steps * dt_ms
@@ -263,7 +270,7 @@ class SpikingCompetition(BrainModel):
         sizes = np.array([self.sizes[g] for g in GROUPS], dtype=float)
         rates = win / width_s[None, :, None] / sizes[None, None, :]
         first = np.concatenate([[0], np.cumsum([self.sizes[g] for g in GROUPS])])
-        local = idx - np.repeat(np.arange(self._batch), self.n_per_trial)[idx] * self.n_per_trial
+        local = idx % self.n_per_trial
         spikes = {g: [] for g in GROUPS}
         for tr in range(n):
             in_tr = trial == tr
