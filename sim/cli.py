@@ -127,24 +127,26 @@ def cmd_run(args) -> int:
         os.makedirs(os.path.join(partial, "weights"), exist_ok=True)
         for fname in os.listdir(os.path.join(args.weights_from, "weights")):
             shutil.copy2(os.path.join(args.weights_from, "weights", fname), os.path.join(partial, "weights", fname))
-    print(f"running {scn.name!r}: {scn.task.n_trials} {scn.task.kind} trials x {len(scn.models)} models "
-          f"-> {final}", file=sys.stderr)
+    what = (f"{len(runner_points(resolved))} sweep points" if scn.sweep else f"{scn.task.n_trials} {scn.task.kind} trials")
+    print(f"running {scn.name!r}: {what} x {len(scn.models)} models -> {final}", file=sys.stderr)
     try:
-        out = runner.execute(scn, resolved, partial, final, workers=workers, started=started, quiet=args.quiet)
+        if scn.sweep is not None:
+            from sim.plots.sweep_figure import draw_sweep
+            from sim.sweep import run_sweep
+            summary = run_sweep(scn, resolved, partial, workers=workers, started=started, quiet=args.quiet)
+            runner.write_json(os.path.join(partial, "summary.json"), summary)
+            os.makedirs(os.path.join(partial, "figures"), exist_ok=True)
+            draw_sweep(summary, os.path.join(partial, "figures"), resolved["sweep"]["plot"])
+            runner.write_json(os.path.join(partial, "provenance.json"), provenance(scn.seed, {}, started))
+        else:
+            summary = runner.complete(scn, resolved, partial, workers=workers, started=started, quiet=args.quiet)
+        if scn.report:
+            from sim.report import write_report
+            write_report(partial, resolved, summary)
     except KeyboardInterrupt:
         print(f"\ninterrupted; finished trials are kept. Resume with: attnsim run --resume {partial}",
               file=sys.stderr)
         return 130
-    from models.registry import FAMILIES
-    from sim.store import RunData, write_results
-    from sim.summary import build_summary
-    families = {m.name: (m.family, FAMILIES[m.family].kind) for m in scn.models}
-    write_results(os.path.join(partial, "results.h5"), out["trials"], out["activities"], families, scn.record)
-    summary = build_summary(scn, out["trials"], out["activities"], families, partial)
-    runner.write_json(os.path.join(partial, "summary.json"), summary)
-    run = RunData(trials=out["trials"], activities=out["activities"], families={k: v[0] for k, v in families.items()})
-    _draw_figures(scn.figures, run, summary, partial)
-    runner.write_json(os.path.join(partial, "provenance.json"), provenance(scn.seed, out["timings"], started))
     runner.finish(partial, final)
     _print_summary(summary)
     print(table(summary["expectations"]))
@@ -155,7 +157,15 @@ def cmd_run(args) -> int:
     return 0
 
 
+def runner_points(resolved: dict) -> list:
+    from sim.scenario.load import sweep_points
+    return sweep_points(resolved)
+
+
 def _print_summary(summary: dict) -> None:
+    if "sweep" in summary:
+        print(f"sweep: {len(summary['sweep']['points'])} points; per-point metrics in summary.json and points/")
+        return
     for name, m in summary["models"].items():
         acc = m["metrics"].get("accuracy", {})
         mi = m["metrics"].get("modulation_index", {})

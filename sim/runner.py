@@ -210,3 +210,29 @@ def write_json(path: str, data) -> None:
         json.dump(data, fh, indent=2, sort_keys=False, allow_nan=False)
         fh.write("\n")
     os.replace(tmp, path)
+
+
+def complete(scn, resolved: dict, partial: str, *, workers: int, started: float, quiet: bool = False,
+             figures: bool = True) -> dict:
+    """Run every model, then write results.h5, summary.json, figures and provenance.json into
+    `partial` (provenance last: its presence marks the directory's content complete)."""
+    from models.registry import FAMILIES
+    from sim.plots.registry import draw
+    from sim.provenance import provenance
+    from sim.store import RunData, write_results
+    from sim.summary import build_summary
+
+    out = execute(scn, resolved, partial, partial, workers=workers, started=started, quiet=quiet)
+    families = {m.name: (m.family, FAMILIES[m.family].kind) for m in scn.models}
+    write_results(os.path.join(partial, "results.h5"), out["trials"], out["activities"], families, scn.record)
+    summary = build_summary(scn, out["trials"], out["activities"], families, partial)
+    write_json(os.path.join(partial, "summary.json"), summary)
+    if figures:
+        run = RunData(trials=out["trials"], activities=out["activities"],
+                      families={k: v[0] for k, v in families.items()})
+        fig_dir = os.path.join(partial, "figures")
+        os.makedirs(fig_dir, exist_ok=True)
+        for name in scn.figures:
+            draw(name, run, summary, fig_dir, partial)
+    write_json(os.path.join(partial, "provenance.json"), provenance(scn.seed, out["timings"], started))
+    return summary

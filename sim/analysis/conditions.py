@@ -13,6 +13,7 @@ import numpy as np
 from sim.tasks.trials import Trials
 
 CUED = ("attend_A", "attend_B")
+FOCUSED = ("focused_A", "focused_B")
 
 
 def condition_groups(trials: Trials) -> dict[str, np.ndarray]:
@@ -25,6 +26,9 @@ def condition_groups(trials: Trials) -> dict[str, np.ndarray]:
     cued = np.isin(cond, CUED)
     if cued.any():
         groups["attended"] = np.flatnonzero(cued)
+    focused = np.isin(cond, FOCUSED)
+    if focused.any():
+        groups["focused"] = np.flatnonzero(focused)
     contrast = trials.conditions.get("contrast")
     if contrast is not None:
         contrast = np.asarray(contrast, dtype=float)
@@ -36,9 +40,10 @@ def condition_groups(trials: Trials) -> dict[str, np.ndarray]:
                     if idx.size:
                         groups[f"{c}@{k:g}"] = idx
             for k in levels:
-                idx = np.flatnonzero(cued & (contrast == k))
-                if idx.size:
-                    groups[f"attended@{k:g}"] = idx
+                for name, mask in (("attended", cued), ("focused", focused)):
+                    idx = np.flatnonzero(mask & (contrast == k))
+                    if idx.size:
+                        groups[f"{name}@{k:g}"] = idx
     return groups
 
 

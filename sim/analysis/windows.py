@@ -16,6 +16,9 @@ class NotApplicable(KeyError):
 
 
 def epoch_ms(trials: Trials, name: str) -> tuple[float, float]:
+    # spontaneous protocols have no stimulus: their analysis window is "measure"
+    if name == "stimulus" and name not in trials.epochs and "measure" in trials.epochs:
+        name = "measure"
     if name not in trials.epochs:
         raise NotApplicable(f"epoch {name!r} not in the task; epochs are {list(trials.epochs)}")
     return trials.epoch_ms(name)

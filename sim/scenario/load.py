@@ -174,6 +174,8 @@ def _check_references(scn: Scenario, doc: LinedDocument) -> list[str]:
             errors.append(f"{doc.path}:{doc.line_of(('figures', i))}: figures[{i}]: unknown figure {name!r}; "
                           f"valid figures: {', '.join(FIGURES)}")
     labels = sorted(condition_groups(build_trials(scn.task, seed=0, n_trials=n_cells(scn.task))))
+    if scn.sweep is not None and any(k == "task" or k.startswith("task.") for k in scn.sweep.grid):
+        labels = None  # the task changes across points: conditions are checked per point at run time
     names = [m.name for m in scn.models]
     for i, ex in enumerate(scn.expect):
         where = ("expect", i)
@@ -183,10 +185,62 @@ def _check_references(scn: Scenario, doc: LinedDocument) -> list[str]:
         if ex.metric not in METRICS:
             errors.append(f"{doc.path}:{doc.line_of(where + ('metric',))}: expect[{i}].metric: unknown metric "
                           f"{ex.metric!r}; valid metrics: {', '.join(METRICS)}")
-        if ex.condition not in labels:
+        if labels is not None and ex.condition not in labels:
             errors.append(f"{doc.path}:{doc.line_of(where + ('condition',))}: expect[{i}].condition: no condition "
                           f"{ex.condition!r} in this task; valid conditions: {', '.join(labels)}")
     return errors
+
+
+def _validate(data: dict, doc: LinedDocument, loc_prefix: tuple = ()):
+    try:
+        scn = Scenario.model_validate(data)
+    except ValidationError as e:
+        msgs = _format_errors(e, doc)
+        if loc_prefix:  # a sweep point: report it at the sweep key that produced it
+            where = f"{doc.path}:{doc.line_of(loc_prefix)}: {_dotted(loc_prefix)}"
+            msgs = [f"{where}: in this sweep point: " + m.split(": ", 1)[1] for m in msgs]
+        raise ScenarioError(msgs) from None
+    errors, params = _check_models(scn, doc)
+    if not errors:
+        errors = _check_references(scn, doc)
+    if errors:
+        raise ScenarioError(errors)
+    for m in scn.models:
+        m.params = params[m.name]
+    return scn, scn.model_dump(mode="json")
+
+
+def sweep_points(resolved: dict) -> list[tuple[dict, int]]:
+    """[(values {dotted key: value}, seed)] of a resolved scenario's sweep grid x seeds."""
+    import itertools
+    sweep = resolved["sweep"]
+    keys = list(sweep["grid"])
+    seeds = sweep.get("seeds") or [resolved["seed"]]
+    return [(dict(zip(keys, combo)), seed)
+            for combo in itertools.product(*(sweep["grid"][k] for k in keys)) for seed in seeds]
+
+
+def point_data(resolved: dict, values: dict, seed: int) -> dict:
+    """The plain scenario of one sweep point (no sweep, the grid values applied)."""
+    data = copy.deepcopy(resolved)
+    data.pop("sweep", None)
+    data["report"] = False
+    data["expect"] = []
+    for key, value in values.items():
+        _apply_override(data, f"{key}={json_dump(value)}")
+    data["seed"] = seed
+    return data
+
+
+def json_dump(value) -> str:
+    import json
+    return json.dumps(value)
+
+
+def validate_point(resolved: dict, values: dict, seed: int, doc: LinedDocument | None = None):
+    doc = doc or LinedDocument(data=resolved, lines={}, path="<sweep point>")
+    data = point_data(resolved, values, seed)
+    return _validate(data, doc, loc_prefix=("sweep", "grid", next(iter(values))) if values else ())
 
 
 def load_scenario(path: str, overrides: list[str] | None = None, seed: int | None = None):
@@ -206,16 +260,25 @@ def load_scenario(path: str, overrides: list[str] | None = None, seed: int | Non
         _apply_override(data, item)
     if seed is not None:
         data["seed"] = seed
-    try:
-        scn = Scenario.model_validate(data)
-    except ValidationError as e:
-        raise ScenarioError(_format_errors(e, doc)) from None
-    errors, params = _check_models(scn, doc)
-    if not errors:
-        errors = _check_references(scn, doc)
-    if errors:
-        raise ScenarioError(errors)
-    for m in scn.models:
-        m.params = params[m.name]
-    resolved = scn.model_dump(mode="json")
+    scn, resolved = _validate(data, doc)
+    if scn.sweep is not None:
+        # every point must be a valid scenario before anything runs
+        for values, s in sweep_points(resolved):
+            for key in values:
+                _check_sweep_key(key, resolved, doc)
+            validate_point(resolved, values, s, doc)
     return scn, resolved
+
+
+def _check_sweep_key(key: str, resolved: dict, doc: LinedDocument) -> None:
+    """A sweep key must name a value that exists in the resolved scenario (defaults included)."""
+    node = resolved
+    for part in key.split("."):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            raise ScenarioError([f"{doc.path}:{doc.line_of(('sweep', 'grid', key))}: sweep.grid.{key}: "
+                                 f"no such key in the scenario (sweep keys are dotted paths such as "
+                                 f"task.timing.delay, models.0.params.w_plus or task)"])

@@ -57,8 +57,57 @@ class DiscriminationTask(Strict):
     s0: float = Field(0.5, gt=0.0, le=0.5)
 
 
-TaskSpec = Annotated[Union[SelectiveTask, DiscriminationTask], Field(discriminator="kind")]
-TASK_KINDS = ("selective", "discrimination")
+class SpontaneousTiming(Strict):
+    transient: DurationMs = 100.0
+    measure: PositiveDurationMs = 1000.0
+
+
+class SpontaneousTask(Strict):
+    """No input: spontaneous activity, measured after a transient (PD14, Brunel 2000)."""
+    kind: Literal["spontaneous"]
+    n_trials: int = Field(3, ge=1, le=10000)
+    dt: PositiveDurationMs = 1.0
+    timing: SpontaneousTiming = SpontaneousTiming()
+
+
+class DividedTask(Strict):
+    """Target at A or B; the cue focused on one location (valid or not) or split across both."""
+    kind: Literal["divided"]
+    n_trials: int = Field(120, ge=1, le=100000)
+    dt: PositiveDurationMs = 1.0
+    timing: SelectiveTiming = SelectiveTiming()
+    contrasts: list[Contrast] = Field(default_factory=lambda: [0.3], min_length=1)
+    conditions: list[Literal["focused_A", "focused_B", "divided"]] = Field(
+        default_factory=lambda: ["focused_A", "focused_B", "divided"], min_length=1)
+    cue_validity: float = Field(0.75, ge=0.0, le=1.0)
+    distractor_ratio: float = Field(0.5, ge=0.0, le=1.0)
+    cue_strength: float = Field(1.0, ge=0.0, le=1.0)
+    cue_persists: bool = True
+
+
+class SustainedTiming(Strict):
+    fixation: DurationMs = 300.0
+    cue: PositiveDurationMs = 200.0
+    delay: DurationMs = 500.0
+    stimulus: PositiveDurationMs = 500.0
+    response: PositiveDurationMs = 200.0
+
+
+class SustainedTask(Strict):
+    """Brief cue, delay, then both stimuli at equal contrast: only the held cue decides."""
+    kind: Literal["sustained"]
+    n_trials: int = Field(40, ge=1, le=100000)
+    dt: PositiveDurationMs = 1.0
+    timing: SustainedTiming = SustainedTiming()
+    contrasts: list[Contrast] = Field(default_factory=lambda: [0.5], min_length=1)
+    conditions: list[Literal["attend_A", "attend_B"]] = Field(
+        default_factory=lambda: ["attend_A", "attend_B"], min_length=1)
+    cue_strength: float = Field(1.0, ge=0.0, le=1.0)
+
+
+TaskSpec = Annotated[Union[SelectiveTask, DiscriminationTask, SpontaneousTask, DividedTask, SustainedTask],
+                     Field(discriminator="kind")]
+TASK_KINDS = ("selective", "discrimination", "spontaneous", "divided", "sustained")
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 
@@ -83,12 +132,36 @@ class Expectation(Strict):
     group: str | None = None
     range: tuple[float, float]
     source: str = Field(min_length=1)
+    where: dict[str, object] | None = None   # sweeps: the grid values (and seeds averaged) it applies to
 
     @model_validator(mode="after")
     def _ordered(self):
         if self.range[0] > self.range[1]:
             raise ValueError(f"range must be [low, high] with low <= high (got {list(self.range)})")
         return self
+
+
+class SweepPlot(Strict):
+    metric: str
+    condition: str = "all"
+    group: str | None = None
+
+
+class Sweep(Strict):
+    """A grid of scenario values x seeds; each point is a complete sub-run (resumable)."""
+    grid: dict[str, list] = Field(min_length=1)
+    seeds: list[Annotated[int, Field(ge=0, le=2**32 - 1)]] = Field(default_factory=list)
+    plot: list[SweepPlot] = Field(default_factory=lambda: [SweepPlot(metric="accuracy")])
+
+    @field_validator("grid")
+    @classmethod
+    def _non_empty(cls, v):
+        for key, values in v.items():
+            if not values:
+                raise ValueError(f"grid key {key!r} has no values")
+            if key.split(".")[0] in ("sweep", "name", "expect"):
+                raise ValueError(f"cannot sweep {key!r}")
+        return v
 
 
 class RunOptions(Strict):
@@ -108,6 +181,8 @@ class Scenario(Strict):
     figures: list[str] = Field(default_factory=list)
     expect: list[Expectation] = Field(default_factory=list)
     run: RunOptions = RunOptions()
+    sweep: Sweep | None = None
+    report: bool = False
 
     @field_validator("name")
     @classmethod

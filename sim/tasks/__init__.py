@@ -6,6 +6,9 @@ from sim.tasks.trials import Trials
 TASKS = {
     "selective": "two stimuli in one receptive field; a cue says which to attend (cueing, biased competition)",
     "discrimination": "two-choice random-dot discrimination at several coherences (Wong & Wang 2006 protocol)",
+    "spontaneous": "no input; spontaneous activity measured after a transient (PD14, Brunel 2000)",
+    "divided": "target at A or B, cue focused (valid/invalid) or split across both: d' and capacity cost",
+    "sustained": "brief cue, delay, then both stimuli: persistence of the cued representation",
 }
 
 
@@ -23,12 +26,25 @@ def build_trials(spec, seed: int, n_trials: int | None = None) -> Trials:
         from sim.tasks.discrimination import make_discrimination
         return make_discrimination(n_trials=n, dt_ms=spec.dt, timing_ms=timing, coherences=spec.coherences,
                                    s0=spec.s0, seed=seed)
+    if spec.kind == "spontaneous":
+        from sim.tasks.spontaneous import make_spontaneous
+        return make_spontaneous(n_trials=n, dt_ms=spec.dt, timing_ms=timing, seed=seed)
+    if spec.kind == "divided":
+        from sim.tasks.divided import make_divided
+        return make_divided(n_trials=n, dt_ms=spec.dt, timing_ms=timing, contrasts=spec.contrasts,
+                            conditions=spec.conditions, cue_validity=spec.cue_validity,
+                            distractor_ratio=spec.distractor_ratio, cue_strength=spec.cue_strength,
+                            cue_persists=spec.cue_persists, seed=seed)
+    if spec.kind == "sustained":
+        from sim.tasks.sustained import make_sustained
+        return make_sustained(n_trials=n, dt_ms=spec.dt, timing_ms=timing, contrasts=spec.contrasts,
+                              conditions=spec.conditions, cue_strength=spec.cue_strength, seed=seed)
     raise ValueError(f"unknown task kind {spec.kind!r}; valid: {sorted(TASKS)}")
 
 
 def n_cells(spec) -> int:
     """Number of distinct condition cells (enough trials to see every condition label once)."""
-    if spec.kind == "selective":
+    if spec.kind in ("selective", "divided", "sustained"):
         return len(spec.conditions) * len(spec.contrasts)
     if spec.kind == "discrimination":
         return len(spec.coherences)

@@ -28,7 +28,12 @@ class Trials:
     def loss_mask(self) -> np.ndarray:
         """(n_steps,) True in the response epoch: where a trained readout is scored."""
         mask = np.zeros(self.n_steps, dtype=bool)
-        mask[self.epochs["response"]] = True
+        resp = self.epochs.get("response", slice(0, 0))
+        if resp.stop > resp.start:
+            mask[resp] = True
+        elif "stimulus" in self.epochs:  # no response epoch: score the last fifth of the stimulus
+            s = self.epochs["stimulus"]
+            mask[s.stop - max(1, (s.stop - s.start) // 5):s.stop] = True
         return mask
 
     def epoch_ms(self, name: str) -> tuple[float, float]:

@@ -1,0 +1,56 @@
+"""Divided attention: a target at one of two locations, the cue focused or split.
+
+On every trial a target (contrast c) appears at location A or B; the other
+location holds a distractor at `c * distractor_ratio`. The correct answer is
+the target's location (2AFC localisation). Conditions:
+
+- focused_A / focused_B: the whole cue on one location; the target is there on
+  a fraction `cue_validity` of trials (valid) and at the other location
+  otherwise (invalid), so hits and false alarms exist for each location.
+- divided: the cue split evenly (`cue_strength / 2` on each location); target
+  at A or B with equal probability.
+
+d' per location (Z(P(choose X | target X)) - Z(P(choose X | target not X)))
+in focused vs divided conditions gives the dual-task cost, compared with the
+capacity bounds of Sperling & Melchner / White et al. (see sim/analysis/capacity.py).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from sim.tasks.trials import CHANNELS, Trials, balanced_cells, timeline
+
+CONDITIONS = ("focused_A", "focused_B", "divided")
+EPOCHS = ("fixation", "cue", "stimulus", "response")
+
+
+def make_divided(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], contrasts: list[float],
+                 conditions: list[str], cue_validity: float = 0.75, distractor_ratio: float = 0.5,
+                 cue_strength: float = 1.0, cue_persists: bool = True, seed: int = 0) -> Trials:
+    rng = np.random.default_rng(seed)
+    epochs, n_steps = timeline({k: timing_ms[k] for k in EPOCHS}, dt_ms)
+    cells = [(c, k) for c in conditions for k in contrasts]
+    assigned = balanced_cells(n_trials, cells, rng)
+    inputs = np.zeros((n_trials, n_steps, len(CHANNELS)))
+    target = np.zeros(n_trials, dtype=int)
+    cond = np.empty(n_trials, dtype=object)
+    contrast = np.zeros(n_trials)
+    valid = np.zeros(n_trials, dtype=bool)
+    stim = epochs["stimulus"]
+    cue_on = slice(epochs["cue"].start, stim.stop if cue_persists else epochs["cue"].stop)
+    for i, (c, k) in enumerate(assigned):
+        cond[i], contrast[i] = c, k
+        if c == "divided":
+            target[i] = int(rng.integers(2))
+            inputs[i, cue_on, 2] = inputs[i, cue_on, 3] = cue_strength / 2
+            valid[i] = True
+        else:
+            cued = 0 if c == "focused_A" else 1
+            valid[i] = rng.random() < cue_validity
+            target[i] = cued if valid[i] else 1 - cued
+            inputs[i, cue_on, 2 + cued] = cue_strength
+        levels = [k * distractor_ratio, k * distractor_ratio]
+        levels[target[i]] = k
+        inputs[i, stim, 0], inputs[i, stim, 1] = levels
+    return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs,
+                  conditions={"condition": cond.astype(str), "contrast": contrast, "valid": valid})
