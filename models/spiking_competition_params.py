@@ -50,8 +50,9 @@ class SpikingCompetitionParams:
     g_GABA_I_nS: float = param(1.0, "GABA_A conductance onto interneurons", ge=0)
     # inputs
     nu_ext_hz: float = param(2400.0, "background Poisson rate per cell on AMPA (800 inputs x 3 Hz)", ge=0)
-    mu0_hz: float = param(80.0, "extra Poisson rate per cell of a selective pool at contrast 1 (Wang 2002: 40 Hz at "
-                          "N_E=1600; 80 Hz lets N_E=400 decide within a 500 ms stimulus)", ge=0)
+    mu0_hz: float = param(100.0, "extra Poisson rate per cell of a selective pool at contrast 1 (Wang 2002: 40 Hz at "
+                          "N_E=1600; at N_E=400, 100 Hz lets uncued contrast-0.5 trials decide within 500 ms "
+                          "while the 40 Hz cue still wins equal-stimulus trials)", ge=0)
     cue_rate_hz: float = param(40.0, "top-down Poisson rate per cell of the cued pool at cue strength 1 "
                                "(biases the competition without igniting a pool alone)", ge=0)
     # readout and recording
