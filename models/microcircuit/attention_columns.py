@@ -1,0 +1,191 @@
+"""Two PD14 columns (one prefers stimulus A, one B) with layer-specific top-down attention.
+
+Each column is a downscaled Potjans & Diesmann (2014) microcircuit (network.build_column).
+- Stimulus "stim_A"/"stim_B" (contrast in [0, 1]) is extra Poisson input to L4E and L4I of
+  column A/B with the thalamic full-scale in-degrees of PD14 (C_th x N_th: 89 to L4E, 56 to
+  L4I) at `stim_rate_hz` x contrast, full-scale weight (the inputs are not neurons of the
+  network, so they are not downscaled).
+- Top-down attention "cue_A"/"cue_B" is extra Poisson input (`cue_indegree` inputs at
+  `cue_rate_hz` x cue) to the `cue_targets` populations of that column; default L2/3 and L5
+  excitatory cells, following Wagatsuma et al. (2011), where top-down input to L2/3 and L5
+  raises their responses and suppresses L4 through the interlaminar pathways.
+- Lateral inhibition: L2/3E of each column excites L2/3I of the other (PD14 rule with
+  connection probability `lateral_prob`).
+Readout: threshold on the smoothed L2/3E rates of the two columns (the output layer of the
+column to higher areas), models.readout.threshold_readout.
+
+Runs are cpp_standalone: the binary is built once per configuration (cached under
+ATTNSIM_CACHE_DIR) with the inputs as a TimedArray, and each trial is one run of the binary
+with that trial's inputs as a run argument, so run() never recompiles.
+"""
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from models.activity import Activity
+from models.base import BrainModel, channel_index
+from models.microcircuit import pd14_params as P
+from models.microcircuit.network import ColumnConfig, build_column, population_slices
+from models.microcircuit.standalone import build_once, seed_point
+from models.params import check_params, param
+from models.readout import stimulus_onset_index, threshold_readout
+
+COLUMNS = ("A", "B")
+CHANNELS = ("stim_A", "stim_B", "cue_A", "cue_B")
+
+
+@dataclass(frozen=True)
+class MicrocircuitColumnsParams:
+    N_scaling: float = param(0.05, "PD14 N_scaling: fraction of the full-scale neuron numbers per column", gt=0, le=1)
+    K_scaling: float = param(0.05, "PD14 K_scaling: fraction of the full-scale in-degrees (weights / sqrt)", gt=0, le=1)
+    background: str = param("poisson", "background input: 'poisson' (8 Hz x K_ext) or 'dc' (its mean)",
+                            choices=("poisson", "dc"))
+    stim_rate_hz: float = param(20.0, "rate of each thalamic stimulus input at contrast 1", ge=0)
+    cue_rate_hz: float = param(10.0, "rate of each top-down input at cue 1", ge=0)
+    cue_indegree: int = param(200, "top-down inputs per target neuron (full-scale weight 87.81 pA)", ge=0)
+    cue_targets: list = param(["L23E", "L5E"], "populations receiving top-down attention input (Wagatsuma 2011: L2/3 and L5)")
+    lateral_prob: float = param(0.05, "connection probability L2/3E of one column -> L2/3I of the other", ge=0, lt=1)
+    readout_threshold_hz: float = param(15.0, "decision threshold on the smoothed L2/3E rate", gt=0)
+    rate_window_ms: float = param(20.0, "boxcar window for the population rates", gt=0)
+    sim_dt_ms: float = param(0.1, "integration time step", gt=0)
+    parallel_trials: int = param(2, "trials run at once (separate processes of the same binary)", ge=1)
+
+    def __post_init__(self):
+        check_params(self)
+        bad = [p for p in self.cue_targets if p not in P.POPULATIONS]
+        if bad:
+            from models.params import ParamError
+            raise ParamError(f"MicrocircuitColumnsParams.cue_targets: Value must be populations of "
+                             f"{list(P.POPULATIONS)} (got {bad})")
+
+
+class MicrocircuitColumns(BrainModel):
+    family: ClassVar[str] = "microcircuit"
+    Params: ClassVar[type] = MicrocircuitColumnsParams
+
+    def __init__(self, params: MicrocircuitColumnsParams | None = None):
+        self.params = params or MicrocircuitColumnsParams()
+        self._binary = None
+        self._built_for = None
+        self.n_builds = 0                  # how often a binary was obtained (tests: 1 per shape)
+
+    # ---- build -------------------------------------------------------------------------
+    def _config(self, n_steps: int, dt_ms: float) -> dict:
+        return dict(asdict(self.params), parallel_trials=None, n_steps=n_steps, dt_ms=dt_ms)
+
+    def _get_binary(self, n_steps: int, dt_ms: float):
+        key = (n_steps, dt_ms)
+        if self._binary is not None and self._built_for == key:
+            return self._binary
+        p = self.params
+        cfg = ColumnConfig(N_scaling=p.N_scaling, K_scaling=p.K_scaling, background=p.background,
+                           dt_ms=p.sim_dt_ms)
+
+        def build():
+            import brian2 as b2
+            from brian2 import Hz, Synapses, TimedArray, ms, pA
+            b2.defaultclock.dt = p.sim_dt_ms * ms
+            drive = TimedArray(np.zeros((n_steps, len(CHANNELS))), dt=dt_ms * ms, name="drive")
+            seed_point("NET")
+            cols, objects = {}, []
+            for c in COLUMNS:
+                extra = "nu_stim : Hz (constant)\nnu_cue : Hz (constant)\n"
+                col = build_column(cfg, prefix=f"{c}_", extra_eqs=extra,
+                                   namespace={"drive": drive, "ch_stim": CHANNELS.index(f"stim_{c}"),
+                                              "ch_cue": CHANNELS.index(f"cue_{c}"),
+                                              "w_in": P.PSC_EXC_PA * pA})
+                for k, pop in enumerate(P.POPULATIONS):
+                    k_th = P.synapse_count(P.CONN_PROB_TH[k], P.N_THALAMUS, P.N_FULL[k]) / P.N_FULL[k]
+                    if pop in ("L4E", "L4I"):
+                        col["pops"][pop].nu_stim = float(k_th * p.stim_rate_hz) * Hz
+                    if pop in p.cue_targets:
+                        col["pops"][pop].nu_cue = float(p.cue_indegree * p.cue_rate_hz) * Hz
+                G = col["neurons"]
+                objects.append(G.run_regularly(
+                    "I_syn += w_in * poisson((nu_stim * drive(t, ch_stim) + nu_cue * drive(t, ch_cue)) * dt)",
+                    dt=p.sim_dt_ms * ms, when="synapses", name=f"{c}_inputs"))
+                cols[c] = col
+                objects += col["objects"]
+            lateral = []
+            if p.lateral_prob > 0:
+                k23e, k23i = P.POPULATIONS.index("L23E"), P.POPULATIONS.index("L23I")
+                K = int(round(P.synapse_count(p.lateral_prob, P.N_FULL[k23e], P.N_FULL[k23i])
+                              * p.N_scaling * p.K_scaling))
+                w = float(P.PSC_EXC_PA / np.sqrt(p.K_scaling))
+                for src, tgt in (("A", "B"), ("B", "A")):
+                    pre, post = cols[src]["pops"]["L23E"], cols[tgt]["pops"]["L23I"]
+                    S = Synapses(pre, post, "w : amp (constant)", on_pre="I_syn_post += w",
+                                 name=f"lateral_{src}_L23E_to_{tgt}_L23I")
+                    S.connect(j=f"int(rand() * N_post) for _ in range(poisson({K / len(pre)!r}))")
+                    S.w = f"clip({w!r} + {w * P.WEIGHT_REL_SD!r} * randn(), 0, inf) * pA"
+                    S.delay = (f"clip({P.DELAY_EXC_MS!r} + {P.DELAY_EXC_MS * P.DELAY_REL_SD!r} * randn(), "
+                               f"{p.sim_dt_ms!r}, inf) * ms")
+                    lateral.append(S)
+            seed_point("TRIAL")
+            net = b2.Network(*objects, *lateral)
+            net.run(n_steps * dt_ms * ms)
+            outputs = {f"{c}_{v}": cols[c]["spikes"].variables[v] for c in COLUMNS for v in ("i", "t")}
+            counts = [S for c in COLUMNS for S in cols[c]["synapses"].values()] + lateral
+            return outputs, counts, {"drive": drive}
+
+        self._binary = build_once("pd14_columns", self._config(n_steps, dt_ms), build)
+        self._built_for = key
+        self.n_builds += 1
+        return self._binary
+
+    # ---- run ---------------------------------------------------------------------------
+    def run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
+        inputs = np.asarray(inputs, float)
+        n_trials, n_steps, _ = inputs.shape
+        ordered = np.stack([inputs[:, :, channel_index(tuple(channels), ch)] for ch in CHANNELS], axis=2)
+        binary = self._get_binary(n_steps, float(dt_ms))
+        sl = population_slices(self.params.N_scaling)
+        trial_seeds = np.random.SeedSequence(seed).generate_state(n_trials + 1, dtype=np.uint32)
+        net_seed = int(trial_seeds[0])
+
+        def one(k):
+            return binary.run({"NET": net_seed, "TRIAL": int(trial_seeds[k + 1])}, {"drive": ordered[k]})
+
+        done = [0]
+
+        def tick(res):
+            done[0] += 1
+            if progress is not None:
+                progress(done[0], n_trials)
+            return res
+
+        with ThreadPoolExecutor(max_workers=self.params.parallel_trials) as ex:
+            outs = list(ex.map(lambda k: tick(one(k)), range(n_trials)))
+
+        groups, names = {}, []
+        for c in COLUMNS:
+            for pop in P.POPULATIONS:
+                groups[f"{c}_{pop}"] = slice(len(names), len(names) + 1)
+                names.append((c, pop))
+        rates = np.zeros((n_trials, n_steps, len(names)))
+        spikes = {g: [] for g in groups}
+        w = max(1, int(round(self.params.rate_window_ms / dt_ms)))
+        kernel = np.ones(w) / (w * dt_ms * 1e-3)
+        for k, out in enumerate(outs):
+            for u, (c, pop) in enumerate(names):
+                i, t_ms = out[f"{c}_i"].astype(np.int64), out[f"{c}_t"] * 1000.0
+                s = sl[pop]
+                m = (i >= s.start) & (i < s.stop)
+                ids, ts = i[m] - s.start, t_ms[m]
+                spikes[f"{c}_{pop}"].append((ids, ts))
+                counts = np.bincount(np.minimum((ts / dt_ms).astype(np.int64), n_steps - 1),
+                                     minlength=n_steps)[:n_steps] / (s.stop - s.start)
+                # causal boxcar: the rate at step n uses spikes up to n (no look-ahead for the readout)
+                rates[k, :, u] = np.convolve(counts, kernel)[:n_steps]
+        onset = stimulus_onset_index(inputs, tuple(channels))
+        choice, rt = threshold_readout(rates[:, :, groups["A_L23E"]].mean(2), rates[:, :, groups["B_L23E"]].mean(2),
+                                       dt_ms, onset, self.params.readout_threshold_hz)
+        sizes = {f"{c}_{pop}": sl[pop].stop - sl[pop].start for c, pop in names}
+        return Activity(rates=rates, dt_ms=float(dt_ms), groups=groups, selective_groups=("A_L23E", "B_L23E"),
+                        choice=choice, reaction_time_ms=rt, spikes=spikes, group_sizes=sizes,
+                        extras={"synapse_counts": np.stack([o["synapse_counts"] for o in outs])})

@@ -1,0 +1,84 @@
+"""Spontaneous activity of one PD14 column (validation): arrays in, arrays out.
+
+`spontaneous_activity` builds (once, cached) the cpp_standalone binary of one column and
+runs it for each seed; it returns per-population rates and ISI CVs measured after a
+transient, plus the synapse counts actually created.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from models.microcircuit import pd14_params as P
+from models.microcircuit.network import ColumnConfig, build_column, pathways, population_slices
+from models.microcircuit.standalone import build_once, seed_point
+
+
+def column_binary(cfg: ColumnConfig, t_sim_ms: float, threads: int = 1):
+    def build():
+        import brian2 as b2
+        b2.defaultclock.dt = cfg.dt_ms * b2.ms
+        seed_point("NET")
+        col = build_column(cfg)
+        seed_point("TRIAL")
+        net = b2.Network(*col["objects"])
+        net.run(t_sim_ms * b2.ms)
+        mon = col["spikes"]
+        return {"i": mon.variables["i"], "t": mon.variables["t"]}, list(col["synapses"].values()), {}
+    return build_once("pd14_column", dict(cfg.as_dict(), t_sim_ms=t_sim_ms), build, threads=threads)
+
+
+def rates_and_cv(i, t_ms, slices, t_start_ms, t_stop_ms):
+    """(rates_hz, cv_isi) per population from spike arrays; CV over neurons with >= 3 spikes."""
+    keep = (t_ms >= t_start_ms) & (t_ms < t_stop_ms)
+    i, t_ms = i[keep], t_ms[keep]
+    order = np.lexsort((t_ms, i))
+    i, t_ms = i[order], t_ms[order]
+    n_total = max(s.stop for s in slices.values())
+    counts = np.bincount(i, minlength=n_total)
+    # per-neuron ISI CV from consecutive spikes of the same neuron
+    same = i[1:] == i[:-1]
+    isi = np.diff(t_ms)[same]
+    owner = i[1:][same]
+    n_isi = np.bincount(owner, minlength=n_total)
+    s1 = np.bincount(owner, weights=isi, minlength=n_total)
+    s2 = np.bincount(owner, weights=isi ** 2, minlength=n_total)
+    ok = n_isi >= 2
+    mean = np.where(ok, s1 / np.maximum(n_isi, 1), np.nan)
+    var = np.where(ok, s2 / np.maximum(n_isi, 1) - mean ** 2, np.nan)
+    cv = np.sqrt(np.maximum(var, 0)) / mean
+    dur_s = (t_stop_ms - t_start_ms) / 1000.0
+    rates = np.array([counts[s].mean() / dur_s for s in slices.values()])
+    cvs = np.array([np.nanmean(cv[s]) if np.isfinite(cv[s]).any() else np.nan for s in slices.values()])
+    return rates, cvs
+
+
+def spontaneous_activity(N_scaling: float = 0.1, K_scaling: float = 0.1, *, t_sim_ms: float = 1100.0,
+                         t_transient_ms: float = 100.0, seeds=(0,), background: str = "poisson",
+                         threads: int = 1, exclude_pathways: tuple = (), lesion: tuple = ()) -> dict:
+    """Rates (Hz) and ISI CVs per population, one row per seed, plus synapse counts.
+
+    Returns dict: populations, rates_hz (n_seeds, 8), cv_isi (n_seeds, 8),
+    synapse_counts (n_seeds, n_pathways), pathways [(target, source, K_expected)],
+    spikes [(i, t_ms) per seed], sizes (8,), wall_s (n_seeds,) binary run times.
+    """
+    cfg = ColumnConfig(N_scaling=N_scaling, K_scaling=K_scaling, background=background,
+                       exclude_pathways=tuple(exclude_pathways))
+    binary = column_binary(cfg, t_sim_ms, threads)
+    sl = population_slices(N_scaling)
+    rates, cvs, counts, spikes, walls = [], [], [], [], []
+    for s in seeds:
+        t0 = time.perf_counter()
+        out = binary.run({"NET": s, "TRIAL": s},
+                         set_values={f"syn_{src}_to_{tgt}.gain": 0.0 for tgt, src in lesion})
+        walls.append(time.perf_counter() - t0)
+        i, t_ms = out["i"].astype(np.int64), out["t"] * 1000.0
+        r, c = rates_and_cv(i, t_ms, sl, t_transient_ms, t_sim_ms)
+        rates.append(r)
+        cvs.append(c)
+        counts.append(out["synapse_counts"])
+        spikes.append((i, t_ms))
+    return dict(populations=P.POPULATIONS, rates_hz=np.array(rates), cv_isi=np.array(cvs),
+                synapse_counts=np.array(counts), pathways=pathways(cfg), spikes=spikes,
+                sizes=P.scaled_sizes(N_scaling), wall_s=np.array(walls))

@@ -1,0 +1,154 @@
+"""Build a Brian2 network once as a cpp_standalone binary and run it many times.
+
+The project directory lives under $ATTNSIM_CACHE_DIR (default ~/.cache/attnsim), keyed by a
+hash of the configuration, this package's source and the Brian2 version. A directory that
+already holds a compiled binary is reused without calling Brian2 at all. Each run calls the
+binary directly (own results directory, inputs as TimedArray run arguments), so runs never
+recompile, and the global Brian2 device is restored to runtime after the build. The binary
+writes only the recorded arrays and the synapse counts and then exits: Brian2's own final
+dump of every array (gigabytes of synapse weights at full scale) is skipped.
+
+Seeds: generated code re-seeds every random generator from environment variables at the
+points marked by `seed_point(name)` (e.g. "NET" before the synapses are created, "TRIAL"
+before the initial state and the run), so one binary serves every seed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+_SEED_CODE = """
+{{
+    const char* _attnsim_s = std::getenv("ATTNSIM_SEED_{name}");
+    unsigned long _attnsim_seed = _attnsim_s ? std::strtoul(_attnsim_s, 0, 10) : 0UL;
+    for (int _i = 0; _i < (int)brian::_random_generators.size(); _i++)
+        brian::_random_generators[_i].seed(_attnsim_seed * 1000003UL + _i);
+}}
+"""
+
+
+def cache_root() -> Path:
+    return Path(os.path.expanduser(os.environ.get("ATTNSIM_CACHE_DIR", "~/.cache/attnsim")))
+
+
+def source_fingerprint() -> str:
+    """Hash of this package's source files and the Brian2 version (a code change rebuilds)."""
+    import brian2
+    h = hashlib.sha256(brian2.__version__.encode())
+    for f in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def project_dir(kind: str, config: dict) -> Path:
+    """Keyed by the configuration only: after a source change Brian2 regenerates the project
+    in the same directory and make recompiles only the files whose code changed."""
+    key = json.dumps({"kind": kind, "config": config}, sort_keys=True, default=str)
+    return cache_root() / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
+def seed_point(name: str) -> None:
+    """Re-seed all random generators from $ATTNSIM_SEED_<name> at this point of main()."""
+    from brian2 import device
+    device.insert_code("main", _SEED_CODE.format(name=name))
+
+
+@dataclass
+class Binary:
+    """A compiled standalone project: where it is and where its outputs are written."""
+    directory: Path
+    outputs: dict          # name -> dtype string of the recorded array
+    counts: list           # names of the Synapses objects whose sizes are reported
+    timed_arrays: dict     # name -> (brian2 TimedArray name, shape)
+
+    def run(self, seeds: dict[str, int], timed_arrays: dict[str, np.ndarray] | None = None,
+            results_dir: Path | None = None, set_values: dict[str, float] | None = None) -> dict[str, np.ndarray]:
+        """Run the binary once; returns the recorded arrays by name. `set_values` sets scalar
+        variables on the command line, e.g. {"syn_L23I_to_L23E.gain": 0.0}."""
+        d = self.directory
+        own = results_dir is None
+        results = Path(tempfile.mkdtemp(prefix="results-", dir=d)) if own else Path(results_dir)
+        results.mkdir(parents=True, exist_ok=True)
+        args = [str(d / "main"), "--results_dir", str(results) + os.sep]
+        for name, values in (timed_arrays or {}).items():
+            ta_name, shape = self.timed_arrays[name]
+            values = np.ascontiguousarray(values, dtype=np.float64)
+            if values.shape != tuple(shape):
+                raise ValueError(f"timed array {name}: shape {values.shape}, built for {tuple(shape)}")
+            f = results / f"{ta_name}.dat"
+            values.tofile(f)
+            args.append(f"{ta_name}.values={f}")
+        args += [f"{k}={float(v)!r}" for k, v in (set_values or {}).items()]
+        env = dict(os.environ)
+        env.update({f"ATTNSIM_SEED_{k}": str(int(v)) for k, v in seeds.items()})
+        p = subprocess.run(args, cwd=d, env=env, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise RuntimeError(f"standalone run failed ({p.returncode}) in {d}:\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}")
+        out = {name: np.fromfile(results / f"attnsim_{name}.bin", dtype=dtype) for name, dtype in self.outputs.items()}
+        out["synapse_counts"] = np.loadtxt(results / "attnsim_counts.txt", dtype=np.int64, ndmin=1)
+        if own:
+            for f in results.iterdir():
+                f.unlink()
+            results.rmdir()
+        return out
+
+
+def build_once(kind: str, config: dict, build, threads: int = 1) -> Binary:
+    """Return the compiled binary for `config`, building it with `build()` only when the cache
+    has none. `build()` runs under the cpp_standalone device, must call `seed_point` where
+    seeds are wanted, create and run an explicit brian2.Network, and return
+    (outputs: name -> dynamic ArrayVariable (monitor), counts: list of Synapses,
+    timed_arrays: name -> TimedArray)."""
+    d = project_dir(kind, dict(config, threads=threads))
+    meta = d / "attnsim_binary.json"
+    fingerprint = source_fingerprint()
+    m = json.loads(meta.read_text()) if meta.exists() else {}
+    if m.get("src") == fingerprint and (d / "main").exists():
+        return Binary(d, m["outputs"], m["counts"], {k: tuple(v) for k, v in m["timed_arrays"].items()})
+    import brian2
+    from brian2 import device, prefs, set_device
+    old_threads = prefs.devices.cpp_standalone.openmp_threads
+    d.mkdir(parents=True, exist_ok=True)
+    set_device("cpp_standalone", build_on_run=False, directory=str(d))
+    try:
+        prefs.devices.cpp_standalone.openmp_threads = threads if threads > 1 else 0
+        # bounded parallel make: the default unbounded -j swamps a shared machine
+        prefs.devices.cpp_standalone.extra_make_args_unix = [f"-j{min(2, os.cpu_count() or 1)}"]
+        outputs, counts, tas = build()
+        device.insert_code("main", _dump_code(device, outputs, counts))
+        device.build(directory=str(d), compile=True, run=False, with_output=False)
+        out = {k: np.dtype(v.dtype).str for k, v in outputs.items()}
+        cnt = [S.name for S in counts]
+        ta = {k: (v.name, list(v.values.shape)) for k, v in tas.items()}
+    finally:
+        prefs.devices.cpp_standalone.openmp_threads = old_threads
+        device.reinit()
+        device.activate()
+        set_device("runtime")
+        brian2.core.network.Network._globally_stopped = False
+    meta.write_text(json.dumps({"outputs": out, "counts": cnt, "timed_arrays": ta, "src": fingerprint}))
+    return Binary(d, out, cnt, ta)
+
+
+def _dump_code(device, outputs, counts) -> str:
+    """C++ for the end of main(): write the monitors' arrays and the synapse counts, then exit."""
+    lines = ["{", "    using namespace brian;"]
+    for name, var in outputs.items():
+        arr = device.get_array_name(var, access_data=False)
+        lines.append(f'    {{ std::ofstream f(results_dir + "attnsim_{name}.bin", std::ios::binary);')
+        lines.append(f"      if (!{arr}.empty()) f.write(reinterpret_cast<char*>(&{arr}[0]), "
+                     f"{arr}.size() * sizeof({arr}[0])); }}")
+    lines.append('    { std::ofstream f(results_dir + "attnsim_counts.txt");')
+    for S in counts:
+        arr = device.get_array_name(S.variables["_synaptic_pre"], access_data=False)
+        lines.append(f"      f << {arr}.size() << std::endl;")
+    lines.append("    }")
+    lines += ["    std::exit(0);", "}"]
+    return "\n".join(lines)

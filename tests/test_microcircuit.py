@@ -1,0 +1,101 @@
+"""PD14 microcircuit: closed-form counts, pathways present and transmitting, determinism."""
+import numpy as np
+import pytest
+
+from models.microcircuit import pd14_params as P
+from models.microcircuit.network import ColumnConfig, build_column, pathways
+
+SCALE = 0.03
+
+
+def test_psc_from_psp_matches_reference():
+    # 0.15 mV peak PSP of iaf_psc_exp -> 87.81 pA (PD14)
+    assert P.PSC_EXC_PA == pytest.approx(87.81, abs=0.01)
+    assert P.dc_background_pA()[0] / P.K_EXT[0] == pytest.approx(0.3512, abs=1e-4)
+
+
+def test_full_scale_synapse_count_and_indegrees():
+    assert P.full_synapse_counts().sum() == pytest.approx(2.989e8, rel=5e-4)
+    indeg = P.full_indegrees().sum(axis=1)
+    for pop, ref in {"L23E": 4995, "L4E": 2806, "L5E": 4944, "L6E": 2564}.items():
+        assert indeg[P.POPULATIONS.index(pop)] == pytest.approx(ref, abs=1.0)
+
+
+def test_exact_rule_exceeds_linear_approximation():
+    # ln(1-C)/ln(1-1/(N N')) > C N N' for C > 0: the exact rule has more synapses
+    K = P.full_synapse_counts()
+    lin = P.CONN_PROB * P.N_FULL[None, :] * P.N_FULL[:, None]
+    assert np.all(K[P.CONN_PROB > 0] > lin[P.CONN_PROB > 0])
+    # L5I -> L5E (C = 0.3726) differs by > 20 %
+    assert K[4, 5] / lin[4, 5] > 1.2
+
+
+def test_downscaled_counts_keep_indegree():
+    n = P.scaled_sizes(0.1)
+    K = P.scaled_synapse_counts(0.1, 0.1)
+    np.testing.assert_allclose((K / n[:, None]).sum(1), P.full_indegrees().sum(1) * 0.1, rtol=2e-3)
+
+
+def test_dc_compensation_vanishes_at_full_scale():
+    np.testing.assert_allclose(P.dc_compensation_pA(1.0), 0.0, atol=1e-12)
+    assert np.all(P.dc_compensation_pA(0.1) > 0)
+
+
+def test_every_pathway_is_a_synapses_object_in_the_network():
+    import brian2 as b2
+    b2.set_device("cpp_standalone", build_on_run=False)   # only queues code; nothing is built
+    try:
+        col = build_column(ColumnConfig(N_scaling=SCALE, K_scaling=SCALE))
+        net = b2.Network(*col["objects"])
+        names = {o.name for o in net.objects}
+        assert len(col["synapses"]) == 58 == len(pathways(ColumnConfig()))
+        for (tgt, src), S in col["synapses"].items():
+            assert S.name in names, (tgt, src)
+    finally:
+        b2.device.reinit()
+        b2.device.activate()
+        b2.set_device("runtime")
+
+
+@pytest.fixture(scope="module")
+def small():
+    from models.microcircuit.spontaneous import spontaneous_activity
+    return lambda **kw: spontaneous_activity(SCALE, SCALE, t_sim_ms=400.0, t_transient_ms=100.0, **kw)
+
+
+def test_synapse_counts_match_rule(small):
+    r = small(seeds=(3,))
+    expected = np.array([k for _, _, k in r["pathways"]])
+    got = r["synapse_counts"][0]
+    assert np.all(got > 0)
+    # out-degrees are Poisson: total per pathway within 5 sd of K
+    assert np.all(np.abs(got - expected) < 5 * np.sqrt(expected) + 1)
+    assert np.all(np.isfinite(r["rates_hz"])) and r["rates_hz"].sum() > 0
+
+
+def test_deterministic_for_seed(small):
+    a, b, c = small(seeds=(5,)), small(seeds=(5,)), small(seeds=(6,))
+    np.testing.assert_array_equal(a["spikes"][0][0], b["spikes"][0][0])
+    np.testing.assert_array_equal(a["spikes"][0][1], b["spikes"][0][1])
+    assert not np.array_equal(a["synapse_counts"], c["synapse_counts"])
+
+
+def test_lesioning_pathways_changes_rates(small):
+    base = small(seeds=(7,))["rates_hz"][0]
+    # without L4E -> L23E, L2/3E loses its strongest feedforward drive
+    les = small(seeds=(7,), lesion=(("L23E", "L4E"),))["rates_hz"][0]
+    k = P.POPULATIONS.index("L23E")
+    assert not np.allclose(base, les)
+    # without L5I -> L5E (strongest inhibition) L5E fires more
+    les2 = small(seeds=(7,), lesion=(("L5E", "L5I"),))["rates_hz"][0]
+    assert les2[P.POPULATIONS.index("L5E")] > base[P.POPULATIONS.index("L5E")]
+    assert les[k] <= base[k]
+
+
+def test_every_pathway_transmits(small):
+    # silencing any one pathway changes the spike trains (each Synapses object delivers spikes)
+    base = small(seeds=(8,))["spikes"][0]
+    for tgt, src, _ in pathways(ColumnConfig(N_scaling=SCALE, K_scaling=SCALE)):
+        les = small(seeds=(8,), lesion=((tgt, src),))["spikes"][0]
+        same = les[0].size == base[0].size and np.array_equal(les[0], base[0]) and np.array_equal(les[1], base[1])
+        assert not same, f"pathway {src} -> {tgt} has no effect"
