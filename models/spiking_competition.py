@@ -29,9 +29,9 @@ t=0 state, reseeds, writes the new inputs and runs. Inputs enter as a per-cell r
 refreshed once per input step by a network_operation (a numpy row copy, 1200 per 1.2 s trial),
 so new inputs never change generated code and nothing is rebuilt or recompiled after the first
 run() (`build_count` stays 1). Measured with bench/bench_trial_cost.py (2 shared cores, N_E=400,
-1.2 s trials): a later run() costs 1.04 x Brian2's simulation loop; one trial per network reused
-costs ~2.3 x more per trial (per-step overhead of ~15 code objects not shared); see the bench for
-a fresh Network per trial. cpp_standalone + run_args (b) was not chosen: its compile is paid per
+1.2 s trials, batch 8): a later run() costs 1.05 x Brian2's simulation loop; one trial per
+network, reused, costs ~2.9 x more per trial (the per-step overhead of ~15 code objects is not
+shared), and a fresh Network per trial adds ~0.4 s of code generation per trial on top of that. cpp_standalone + run_args (b) was not chosen: its compile is paid per
 batch size and parameter set, and its project cache would add state on disk, while the batched
 runtime network already runs at ~1.0 x its own loop time; the cython cache (~/.cython) makes
 the cold compile (~25 s for all code objects) a once-per-machine cost.
