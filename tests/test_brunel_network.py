@@ -93,5 +93,5 @@ def test_full_size_asynchronous_irregular_state():
     keep = t >= 200
     ids, t = ids[keep], t[keep]
     o = np.lexsort((t, ids))
-    assert 0.8 < cv_of_trains(ids[o], t[o]).mean() < 1.1
+    assert 0.6 < cv_of_trains(ids[o], t[o]).mean() < 1.1      # mean field 0.68, row 5 "about 1"
     assert chi_of_counts(binned_counts(ids, t, 500, 200.0, 600.0, 1.0)) < 0.3
