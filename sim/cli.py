@@ -171,7 +171,7 @@ def _print_summary(summary: dict) -> None:
         mi = m["metrics"].get("modulation_index", {})
         keys = [k for k in acc if "@" not in k and k != "all"] or list(acc)
         accs = ", ".join(f"{k} {acc[k]:.2f}" for k in keys if acc[k] is not None)
-        line = f"{name:16s} ({m['family']}): accuracy {accs}"
+        line = f"{name:16s} ({m['family']})" + (f": accuracy {accs}" if accs else "")
         if mi.get("attended") is not None:
             line += f"; modulation index (attended) {mi['attended']:+.3f}"
         print(line)

@@ -8,6 +8,7 @@ import numpy as np
 
 from models.activity import Activity
 from sim.analysis.behaviour import accuracy, p_choice_A, reaction_time_ms
+from sim.analysis.attention_gain import attention_gain
 from sim.analysis.capacity import capacity_cost
 from sim.analysis.dprime import dprime
 from sim.analysis.gamma import gamma_power
@@ -27,6 +28,7 @@ METRICS: dict[str, tuple[Callable[..., dict], str]] = {
     "fano_factor": (fano_factor, "spike-count variance / mean per neuron in the stimulus epoch (spiking only)"),
     "noise_correlation": (noise_correlation, "mean pairwise spike-count correlation within a group (spiking only)"),
     "dprime": (dprime, "d' = Z(hit) - Z(false alarm) per location, log-linear corrected"),
+    "attention_gain": (attention_gain, "Naka-Rushton fits with/without attention: c50_ratio (contrast gain), rmax_ratio (response gain)"),
     "capacity_cost": (capacity_cost, "divided task: d' focused vs divided, ratio, capacity bounds, serial P_dual"),
     "gamma_power": (gamma_power, "fraction of population-rate power in 30-80 Hz in the stimulus epoch"),
     "selection_latency": (selection_latency, "ms after stimulus onset until attended exceeds unattended"),
