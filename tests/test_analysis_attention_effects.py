@@ -1,0 +1,113 @@
+"""attention_effects on synthetic spike counts whose in/out statistics are known."""
+import numpy as np
+import pytest
+
+from models.activity import Activity
+from sim.analysis.attention_effects import attention_effects
+from sim.analysis.windows import NotApplicable
+from sim.tasks.selective import make_selective
+
+TIMING = {"fixation": 50, "cue": 50, "stimulus": 200, "response": 50}   # stimulus epoch 0.2 s
+
+
+def _task(n, contrasts=(0.5,), ratio=1.0, conditions=("attend_A", "attend_B"), seed=0):
+    return make_selective(n_trials=n, dt_ms=1.0, timing_ms=TIMING, contrasts=list(contrasts),
+                          conditions=list(conditions), distractor_ratio=ratio, seed=seed)
+
+
+def _activity(tr, counts, rng):
+    """Spike trains with the given stimulus-epoch counts per group, plus spikes outside the epoch."""
+    t0, t1 = tr.epoch_ms("stimulus")
+    spikes, sizes = {}, {}
+    for g, c in counts.items():
+        trains = []
+        for row in c:
+            ids = np.repeat(np.arange(row.size), row)
+            extra = rng.integers(0, row.size, 20)               # must not be counted
+            times = np.concatenate([rng.uniform(t0, t1, ids.size), rng.uniform(0, t0, 10), rng.uniform(t1, t1 + 50, 10)])
+            trains.append((np.concatenate([ids, extra]), times))
+        spikes[g], sizes[g] = trains, c.shape[1]
+    groups = {"pool_A": slice(0, 1), "pool_B": slice(1, 2)}
+    return Activity(rates=np.zeros((tr.n_trials, tr.n_steps, 2)), dt_ms=1.0, groups=groups,
+                    selective_groups=("pool_A", "pool_B"), choice=np.zeros(tr.n_trials, int),
+                    reaction_time_ms=np.full(tr.n_trials, np.nan), spikes=spikes, group_sizes=sizes)
+
+
+def _split(tr, in_counts_A, out_counts_A, in_counts_B, out_counts_B):
+    """Group counts: group X takes its 'in' rows on trials cueing X, its 'out' rows otherwise."""
+    att = tr.attended_index()
+    a = np.where((att == 0)[:, None], in_counts_A, out_counts_A)
+    b = np.where((att == 1)[:, None], in_counts_B, out_counts_B)
+    return {"pool_A": a, "pool_B": b}
+
+
+def _correlated(rng, n_trials, n_neurons, rho, mean, sd):
+    z = np.sqrt(rho) * rng.standard_normal((n_trials, 1)) + np.sqrt(1 - rho) * rng.standard_normal((n_trials, n_neurons))
+    return np.clip(np.round(mean + sd * z), 0, None).astype(int)
+
+
+def test_doubling_counts_gives_exact_ratios():
+    # in = 2 * out on the same noise: rate x2, variance x4, Fano x2, correlation unchanged (scale-free)
+    rng = np.random.default_rng(0)
+    tr = _task(200)
+    base = _correlated(rng, 200, 30, 0.2, 10.0, 3.0)
+    act = _activity(tr, _split(tr, 2 * base, base, 2 * base, base), rng)
+    r = attention_effects(tr, act)["all"]
+    # group A's in rows are group B's out rows (and vice versa), so the ratios are exact
+    att = tr.attended_index()
+    assert r["rate_change"] == pytest.approx(1.0, rel=1e-12)
+    assert r["rate_out_hz"] == pytest.approx((base[att == 0].mean() + base[att == 1].mean()) / 2 / 0.2, rel=1e-12)
+    assert r["variance_ratio"] == pytest.approx(4.0, rel=1e-12)
+    assert r["noise_corr_in"] == pytest.approx(r["noise_corr_out"], abs=1e-12)
+    assert r["noise_corr_change"] == pytest.approx(0.0, abs=1e-10)
+    assert r["fano_ratio"] == pytest.approx(2.0, rel=1e-12)
+
+
+def test_poisson_gain_and_noise_correlation_drop_are_recovered():
+    # out: mean 10, rho 0.10; in: mean 12 (+20 %), rho 0.07 (-30 %), variance equal (sd 3)
+    rng = np.random.default_rng(1)
+    n = 3000
+    tr = _task(n, seed=1)
+    out = lambda: _correlated(rng, n, 20, 0.10, 10.0, 3.0)   # noqa: E731
+    inn = lambda: _correlated(rng, n, 20, 0.07, 12.0, 3.0)   # noqa: E731
+    r = attention_effects(tr, _activity(tr, _split(tr, inn(), out(), inn(), out()), rng))["all"]
+    assert r["rate_change"] == pytest.approx(0.2, abs=0.01)
+    assert r["rate_in_hz"] == pytest.approx(60.0, rel=0.01)                 # 12 spikes / 0.2 s
+    assert r["noise_corr_out"] == pytest.approx(0.10, abs=0.015)
+    assert r["noise_corr_in"] == pytest.approx(0.07, abs=0.015)
+    assert r["noise_corr_change"] == pytest.approx(-0.3, abs=0.12)
+    assert r["variance_ratio"] == pytest.approx(1.0, abs=0.05)
+    assert r["fano_ratio"] == pytest.approx(10.0 / 12.0, abs=0.05)          # same variance, larger mean
+
+
+def test_contrast_signal_is_removed_and_groups_are_averaged():
+    # two contrasts set the mean (signal); noise is independent Poisson; A gains 40 %, B gains 0 %
+    rng = np.random.default_rng(2)
+    n = 2000
+    tr = _task(n, contrasts=(0.2, 0.8), seed=2)
+    mean = np.where(tr.conditions["contrast"] == 0.8, 20.0, 5.0)[:, None]
+    pois = lambda m: rng.poisson(m * np.ones((1, 25)), size=(n, 25))   # noqa: E731
+    r = attention_effects(tr, _activity(tr, _split(tr, pois(1.4 * mean), pois(mean), pois(mean), pois(mean)), rng))["all"]
+    assert r["rate_change"] == pytest.approx(0.2, abs=0.02)                # (1.4 + 1) / 2 - 1
+    assert r["fano_in"] == pytest.approx(1.0, abs=0.05)                     # within cells: Poisson
+    assert r["fano_out"] == pytest.approx(1.0, abs=0.05)
+    assert r["fano_ratio"] == pytest.approx(1.0, abs=0.06)
+    assert abs(r["noise_corr_in"]) < 0.01 and abs(r["noise_corr_out"]) < 0.01
+    assert r["variance_ratio"] == pytest.approx(1.2, abs=0.05)              # Poisson variance = mean
+
+
+def test_not_applicable_cases():
+    rng = np.random.default_rng(3)
+    counts = lambda tr: {"pool_A": rng.poisson(5, (tr.n_trials, 5)), "pool_B": rng.poisson(5, (tr.n_trials, 5))}  # noqa: E731
+    unequal = _task(20, ratio=0.5)
+    with pytest.raises(NotApplicable):
+        attention_effects(unequal, _activity(unequal, counts(unequal), rng))
+    only_a = _task(20, conditions=("attend_A", "neutral"))
+    with pytest.raises(NotApplicable):
+        attention_effects(only_a, _activity(only_a, counts(only_a), rng))
+    tr = _task(20)
+    rate_only = Activity(rates=np.ones((20, tr.n_steps, 2)), dt_ms=1.0, groups={"A": slice(0, 1), "B": slice(1, 2)},
+                         selective_groups=("A", "B"), choice=np.zeros(20, int), reaction_time_ms=np.full(20, np.nan))
+    with pytest.raises(NotApplicable):
+        attention_effects(tr, rate_only)
+    assert attention_effects(tr, _activity(tr, counts(tr), rng))["all"]["rate_in_hz"] > 0
