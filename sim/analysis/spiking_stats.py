@@ -66,6 +66,8 @@ def isi_cv(trials: Trials, activity: Activity, *, epoch: str | None = None,
     """Mean ISI CV over the neurons (of every trial) with >= min_spikes spikes in the epoch.
 
     Poisson trains give 1, a regular train 0. NaN for a group where no neuron qualifies.
+    A window holding few ISIs reads low (long ISIs are cut off): Poisson at 5 Hz in a
+    1 s window gives 0.70, at 37 Hz 0.96; use windows of >= 20 mean ISIs at low rates.
     """
     spikes = _spiking(activity)
     t0, t1 = epoch_ms(trials, default_epoch(trials, epoch))
