@@ -54,7 +54,8 @@ def main():
     ap.add_argument("--scale", type=float, default=0.1)
     ap.add_argument("--t-sim", type=float, default=1.0)
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    ap.add_argument("--reps", type=int, default=2)
+    ap.add_argument("--reps", type=int, default=1)
+    ap.add_argument("--dc", action="store_true", help="also time the DC-background option")
     a = ap.parse_args()
     np.set_printoptions(precision=2, suppress=True)
     for th in a.threads:
@@ -64,8 +65,9 @@ def main():
         print(f"threads={th}: project {p:.3f} s/bio-s, plain Brian2 {q:.3f} s/bio-s, ratio project/plain "
               f"{p / q:.2f}  (bench wall {time.perf_counter() - t0:.0f} s)")
         print(f"  rates project {rp}  plain {rq}")
-        d, rd = project(a.scale, a.t_sim, th, "dc", a.reps)
-        print(f"  DC background: project {d:.3f} s/bio-s (x{p / d:.2f} faster than Poisson), rates {rd}")
+        if a.dc:
+            d, rd = project(a.scale, a.t_sim, th, "dc", a.reps)
+            print(f"  DC background: project {d:.3f} s/bio-s (x{p / d:.2f} faster than Poisson), rates {rd}")
     if nest_available():
         print("NEST available: run NEST's pynest/examples/Potjans_2014 at this scale for (c)")
     else:

@@ -76,7 +76,7 @@ def main():
             if K[t, src] == 0:
                 continue
             S = Synapses(pops[src], pops[t], "w : amp (constant)", on_pre="I_post += w")
-            S.connect(j=f"int(rand() * N_post) for _ in range(poisson({K[t, src] / n[src]!r}))")
+            S.connect(j=f"int(rand() * N_post) for _ in range(poisson({float(K[t, src] / n[src])!r}))")
             m = float(w_mean[t, src] / np.sqrt(s))
             lo, hi = ("0", "inf") if m > 0 else ("-inf", "0")
             S.w = f"clip({m!r} + {abs(m) * 0.1!r} * randn(), {lo}, {hi}) * pA"

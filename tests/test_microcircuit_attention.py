@@ -57,3 +57,17 @@ def test_stimulus_drives_l4_of_its_column(model):
     a4 = act.group_rate("A_L4E")[:, late].mean()
     b4 = act.group_rate("B_L4E")[:, late].mean()
     assert a4 > 1.5 * b4
+
+
+@pytest.mark.slow
+def test_wagatsuma_layer_pattern(model):
+    """Top-down input to L2/3 and L5 of the attended column: L2/3 and L5 up, L4E down (Wagatsuma 2011)."""
+    n = 6
+    x_att, x_neu = _inputs(n, cue_a=1.0), _inputs(n, cue_a=0.0)
+    att, neu = model.run(x_att, DT, CH, seed=21), model.run(x_neu, DT, CH, seed=21)
+    late = slice(250, N_STEPS)
+    d = {p: att.group_rate(f"A_{p}")[:, late].mean() - neu.group_rate(f"A_{p}")[:, late].mean()
+         for p in P.POPULATIONS}
+    print({p: round(v, 2) for p, v in d.items()})
+    assert d["L23E"] > 0 and d["L5E"] > 0
+    assert d["L4E"] < 0

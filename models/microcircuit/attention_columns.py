@@ -133,7 +133,7 @@ class MicrocircuitColumns(BrainModel):
             counts = [S for c in COLUMNS for S in cols[c]["synapses"].values()] + lateral
             return outputs, counts, {"drive": drive}
 
-        self._binary = build_once("pd14_columns", self._config(n_steps, dt_ms), build)
+        self._binary = build_once("pd14_columns", self._config(n_steps, dt_ms), build, sources=(__file__,))
         self._built_for = key
         self.n_builds += 1
         return self._binary

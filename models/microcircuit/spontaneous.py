@@ -26,7 +26,8 @@ def column_binary(cfg: ColumnConfig, t_sim_ms: float, threads: int = 1):
         net.run(t_sim_ms * b2.ms)
         mon = col["spikes"]
         return {"i": mon.variables["i"], "t": mon.variables["t"]}, list(col["synapses"].values()), {}
-    return build_once("pd14_column", dict(cfg.as_dict(), t_sim_ms=t_sim_ms), build, threads=threads)
+    return build_once("pd14_column", dict(cfg.as_dict(), t_sim_ms=t_sim_ms), build, threads=threads,
+                      sources=(__file__,))
 
 
 def rates_and_cv(i, t_ms, slices, t_start_ms, t_stop_ms):
@@ -44,9 +45,10 @@ def rates_and_cv(i, t_ms, slices, t_start_ms, t_stop_ms):
     n_isi = np.bincount(owner, minlength=n_total)
     s1 = np.bincount(owner, weights=isi, minlength=n_total)
     s2 = np.bincount(owner, weights=isi ** 2, minlength=n_total)
+    # unbiased variance; CVs from few ISIs are still biased low, so measure over seconds
     ok = n_isi >= 2
     mean = np.where(ok, s1 / np.maximum(n_isi, 1), np.nan)
-    var = np.where(ok, s2 / np.maximum(n_isi, 1) - mean ** 2, np.nan)
+    var = np.where(ok, (s2 - n_isi * mean ** 2) / np.maximum(n_isi - 1, 1), np.nan)
     cv = np.sqrt(np.maximum(var, 0)) / mean
     dur_s = (t_stop_ms - t_start_ms) / 1000.0
     rates = np.array([counts[s].mean() / dur_s for s in slices.values()])

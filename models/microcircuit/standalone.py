@@ -38,11 +38,13 @@ def cache_root() -> Path:
     return Path(os.path.expanduser(os.environ.get("ATTNSIM_CACHE_DIR", "~/.cache/attnsim")))
 
 
-def source_fingerprint() -> str:
-    """Hash of this package's source files and the Brian2 version (a code change rebuilds)."""
+def source_fingerprint(extra_sources=()) -> str:
+    """Hash of the network's source files, `extra_sources` (the caller's module) and the
+    Brian2 version: a code change rebuilds."""
     import brian2
     h = hashlib.sha256(brian2.__version__.encode())
-    for f in sorted(Path(__file__).parent.glob("*.py")):
+    here = Path(__file__).parent
+    for f in [here / "network.py", here / "pd14_params.py", here / "standalone.py", *map(Path, extra_sources)]:
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
@@ -100,7 +102,7 @@ class Binary:
         return out
 
 
-def build_once(kind: str, config: dict, build, threads: int = 1) -> Binary:
+def build_once(kind: str, config: dict, build, threads: int = 1, sources=()) -> Binary:
     """Return the compiled binary for `config`, building it with `build()` only when the cache
     has none. `build()` runs under the cpp_standalone device, must call `seed_point` where
     seeds are wanted, create and run an explicit brian2.Network, and return
@@ -108,7 +110,7 @@ def build_once(kind: str, config: dict, build, threads: int = 1) -> Binary:
     timed_arrays: name -> TimedArray)."""
     d = project_dir(kind, dict(config, threads=threads))
     meta = d / "attnsim_binary.json"
-    fingerprint = source_fingerprint()
+    fingerprint = source_fingerprint(sources)
     m = json.loads(meta.read_text()) if meta.exists() else {}
     if m.get("src") == fingerprint and (d / "main").exists():
         return Binary(d, m["outputs"], m["counts"], {k: tuple(v) for k, v in m["timed_arrays"].items()})
