@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from sim.expectations import table as expectation_table  # noqa: E402
+from sim.plots.figures import save_figure  # noqa: E402
 
 COLUMNS = [  # (header, metric, condition, group-reducer)
     ("acc attended", "accuracy", "attended", None),
@@ -114,11 +115,7 @@ def _trajectory_figures(point_dir: str, order: list[str]) -> tuple[list[str], st
     axes[0][-1].legend(fontsize=5)
     fig.suptitle("condition-averaged trajectories, top two principal components")
     fig.tight_layout()
-    for ext in ("png", "svg"):
-        f = os.path.join(out_dir, f"pca_trajectories.{ext}")
-        fig.savefig(f, dpi=110 if ext == "png" else None, bbox_inches="tight")
-        files.append(f)
-    plt.close(fig)
+    files += save_figure(fig, out_dir, "pca_trajectories")
     n = len(names)
     mat = np.full((n, n), np.nan)
     for i in range(n):
@@ -141,11 +138,7 @@ def _trajectory_figures(point_dir: str, order: list[str]) -> tuple[list[str], st
     fig.colorbar(im, ax=ax, fraction=0.046)
     ax.set_title("linear CKA, condition-averaged trajectories", fontsize=8)
     fig.tight_layout()
-    for ext in ("png", "svg"):
-        f = os.path.join(out_dir, f"cka.{ext}")
-        fig.savefig(f, dpi=110 if ext == "png" else None, bbox_inches="tight")
-        files.append(f)
-    plt.close(fig)
+    files += save_figure(fig, out_dir, "cka")
     head = "| | " + " | ".join(names) + " |\n|---|" + "---|" * n
     rows = [f"| {names[i]} | " + " | ".join(_fmt(None if not np.isfinite(v) else float(v)) for v in mat[i]) + " |"
             for i in range(n)]

@@ -191,14 +191,19 @@ def execute(scn, resolved: dict, partial: str, final: str, *, workers: int, star
     return {"trials": trials, "activities": activities, "timings": timings}
 
 
-def finish(partial: str, final: str) -> None:
-    """Drop the resume scaffolding and publish the directory under its final name."""
+def remove_scratch(run_dir: str) -> None:
+    """Drop the resume scaffolding (finished chunks, the inputs copy) of a complete run."""
     for scratch in ("chunks", "inputs.npy"):
-        p = os.path.join(partial, scratch)
+        p = os.path.join(run_dir, scratch)
         if os.path.isdir(p):
             shutil.rmtree(p)
         elif os.path.exists(p):
             os.remove(p)
+
+
+def finish(partial: str, final: str) -> None:
+    """Publish a complete run directory under its final name."""
+    remove_scratch(partial)
     if os.path.isdir(final) and not os.listdir(final):
         os.rmdir(final)
     os.replace(partial, final)

@@ -60,7 +60,7 @@ def evaluate_sweep_expectations(expect: list[dict], points: list[dict]) -> list[
 
 def run_sweep(scn, resolved: dict, partial: str, *, workers: int, started: float, quiet: bool,
               point_figures: bool = True) -> dict:
-    from sim.runner import complete
+    from sim.runner import complete, remove_scratch
     points = []
     plan = sweep_points(resolved)
     for index, (values, seed) in enumerate(plan):
@@ -73,12 +73,7 @@ def run_sweep(scn, resolved: dict, partial: str, *, workers: int, started: float
             os.makedirs(pdir, exist_ok=True)
             p_scn, p_resolved = validate_point(resolved, values, seed)
             complete(p_scn, p_resolved, pdir, workers=workers, started=started, quiet=quiet, figures=point_figures)
-            for scratch in ("chunks", "inputs.npy"):
-                path = os.path.join(pdir, scratch)
-                if os.path.isdir(path):
-                    shutil.rmtree(path)
-                elif os.path.exists(path):
-                    os.remove(path)
+            remove_scratch(pdir)
         with open(os.path.join(pdir, "summary.json")) as fh:
             s = json.load(fh)
         points.append({"index": index, "values": values, "seed": seed, "dir": os.path.relpath(pdir, partial),

@@ -14,7 +14,8 @@ import numpy as np  # noqa: E402
 COLORS = {"attend_A": "tab:blue", "attend_B": "tab:orange", "neutral": "tab:gray"}
 
 
-def _save(fig, out_dir: str, stem: str) -> list[str]:
+def save_figure(fig, out_dir: str, stem: str) -> list[str]:
+    """Write PNG and SVG, close the figure, return the paths."""
     paths = []
     for ext in ("png", "svg"):
         p = os.path.join(out_dir, f"{stem}.{ext}")
@@ -71,7 +72,7 @@ def draw_raster(run, summary, out_dir, run_dir) -> list[str]:
         axes[0][0].set_ylabel("neuron (first 200 per group)")
         axes[0][-1].legend(markerscale=12, fontsize=7, loc="upper right")
         fig.suptitle(f"{name}: spike raster (one trial per condition)")
-        files += _save(fig, out_dir, f"raster_{name}")
+        files += save_figure(fig, out_dir, f"raster_{name}")
     return files
 
 
@@ -103,7 +104,7 @@ def draw_rates(run, summary, out_dir, run_dir) -> list[str]:
         axes[r][-1].legend(fontsize=7)
     fig.suptitle("selective populations: mean over trials of each condition (shaded: cue, stimulus)")
     fig.tight_layout()
-    return _save(fig, out_dir, "rates")
+    return save_figure(fig, out_dir, "rates")
 
 
 def _by_contrast(per_cond: dict, prefix: str):
@@ -138,7 +139,7 @@ def draw_modulation(run, summary, out_dir, run_dir) -> list[str]:
     ax.set_title("attentional modulation by contrast")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    return _save(fig, out_dir, "modulation")
+    return save_figure(fig, out_dir, "modulation")
 
 
 def _weibull(c, alpha, beta):
@@ -168,7 +169,7 @@ def draw_psychometric(run, summary, out_dir, run_dir) -> list[str]:
         a1.legend(fontsize=8)
         fig.suptitle("psychometric and chronometric curves")
         fig.tight_layout()
-        return _save(fig, out_dir, "psychometric")
+        return save_figure(fig, out_dir, "psychometric")
     conds = _conditions(trials)
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
     for k, name in enumerate(names):
@@ -191,7 +192,7 @@ def draw_psychometric(run, summary, out_dir, run_dir) -> list[str]:
     a1.legend(fontsize=6, ncol=2)
     fig.suptitle("accuracy and reaction time by condition")
     fig.tight_layout()
-    return _save(fig, out_dir, "psychometric")
+    return save_figure(fig, out_dir, "psychometric")
 
 
 def draw_comparison(run, summary, out_dir, run_dir) -> list[str]:
@@ -213,7 +214,7 @@ def draw_comparison(run, summary, out_dir, run_dir) -> list[str]:
     axes[0].legend(fontsize=7)
     fig.suptitle("models side by side (all contrasts pooled)")
     fig.tight_layout()
-    return _save(fig, out_dir, "comparison")
+    return save_figure(fig, out_dir, "comparison")
 
 
 def draw_training(run, summary, out_dir, run_dir) -> list[str]:
@@ -240,4 +241,4 @@ def draw_training(run, summary, out_dir, run_dir) -> list[str]:
     a2.legend(fontsize=8)
     fig.suptitle("training curves")
     fig.tight_layout()
-    return _save(fig, out_dir, "training")
+    return save_figure(fig, out_dir, "training")

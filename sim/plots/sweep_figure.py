@@ -3,7 +3,6 @@ one line per model (and per value of any other axis), mean +- s.d. over seeds.""
 from __future__ import annotations
 
 import json
-import os
 
 import matplotlib
 
@@ -12,6 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from sim.expectations import lookup  # noqa: E402
+from sim.plots.figures import save_figure  # noqa: E402
 
 
 def _short(key: str) -> str:
@@ -60,9 +60,5 @@ def draw_sweep(summary: dict, out_dir: str, plots: list[dict]) -> list[str]:
         ax.legend(fontsize=7)
         fig.tight_layout()
         stem = f"sweep_{spec['metric']}" + (f"_{spec['group']}" if spec.get("group") else "")
-        for ext in ("png", "svg"):
-            p = os.path.join(out_dir, f"{stem}.{ext}")
-            fig.savefig(p, dpi=110 if ext == "png" else None, bbox_inches="tight")
-            files.append(p)
-        plt.close(fig)
+        files += save_figure(fig, out_dir, stem)
     return files
