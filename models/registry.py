@@ -21,6 +21,8 @@ FAMILIES: dict[str, FamilyInfo] = {f.name: f for f in [
                "Wong & Wang 2006 reduced two-variable NMDA rate model (Brian2 rate equations)"),
     FamilyInfo("wilson_cowan", "models.wilson_cowan:WilsonCowan", "brain",
                "Wilson & Cowan 1972 E/I rate populations, one E/I pair per stimulus with mutual inhibition"),
+    FamilyInfo("brunel_network", "models.brunel_network:BrunelNetwork", "brain",
+               "Brunel 2000 sparse E/I LIF network (delta synapses, fixed in-degree, delay D): AI/SR/SI states"),
     FamilyInfo("normalization", "models.normalization:Normalization", "brain",
                "Reynolds & Heeger 2009 normalization model of attention (rate)"),
     FamilyInfo("microcircuit", "models.microcircuit.attention_columns:MicrocircuitColumns", "brain",

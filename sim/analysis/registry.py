@@ -14,6 +14,7 @@ from sim.analysis.dprime import dprime
 from sim.analysis.gamma import gamma_power
 from sim.analysis.psychometric import weibull_threshold
 from sim.analysis.rates import modulation_index, rate_hz
+from sim.analysis.spiking_stats import isi_cv, mean_rate_hz, oscillation_hz, synchrony
 from sim.analysis.timing import persistence_time, selection_latency
 from sim.analysis.variability import fano_factor, noise_correlation
 from sim.analysis.windows import NotApplicable
@@ -33,6 +34,10 @@ METRICS: dict[str, tuple[Callable[..., dict], str]] = {
     "gamma_power": (gamma_power, "fraction of population-rate power in 30-80 Hz in the stimulus epoch"),
     "selection_latency": (selection_latency, "ms after stimulus onset until attended exceeds unattended"),
     "weibull_threshold": (weibull_threshold, "Weibull fit of P(correct) vs coherence: alpha (%) at 'all', beta at 'slope'"),
+    "isi_cv": (isi_cv, "mean ISI CV of recorded cells with >= 3 spikes (stimulus epoch, else measure; spiking only)"),
+    "mean_rate_hz": (mean_rate_hz, "spikes per recorded neuron per second from the spike trains (stimulus, else measure)"),
+    "synchrony": (synchrony, "Golomb chi = sqrt(var(pop count) / mean single-cell variance), 1 ms bins (spiking only)"),
+    "oscillation_hz": (oscillation_hz, "peak frequency > 2 Hz of the population rate's Welch PSD (stimulus, else measure)"),
     "persistence_time": (persistence_time, "ms after cue offset that the cued group stays elevated"),
 }
 
