@@ -111,3 +111,17 @@ def test_not_applicable_cases():
     with pytest.raises(NotApplicable):
         attention_effects(tr, rate_only)
     assert attention_effects(tr, _activity(tr, counts(tr), rng))["all"]["rate_in_hz"] > 0
+
+
+def test_agrees_with_per_condition_noise_correlation_and_fano():
+    # out of pool A = attend_B trials, out of pool B = attend_A trials: same numbers as variability.py
+    from sim.analysis.variability import fano_factor, noise_correlation
+    rng = np.random.default_rng(4)
+    tr = _task(300, seed=4)
+    counts = {"pool_A": _correlated(rng, 300, 15, 0.2, 8.0, 3.0), "pool_B": _correlated(rng, 300, 15, 0.05, 8.0, 3.0)}
+    act = _activity(tr, counts, rng)
+    r = attention_effects(tr, act)["all"]
+    nc, ff = noise_correlation(tr, act), fano_factor(tr, act)
+    assert r["noise_corr_out"] == pytest.approx((nc["attend_B"]["pool_A"] + nc["attend_A"]["pool_B"]) / 2, rel=1e-12)
+    assert r["noise_corr_in"] == pytest.approx((nc["attend_A"]["pool_A"] + nc["attend_B"]["pool_B"]) / 2, rel=1e-12)
+    assert r["fano_in"] == pytest.approx((ff["attend_A"]["pool_A"] + ff["attend_B"]["pool_B"]) / 2, rel=1e-12)
