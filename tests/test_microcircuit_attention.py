@@ -35,8 +35,10 @@ def test_contract_and_no_recompile(model):
     assert a.choice.shape == (2,) and np.all(np.isin(a.choice, (-1, 0, 1)))
     assert np.all(a.rates >= 0) and a.rates.mean() > 0
     assert len(a.spikes["A_L4E"]) == 2
-    # lateral pathways exist: 2 x 58 within-column + 2 lateral Synapses, all with synapses
-    assert a.extras["synapse_counts"].shape == (2, 118) and np.all(a.extras["synapse_counts"] > 0)
+    # 2 x (within-column pathways) + 2 lateral Synapses, all with synapses
+    from models.microcircuit.network import ColumnConfig, pathways
+    n_path = len(pathways(ColumnConfig(N_scaling=0.03, K_scaling=0.03)))
+    assert a.extras["synapse_counts"].shape == (2, 2 * n_path + 2) and np.all(a.extras["synapse_counts"] > 0)
 
 
 def test_deterministic_for_seed(model):

@@ -14,6 +14,7 @@ before the initial state and the run), so one binary serves every seed.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -109,6 +110,14 @@ def build_once(kind: str, config: dict, build, threads: int = 1, sources=()) -> 
     (outputs: name -> dynamic ArrayVariable (monitor), counts: list of Synapses,
     timed_arrays: name -> TimedArray)."""
     d = project_dir(kind, dict(config, threads=threads))
+    d.parent.mkdir(parents=True, exist_ok=True)
+    # one builder per directory at a time (parallel test runs share the cache)
+    with open(d.parent / f"{d.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_locked(d, build, threads, sources)
+
+
+def _build_locked(d: Path, build, threads: int, sources) -> Binary:
     meta = d / "attnsim_binary.json"
     fingerprint = source_fingerprint(sources)
     m = json.loads(meta.read_text()) if meta.exists() else {}
@@ -125,7 +134,10 @@ def build_once(kind: str, config: dict, build, threads: int = 1, sources=()) -> 
         prefs.devices.cpp_standalone.extra_make_args_unix = [f"-j{min(2, os.cpu_count() or 1)}"]
         outputs, counts, tas = build()
         device.insert_code("main", _dump_code(device, outputs, counts))
-        device.build(directory=str(d), compile=True, run=False, with_output=False)
+        try:
+            device.build(directory=str(d), compile=True, run=False, with_output=False)
+        except RuntimeError:     # e.g. a make.deps left broken by an interrupted build
+            device.build(directory=str(d), compile=True, run=False, with_output=False, clean=True)
         out = {k: np.dtype(v.dtype).str for k, v in outputs.items()}
         cnt = [S.name for S in counts]
         ta = {k: (v.name, list(v.values.shape)) for k, v in tas.items()}
