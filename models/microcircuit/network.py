@@ -1,7 +1,7 @@
 """Build one PD14 microcircuit column as Brian2 objects (works on any Brian2 device).
 
 Neurons: one NeuronGroup per column (iaf_psc_exp), one Subgroup per population.
-Synapses: one Synapses object per non-zero pathway (58 of 64), created in generated code:
+Synapses: one Synapses object per non-zero pathway (55 of 64 at full scale), created in generated code:
 each source neuron draws its out-degree n ~ Poisson(K / N_pre) (the Binomial(K, 1/N_pre)
 marginal of the multinomial split, with p = 1/N_pre < 1 %) and that many targets uniformly
 with replacement. This is NEST's fixed_total_number (random pre and post, multapses allowed)
