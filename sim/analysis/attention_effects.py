@@ -63,6 +63,7 @@ def condition_stats(counts: np.ndarray, cells: np.ndarray, duration_s: float, ma
 
 def attention_effects(trials: Trials, activity: Activity, *, epoch: str = "stimulus",
                       max_neurons: int = 400) -> dict[str, dict[str, float]]:
+    """{"all": {rate_change, fano_ratio, variance_ratio, noise_corr_in/out, noise_corr_change, ...}}."""
     if not has_spikes(activity):
         raise NotApplicable("attention_effects needs spikes")
     att = trials.attended_index()
