@@ -8,6 +8,7 @@ import numpy as np
 
 from models.activity import Activity
 from sim.analysis.behaviour import accuracy, p_choice_A, reaction_time_ms
+from sim.analysis.attention_effects import attention_effects
 from sim.analysis.attention_gain import attention_gain
 from sim.analysis.capacity import capacity_cost
 from sim.analysis.dprime import dprime
@@ -29,6 +30,7 @@ METRICS: dict[str, tuple[Callable[..., dict], str]] = {
     "fano_factor": (fano_factor, "spike-count variance / mean per neuron in the stimulus epoch (spiking only)"),
     "noise_correlation": (noise_correlation, "mean pairwise spike-count correlation within a group (spiking only)"),
     "dprime": (dprime, "d' = Z(hit) - Z(false alarm) per location, log-linear corrected"),
+    "attention_effects": (attention_effects, "attend-in vs attend-out on equal stimuli: rate_change, fano_ratio, variance_ratio, noise_corr_in/out/change (spiking only)"),
     "attention_gain": (attention_gain, "Naka-Rushton fits with/without attention: c50_ratio (contrast gain), rmax_ratio (response gain)"),
     "capacity_cost": (capacity_cost, "divided task: d' focused vs divided, ratio, capacity bounds, serial P_dual"),
     "gamma_power": (gamma_power, "fraction of population-rate power in 30-80 Hz in the stimulus epoch"),
