@@ -58,12 +58,18 @@ def test_every_pathway_is_a_synapses_object_in_the_network():
         b2.set_device("runtime")
 
 
+# Tests that compile a cpp_standalone binary are `slow`: a cold build of one column is
+# ~360 code objects (measured 204 s on 2 cores), too much for the default suite.
+COMPILES = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def small():
     from models.microcircuit.spontaneous import spontaneous_activity
     return lambda **kw: spontaneous_activity(SCALE, SCALE, t_sim_ms=400.0, t_transient_ms=100.0, **kw)
 
 
+@COMPILES
 def test_synapse_counts_match_rule(small):
     r = small(seeds=(3,))
     expected = np.array([k for _, _, k in r["pathways"]])
@@ -74,6 +80,7 @@ def test_synapse_counts_match_rule(small):
     assert np.all(np.isfinite(r["rates_hz"])) and r["rates_hz"].sum() > 0
 
 
+@COMPILES
 def test_deterministic_for_seed(small):
     a, b, c = small(seeds=(5,)), small(seeds=(5,)), small(seeds=(6,))
     np.testing.assert_array_equal(a["spikes"][0][0], b["spikes"][0][0])
@@ -81,6 +88,7 @@ def test_deterministic_for_seed(small):
     assert not np.array_equal(a["synapse_counts"], c["synapse_counts"])
 
 
+@COMPILES
 def test_lesioning_pathways_changes_rates(small):
     base = small(seeds=(7,))["rates_hz"][0]
     # without L4E -> L23E, L2/3E loses its strongest feedforward drive
@@ -93,6 +101,7 @@ def test_lesioning_pathways_changes_rates(small):
     assert les[k] <= base[k]
 
 
+@COMPILES
 def test_every_pathway_transmits(small):
     # silencing any one pathway changes the spike trains (each Synapses object delivers spikes)
     from models.microcircuit.network import population_slices

@@ -2,6 +2,9 @@
 import numpy as np
 import pytest
 
+# every test here compiles the two-column cpp_standalone binary (~730 code objects cold): slow
+pytestmark = pytest.mark.slow
+
 from models.microcircuit.attention_columns import MicrocircuitColumns, MicrocircuitColumnsParams
 from models.microcircuit import pd14_params as P
 
