@@ -38,7 +38,11 @@ def threshold_readout(rate_a: np.ndarray, rate_b: np.ndarray, dt_ms: float,
         ta = cross_a[0] if cross_a.size else np.inf
         tb = cross_b[0] if cross_b.size else np.inf
         if np.isfinite(min(ta, tb)):
-            choice[i] = 0 if ta <= tb else 1
+            if ta == tb:  # both cross in the same sample (or are already above at onset): the higher one
+                k = int(ta)
+                choice[i] = -1 if a[k] == b[k] else (0 if a[k] > b[k] else 1)
+            else:
+                choice[i] = 0 if ta < tb else 1
             rt[i] = min(ta, tb) * dt_ms
         else:
             w = max(1, (e - s) // 10)

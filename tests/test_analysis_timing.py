@@ -83,3 +83,22 @@ def test_persistence_censored_and_not_applicable():
     sel = make_selective(n_trials=4, dt_ms=1.0, timing_ms={"fixation": 10, "cue": 10, "stimulus": 10, "response": 10},
                          contrasts=[0.5], conditions=["attend_A"])
     assert persistence_time(sel, _two_group_activity(np.ones((4, 40)), np.ones((4, 40)), 1.0)) == {}
+
+
+def test_persistence_ignores_a_network_wide_drift():
+    """Both groups drifting upwards is not memory: only the cue-evoked lead counts."""
+    from sim.analysis.timing import persistence_time
+    from sim.tasks.sustained import make_sustained
+    tr = make_sustained(n_trials=4, dt_ms=1.0, timing_ms={"fixation": 100, "cue": 100, "delay": 300,
+                                                         "stimulus": 100, "response": 50},
+                        contrasts=[0.5], conditions=["attend_A", "attend_B"], seed=0)
+    n = tr.n_steps
+    drift = np.linspace(1.0, 3.0, n)
+    rates = np.tile(drift[None, :, None], (tr.n_trials, 1, 2))
+    att = tr.attended_index()
+    for i in range(tr.n_trials):
+        rates[i, tr.epochs["cue"], att[i]] += 5.0
+    act = Activity(rates=rates, dt_ms=1.0, groups={"pool_A": slice(0, 1), "pool_B": slice(1, 2)},
+                   selective_groups=("pool_A", "pool_B"), choice=np.zeros(tr.n_trials, int),
+                   reaction_time_ms=np.full(tr.n_trials, np.nan))
+    assert persistence_time(tr, act)["attended"] <= 20.0

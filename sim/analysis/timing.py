@@ -64,12 +64,16 @@ def selection_latency(trials: Trials, activity: Activity, *, epoch: str = "stimu
 def persistence_time(trials: Trials, activity: Activity, *, cue_epoch: str = "cue", after_epoch: str = "delay",
                      baseline_epoch: str = "fixation", threshold_frac: float = 0.5,
                      min_duration_ms: float = 20.0) -> dict[str, float]:
-    """ms after cue offset during which the cued group stays above baseline + frac * (cue level - baseline).
+    """ms after cue offset during which the cued group keeps its cue-evoked lead over the uncued one.
 
-    Cue level and baseline are the cued group's mean rate over the cue and
-    baseline epochs. The search runs to the end of `after_epoch`; a group that
-    never falls below (for min_duration_ms) gets the full epoch length
-    (a lower bound). Not applicable ({}) when the task has no such epochs.
+    On the condition-averaged traces, the lead is (cued - uncued) minus its
+    baseline-epoch value; persistence ends when the lead falls below
+    `threshold_frac` of its mean over the cue epoch (for min_duration_ms).
+    Measuring against the uncued group, not the cued group's own baseline,
+    keeps slow network-wide drifts (start-up transients, rising background
+    rates) from passing for memory. The search runs to the end of `after_epoch`;
+    a lead that never falls gets the full epoch length (a lower bound). NaN
+    when the cue opens no lead. Not applicable ({}) without these epochs.
     """
     if not all(e in trials.epochs for e in (cue_epoch, after_epoch, baseline_epoch)):
         return {}
@@ -77,7 +81,7 @@ def persistence_time(trials: Trials, activity: Activity, *, cue_epoch: str = "cu
     base_w = epoch_steps(trials, activity, baseline_epoch)
     if min(cue_w.stop - cue_w.start, after_w.stop - after_w.start, base_w.stop - base_w.start) <= 0:
         return {}
-    att, _, cued = _att_unatt(trials, activity)
+    att, unatt, cued = _att_unatt(trials, activity)
     n_min = int(math.ceil(min_duration_ms / activity.dt_ms))
     t_cue_off = trials.epoch_ms(cue_epoch)[1]
     search = slice(cue_w.stop, after_w.stop)
@@ -86,7 +90,7 @@ def persistence_time(trials: Trials, activity: Activity, *, cue_epoch: str = "cu
         sel = idx[cued[idx]]
         if not sel.size:
             continue
-        trace = att[sel].mean(axis=0)
+        trace = att[sel].mean(axis=0) - unatt[sel].mean(axis=0)
         base, level = trace[base_w].mean(), trace[cue_w].mean()
         if level <= base:
             out[label] = float("nan")
