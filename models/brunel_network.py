@@ -241,7 +241,12 @@ class BrunelNetwork(BrainModel):
         self.last_timing = {"total_s": time.perf_counter() - t_start}
         onset = stimulus_onset_index(inputs, channels)
         onset_bins = np.minimum(np.ceil(onset * dt_ms / rec - 1e-9).astype(int), n_bins)
-        choice, rt = threshold_readout(rates[:, :, 0], rates[:, :, 1], rec, onset_bins, p.threshold_hz)
+        # 0.5 ms population rates swing past any threshold by chance: decide on a causal
+        # 20 ms running mean (the rates returned stay unsmoothed)
+        w = max(1, int(round(20.0 / rec)))
+        kernel = np.ones(w) / w
+        smooth = [np.apply_along_axis(lambda r: np.convolve(r, kernel)[:r.size], 1, rates[:, :, k]) for k in (0, 1)]
+        choice, rt = threshold_readout(smooth[0], smooth[1], rec, onset_bins, p.threshold_hz)
         return Activity(rates=rates, dt_ms=rec,
                         groups={"exc_A": slice(0, 1), "exc_B": slice(1, 2), "inh": slice(2, 3),
                                 "exc": slice(0, 2)},

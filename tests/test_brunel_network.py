@@ -38,7 +38,8 @@ def test_fixed_indegree_distinct_presynaptic_cells():
 @pytest.fixture(scope="module")
 def small():
     """N_E = 800, C_E = 80: fast, and still in the mean-field regime (rate ~88 Hz at g=5, eta=2)."""
-    model = BrunelNetwork(BrunelParams(N_E=800, n_record_E=100, n_record_I=25))
+    # decision threshold above this small network's spontaneous ~88 Hz, so only the stimulus crosses it
+    model = BrunelNetwork(BrunelParams(N_E=800, n_record_E=100, n_record_I=25, threshold_hz=95.0))
     x = np.zeros((2, 300, 4))
     return model, x, model.run(x, 1.0, CH, seed=11)
 
