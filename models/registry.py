@@ -46,19 +46,3 @@ def load_family(name: str):
     info = FAMILIES[name]
     module, cls = info.target.split(":")
     return getattr(importlib.import_module(module), cls)
-
-
-def available_families() -> dict[str, FamilyInfo]:
-    """Families whose module is present in this installation."""
-    out = {}
-    for name, info in FAMILIES.items():
-        module = info.target.split(":")[0]
-        if importlib.util.find_spec(module.rsplit(".", 1)[0] if "." in module else module) is None:
-            continue
-        try:
-            if importlib.util.find_spec(module) is None:
-                continue
-        except ModuleNotFoundError:
-            continue
-        out[name] = info
-    return out

@@ -98,7 +98,7 @@ def prepare_dir(out: str | None, name: str, resume: str | None) -> tuple[str, st
     return partial, final
 
 
-def execute(scn, resolved: dict, partial: str, final: str, *, workers: int, started: float,
+def execute(scn, resolved: dict, partial: str, *, workers: int,
             quiet: bool = False) -> dict:
     os.makedirs(os.path.join(partial, "chunks"), exist_ok=True)
     os.makedirs(os.path.join(partial, "weights"), exist_ok=True)
@@ -227,7 +227,7 @@ def complete(scn, resolved: dict, partial: str, *, workers: int, started: float,
     from sim.store import RunData, write_results
     from sim.summary import build_summary
 
-    out = execute(scn, resolved, partial, partial, workers=workers, started=started, quiet=quiet)
+    out = execute(scn, resolved, partial, workers=workers, quiet=quiet)
     families = {m.name: (m.family, FAMILIES[m.family].kind) for m in scn.models}
     write_results(os.path.join(partial, "results.h5"), out["trials"], out["activities"], families, scn.record)
     summary = build_summary(scn, out["trials"], out["activities"], families, partial)

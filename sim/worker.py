@@ -15,7 +15,6 @@ import numpy as np
 
 
 def _sample_batch_factory(task_spec: dict):
-    from sim.scenario.schema import Scenario  # noqa: F401  (validated spec classes)
     from pydantic import TypeAdapter
 
     from sim.scenario.schema import TaskSpec

@@ -99,13 +99,13 @@ def test_workers_and_resume_give_the_same_numbers(first_run, tmp_path):
     from sim.scenario.load import load_scenario
     _, scen, out, _ = first_run
     sc, resolved = load_scenario(str(scen))
-    partial, final = runner.prepare_dir(str(tmp_path / "e"), sc.name, None)
-    r1 = runner.execute(sc, resolved, partial, final, workers=2, started=0.0, quiet=True)
+    partial, _ = runner.prepare_dir(str(tmp_path / "e"), sc.name, None)
+    r1 = runner.execute(sc, resolved, partial, workers=2, quiet=True)
     chunk_dir = os.path.join(partial, "chunks", "rate")
     kept = os.path.join(chunk_dir, "00000.pkl")
     stamp = os.stat(kept).st_mtime_ns
     os.remove(os.path.join(chunk_dir, "00001.pkl"))          # as if interrupted before chunk 1 finished
-    r2 = runner.execute(sc, resolved, partial, final, workers=1, started=0.0, quiet=True)
+    r2 = runner.execute(sc, resolved, partial, workers=1, quiet=True)
     assert os.stat(kept).st_mtime_ns == stamp                 # finished work is not redone
     np.testing.assert_array_equal(r1["activities"]["rate"].rates, r2["activities"]["rate"].rates)
     from sim.store import read_results
