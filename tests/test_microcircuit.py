@@ -119,3 +119,41 @@ def test_every_pathway_transmits(small):
     # spike times sit on the 0.1 ms grid: a weak pathway (few synapses, few source spikes)
     # can leave every spike step unchanged in 0.4 s; all strong ones must show
     assert len(silent) <= 0.1 * len(tested), silent
+
+
+def test_python_only_params_are_not_in_the_build_key():
+    # readout and rate window act on the binary's spikes in Python: changing them must not rebuild
+    from models.microcircuit.attention_columns import MicrocircuitColumns, MicrocircuitColumnsParams
+    from models.microcircuit.standalone import project_dir
+    from models.params import ParamError
+
+    def key(**kw):
+        return project_dir("pd14_columns", MicrocircuitColumns(MicrocircuitColumnsParams(**kw))._config(500, 1.0))
+    base = key()
+    assert key(readout_threshold_hz=9.0, rate_window_ms=50.0, parallel_trials=1) == base
+    assert key(N_scaling=0.03) != base and key(n_columns=1) != base and key(cue_rate_hz=5.0) != base
+    with pytest.raises(ParamError):
+        MicrocircuitColumnsParams(n_columns=3)
+
+
+def test_new_project_directory_is_seeded_from_newest_sibling(tmp_path):
+    # a copy of a compiled sibling lets make rebuild only the changed files; its metadata must
+    # not come along (it would make the copy pass for an up-to-date build of the new config)
+    import os
+    from models.microcircuit.standalone import _seed_from_sibling
+    for name, mtime in (("pd14_columns-old", 1000), ("pd14_columns-new", 2000), ("pd14_column-other", 3000)):
+        d = tmp_path / name
+        (d / "code_objects").mkdir(parents=True)
+        (d / "main").write_text(name)
+        (d / "code_objects" / "x.o").write_text(name)
+        (d / "attnsim_binary.json").write_text("{}")
+        (d / "results-123").mkdir()
+        for f in (d / "main", d / "code_objects" / "x.o"):
+            os.utime(f, (mtime, mtime))
+    target = tmp_path / "pd14_columns-fresh"
+    _seed_from_sibling(target)
+    assert (target / "main").read_text() == "pd14_columns-new"
+    assert (target / "code_objects" / "x.o").stat().st_mtime == 2000
+    assert not (target / "attnsim_binary.json").exists() and not (target / "results-123").exists()
+    _seed_from_sibling(tmp_path / "other_kind-x")        # no sibling: nothing created
+    assert not (tmp_path / "other_kind-x").exists()

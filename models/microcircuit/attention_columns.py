@@ -12,7 +12,10 @@ Each column is a downscaled Potjans & Diesmann (2014) microcircuit (network.buil
 - Lateral inhibition: L2/3E of each column excites L2/3I of the other (PD14 rule with
   connection probability `lateral_prob`).
 Readout: threshold on the smoothed L2/3E rates of the two columns (the output layer of the
-column to higher areas), models.readout.threshold_readout.
+column to higher areas), models.readout.threshold_readout. The readout and the rate window are
+applied in Python to the binary's spikes, so they are not part of the build key.
+`n_columns: 1` builds column A only (spontaneous validation; groups still named "A_L23E" ...;
+no readout: choice -1).
 
 Runs are cpp_standalone: the binary is built once per configuration (cached under
 ATTNSIM_CACHE_DIR) with the inputs as a TimedArray, and each trial is one run of the binary
@@ -50,8 +53,13 @@ class MicrocircuitColumnsParams:
     cue_indegree: int = param(200, "top-down inputs per target neuron (full-scale weight 87.81 pA)", ge=0)
     cue_targets: list = param(["L23E", "L5E"], "populations receiving top-down attention input (Wagatsuma 2011: L2/3 and L5)")
     lateral_prob: float = param(0.05, "connection probability L2/3E of one column -> L2/3I of the other", ge=0, lt=1)
-    readout_threshold_hz: float = param(15.0, "decision threshold on the smoothed L2/3E rate", gt=0)
-    rate_window_ms: float = param(20.0, "boxcar window for the population rates", gt=0)
+    n_columns: int = param(2, "columns built: 2 (A and B, attention tasks) or 1 (A only, spontaneous validation)",
+                           choices=(1, 2))
+    # 4 Hz: the L2/3E rate of the attended column crosses it under the default cue at 0.03-0.1
+    # scale (spontaneous L2/3E is 0.4-0.9 Hz; measured numbers in scenarios/microcircuit_attention.yaml),
+    # while 15 Hz (the Wong-Wang value) is never reached by these small networks
+    readout_threshold_hz: float = param(4.0, "decision threshold on the smoothed L2/3E rate (Python only: not in the build key)", gt=0)
+    rate_window_ms: float = param(20.0, "boxcar window for the population rates (Python only: not in the build key)", gt=0)
     sim_dt_ms: float = param(0.1, "integration time step", gt=0)
     parallel_trials: int = param(2, "trials run at once (separate processes of the same binary)", ge=1)
 
@@ -75,8 +83,16 @@ class MicrocircuitColumns(BrainModel):
         self.n_builds = 0                  # how often a binary was obtained (tests: 1 per shape)
 
     # ---- build -------------------------------------------------------------------------
+    # used only in Python after the binary ran: changing them must not rebuild
+    PYTHON_ONLY: ClassVar[tuple] = ("readout_threshold_hz", "rate_window_ms", "parallel_trials")
+
     def _config(self, n_steps: int, dt_ms: float) -> dict:
-        return dict(asdict(self.params), parallel_trials=None, n_steps=n_steps, dt_ms=dt_ms)
+        cfg = {k: v for k, v in asdict(self.params).items() if k not in self.PYTHON_ONLY}
+        return dict(cfg, n_steps=n_steps, dt_ms=dt_ms)
+
+    @property
+    def columns(self) -> tuple:
+        return COLUMNS[:self.params.n_columns]
 
     def _get_binary(self, n_steps: int, dt_ms: float):
         key = (n_steps, dt_ms)
@@ -93,7 +109,7 @@ class MicrocircuitColumns(BrainModel):
             drive = TimedArray(np.zeros((n_steps, len(CHANNELS))), dt=dt_ms * ms, name="drive")
             seed_point("NET")
             cols, objects = {}, []
-            for c in COLUMNS:
+            for c in self.columns:
                 extra = "nu_stim : Hz (constant)\nnu_cue : Hz (constant)\n"
                 col = build_column(cfg, prefix=f"{c}_", extra_eqs=extra,
                                    namespace={"drive": drive, "ch_stim": CHANNELS.index(f"stim_{c}"),
@@ -112,25 +128,26 @@ class MicrocircuitColumns(BrainModel):
                 cols[c] = col
                 objects += col["objects"]
             lateral = []
-            if p.lateral_prob > 0:
+            if p.lateral_prob > 0 and len(cols) == 2:
                 k23e, k23i = P.POPULATIONS.index("L23E"), P.POPULATIONS.index("L23I")
                 K = int(round(P.synapse_count(p.lateral_prob, P.N_FULL[k23e], P.N_FULL[k23i])
                               * p.N_scaling * p.K_scaling))
-                w = float(P.PSC_EXC_PA / np.sqrt(p.K_scaling))
+                # not named `w`: Brian2 resolves names from this frame too (warns on the clash)
+                w_lat = float(P.PSC_EXC_PA / np.sqrt(p.K_scaling))
                 for src, tgt in (("A", "B"), ("B", "A")):
                     pre, post = cols[src]["pops"]["L23E"], cols[tgt]["pops"]["L23I"]
                     S = Synapses(pre, post, "w : amp (constant)", on_pre="I_syn_post += w",
                                  name=f"lateral_{src}_L23E_to_{tgt}_L23I")
                     S.connect(j=f"int(rand() * N_post) for _ in range(poisson({K / len(pre)!r}))")
-                    S.w = f"clip({w!r} + {w * P.WEIGHT_REL_SD!r} * randn(), 0, inf) * pA"
+                    S.w = f"clip({w_lat!r} + {w_lat * P.WEIGHT_REL_SD!r} * randn(), 0, inf) * pA"
                     S.delay = (f"clip({P.DELAY_EXC_MS!r} + {P.DELAY_EXC_MS * P.DELAY_REL_SD!r} * randn(), "
                                f"{p.sim_dt_ms!r}, inf) * ms")
                     lateral.append(S)
             seed_point("TRIAL")
             net = b2.Network(*objects, *lateral)
             net.run(n_steps * dt_ms * ms)
-            outputs = {f"{c}_{v}": cols[c]["spikes"].variables[v] for c in COLUMNS for v in ("i", "t")}
-            counts = [S for c in COLUMNS for S in cols[c]["synapses"].values()] + lateral
+            outputs = {f"{c}_{v}": cols[c]["spikes"].variables[v] for c in cols for v in ("i", "t")}
+            counts = [S for c in cols for S in cols[c]["synapses"].values()] + lateral
             return outputs, counts, {"drive": drive}
 
         self._binary = build_once("pd14_columns", self._config(n_steps, dt_ms), build, sources=(__file__,))
@@ -163,7 +180,7 @@ class MicrocircuitColumns(BrainModel):
             outs = list(ex.map(lambda k: tick(one(k)), range(n_trials)))
 
         groups, names = {}, []
-        for c in COLUMNS:
+        for c in self.columns:
             for pop in P.POPULATIONS:
                 groups[f"{c}_{pop}"] = slice(len(names), len(names) + 1)
                 names.append((c, pop))
@@ -182,10 +199,14 @@ class MicrocircuitColumns(BrainModel):
                                      minlength=n_steps)[:n_steps] / (s.stop - s.start)
                 # causal boxcar: the rate at step n uses spikes up to n (no look-ahead for the readout)
                 rates[k, :, u] = np.convolve(counts, kernel)[:n_steps]
-        onset = stimulus_onset_index(inputs, tuple(channels))
-        choice, rt = threshold_readout(rates[:, :, groups["A_L23E"]].mean(2), rates[:, :, groups["B_L23E"]].mean(2),
-                                       dt_ms, onset, self.params.readout_threshold_hz)
         sizes = {f"{c}_{pop}": sl[pop].stop - sl[pop].start for c, pop in names}
-        return Activity(rates=rates, dt_ms=float(dt_ms), groups=groups, selective_groups=("A_L23E", "B_L23E"),
+        if self.params.n_columns == 1:     # no competitor column: no decision
+            choice, rt, selective = np.full(n_trials, -1), np.full(n_trials, np.nan), ("A_L23E", "A_L23E")
+        else:
+            onset = stimulus_onset_index(inputs, tuple(channels))
+            choice, rt = threshold_readout(rates[:, :, groups["A_L23E"]].mean(2), rates[:, :, groups["B_L23E"]].mean(2),
+                                           dt_ms, onset, self.params.readout_threshold_hz)
+            selective = ("A_L23E", "B_L23E")
+        return Activity(rates=rates, dt_ms=float(dt_ms), groups=groups, selective_groups=selective,
                         choice=choice, reaction_time_ms=rt, spikes=spikes, group_sizes=sizes,
                         extras={"synapse_counts": np.stack([o["synapse_counts"] for o in outs])})
