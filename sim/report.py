@@ -71,7 +71,8 @@ def capacity_table(models: dict) -> str | None:
         if not c:
             continue
         within = c.get("within_capacity_bounds")
-        verdict = "–" if within is None else ("within" if within else
+        at_ceiling = min(c.get("p_single") or 0, c.get("p_dual") or 0) >= 0.99
+        verdict = "at ceiling (d' capped)" if at_ceiling else "–" if within is None else ("within" if within else
                                               ("above unlimited" if (c.get("d_dual") or 0) > (c.get("d_single") or 0)
                                                else "below fixed"))
         rows.append(f"| {name} | {_fmt(c.get('d_single'))} | {_fmt(c.get('d_dual'))} | {_fmt(c.get('ratio'))} | "
