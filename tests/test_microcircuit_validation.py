@@ -16,3 +16,18 @@ def test_rates_match_nest_reference_at_0p1_scale():
     assert np.all(rates < 30)
     assert np.all(rates[1::2] > rates[0::2])       # inhibitory above excitatory in every layer
     assert np.all(cv > 0.8)
+
+
+@pytest.mark.slow
+def test_inhibitory_above_excitatory_in_every_layer():
+    """Row 1 relations that scenario ranges cannot express: each I above its layer's E, and
+    L5E the most active excitatory population. Same model and build as
+    scenarios/validation/pd14_spontaneous.yaml (one column, 0.1 scale, 5.1 s, so the binary is shared)."""
+    from models.microcircuit.attention_columns import MicrocircuitColumns, MicrocircuitColumnsParams
+    model = MicrocircuitColumns(MicrocircuitColumnsParams(N_scaling=0.1, K_scaling=0.1, n_columns=1))
+    act = model.run(np.zeros((2, 5100, 4)), 1.0, ("stim_A", "stim_B", "cue_A", "cue_B"), seed=5)
+    rates = np.array([act.group_rate(f"A_{p}")[:, 100:].mean() for p in P.POPULATIONS])
+    print("rates", np.round(rates, 2))
+    assert np.all(rates[1::2] > rates[0::2])
+    exc = rates[0::2]
+    assert np.argmax(exc) == P.POPULATIONS.index("L5E") // 2
