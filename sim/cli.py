@@ -117,6 +117,8 @@ def cmd_run(args) -> int:
     workers = args.workers or scn.run.workers
     if workers < 1:
         return _fail(f"--workers: must be at least 1 (got {workers})")
+    if args.weights_from and scn.sweep is not None:
+        return _fail("--weights-from: not supported for sweeps (each point trains its own models)")
     if args.weights_from and not os.path.isdir(os.path.join(args.weights_from, "weights")):
         return _fail(f"--weights-from {args.weights_from}: no weights/ folder in that directory")
     try:
