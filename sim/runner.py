@@ -143,7 +143,8 @@ def execute(scn, resolved: dict, partial: str, *, workers: int,
     thread, _ = (None, None) if quiet else _progress_thread(queue, totals, fit_names)
     q = None if quiet else queue
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=worker.ignore_interrupts)
+        try:
             futures = {}
 
             def submit_runs(m):
@@ -175,6 +176,14 @@ def execute(scn, resolved: dict, partial: str, *, workers: int,
                     else:
                         t["build_s"] += round(result["build_s"], 3)
                         t["run_s"] += round(result["run_s"], 3)
+        except BaseException:
+            # Ctrl-C (or a failed job): stop the workers now rather than wait for their chunks;
+            # a chunk file exists only once complete, so nothing half-done is kept
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
     finally:
         if thread is not None:
             queue.put(None)

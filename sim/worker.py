@@ -14,6 +14,22 @@ import time
 import numpy as np
 
 
+def ignore_interrupts() -> None:
+    """Pool initializer: Ctrl-C is the parent's to handle.
+
+    Brian2 installs a SIGINT handler at import that ends the running simulation
+    early and keeps going; a worker would then save a truncated chunk as if it
+    were complete. So import Brian2 first (when installed), then ignore SIGINT;
+    the parent stops the workers itself.
+    """
+    import signal
+    try:
+        import brian2  # noqa: F401  (installs its handler now, so ours comes last)
+    except ImportError:
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _sample_batch_factory(task_spec: dict):
     from pydantic import TypeAdapter
 
