@@ -120,7 +120,9 @@ def execute(scn, resolved: dict, partial: str, *, workers: int,
     # Wong-Wang model's second chunk differed between processes).
     os.environ["PYTHONHASHSEED"] = "0"
     ctx = mp.get_context("spawn")
-    manager = ctx.Manager()
+    from multiprocessing.managers import SyncManager
+    manager = SyncManager(ctx=ctx)
+    manager.start(initializer=worker.ignore_sigint)   # the progress queue must outlive a Ctrl-C
     queue = manager.Queue()
     pending_fit, totals, fit_names = {}, {}, set()
     todo: dict[str, list] = {}

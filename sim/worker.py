@@ -14,6 +14,11 @@ import time
 import numpy as np
 
 
+def ignore_sigint() -> None:
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def ignore_interrupts() -> None:
     """Pool initializer: Ctrl-C is the parent's to handle.
 
@@ -22,12 +27,11 @@ def ignore_interrupts() -> None:
     were complete. So import Brian2 first (when installed), then ignore SIGINT;
     the parent stops the workers itself.
     """
-    import signal
     try:
         import brian2  # noqa: F401  (installs its handler now, so ours comes last)
     except ImportError:
         pass
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_sigint()
 
 
 def _sample_batch_factory(task_spec: dict):
