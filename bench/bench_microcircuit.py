@@ -8,6 +8,14 @@ Both (a) and (b) time one run of the compiled binary of T biological seconds, se
 (synapse creation) included; builds are excluded (cached). Ratios < 1.1 meet the goal.
 
     python bench/bench_microcircuit.py --scale 0.1 --t-sim 1.0 --threads 1 2
+
+Measured (2 shared cores, load ~2.5 from other users; --reps 2, builds cached beforehand):
+  threads=1: project 1.230 s/bio-s, plain Brian2 1.266 s/bio-s, ratio 0.97
+  threads=2: project 1.904 s/bio-s, plain Brian2 1.985 s/bio-s, ratio 0.96
+  (2 threads slower than 1 for both: OpenMP on an oversubscribed 2-core machine.)
+  DC background (1 thread): 0.438 s/bio-s, 2.8x faster, but the column falls silent (every
+  population 0 Hz except L6I 3.5 Hz): without the background's fluctuations the mean input is
+  subthreshold, so the DC option is not a usable speed lever for PD14 as it stands.
 """
 import argparse
 import json
