@@ -26,7 +26,8 @@ def column_binary(cfg: ColumnConfig, t_sim_ms: float, threads: int = 1):
         net.run(t_sim_ms * b2.ms)
         mon = col["spikes"]
         return {"i": mon.variables["i"], "t": mon.variables["t"]}, list(col["synapses"].values()), {}
-    return build_once("pd14_column", dict(cfg.as_dict(), t_sim_ms=t_sim_ms), build, threads=threads,
+    # float(): 1100 and 1100.0 must hash to the same project directory
+    return build_once("pd14_column", dict(cfg.as_dict(), t_sim_ms=float(t_sim_ms)), build, threads=threads,
                       sources=(__file__,))
 
 
