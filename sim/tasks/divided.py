@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.tasks.trials import CHANNELS, Trials, balanced_cells, timeline
+from sim.tasks.trials import CHANNELS, Trials, cell_labels, condition_cells, timeline
 
 CONDITIONS = ("focused_A", "focused_B", "divided")
 EPOCHS = ("fixation", "cue", "stimulus", "response")
@@ -29,17 +29,11 @@ def make_divided(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], co
                  cue_strength: float = 1.0, cue_persists: bool = True, seed: int = 0) -> Trials:
     rng = np.random.default_rng(seed)
     epochs, n_steps = timeline({k: timing_ms[k] for k in EPOCHS}, dt_ms)
-    cells = [(c, k) for c in conditions for k in contrasts]
-    assigned = balanced_cells(n_trials, cells, rng)
-    inputs = np.zeros((n_trials, n_steps, len(CHANNELS)))
-    target = np.zeros(n_trials, dtype=int)
-    cond = np.empty(n_trials, dtype=object)
-    contrast = np.zeros(n_trials)
+    assigned, inputs, target = condition_cells(n_trials, conditions, contrasts, n_steps, rng)
     valid = np.zeros(n_trials, dtype=bool)
     stim = epochs["stimulus"]
     cue_on = slice(epochs["cue"].start, stim.stop if cue_persists else epochs["cue"].stop)
     for i, (c, k) in enumerate(assigned):
-        cond[i], contrast[i] = c, k
         if c == "divided":
             target[i] = int(rng.integers(2))
             inputs[i, cue_on, 2] = inputs[i, cue_on, 3] = cue_strength / 2
@@ -53,4 +47,4 @@ def make_divided(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], co
         levels[target[i]] = k
         inputs[i, stim, 0], inputs[i, stim, 1] = levels
     return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs,
-                  conditions={"condition": cond.astype(str), "contrast": contrast, "valid": valid})
+                  conditions={**cell_labels(assigned), "valid": valid})

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.tasks.trials import CHANNELS, Trials, balanced_cells, timeline
+from sim.tasks.trials import CHANNELS, Trials, cell_labels, condition_cells, timeline
 
 CONDITIONS = ("attend_A", "attend_B", "neutral")
 EPOCHS = ("fixation", "cue", "stimulus", "response")
@@ -25,16 +25,10 @@ def make_selective(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], 
                    cue_strength: float = 1.0, cue_persists: bool = True, seed: int = 0) -> Trials:
     rng = np.random.default_rng(seed)
     epochs, n_steps = timeline({k: timing_ms[k] for k in EPOCHS}, dt_ms)
-    cells = [(c, k) for c in conditions for k in contrasts]
-    assigned = balanced_cells(n_trials, cells, rng)
-    inputs = np.zeros((n_trials, n_steps, len(CHANNELS)))
-    target = np.zeros(n_trials, dtype=int)
-    cond = np.empty(n_trials, dtype=object)
-    contrast = np.zeros(n_trials)
+    assigned, inputs, target = condition_cells(n_trials, conditions, contrasts, n_steps, rng)
     stim = epochs["stimulus"]
     cue_on = slice(epochs["cue"].start, stim.stop if cue_persists else epochs["cue"].stop)
     for i, (c, k) in enumerate(assigned):
-        cond[i], contrast[i] = c, k
         if c == "neutral":
             strong = int(rng.integers(2))
             levels = [k * neutral_ratio, k * neutral_ratio]
@@ -49,4 +43,4 @@ def make_selective(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], 
         inputs[i, stim, 0] = levels[0]
         inputs[i, stim, 1] = levels[1]
     return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs,
-                  conditions={"condition": cond.astype(str), "contrast": contrast})
+                  conditions=cell_labels(assigned))
