@@ -87,3 +87,27 @@ def test_modulation_index_known_value():
     act2 = _activity(rates, 1.0, np.zeros(12, int))
     assert modulation_index(tr, act2)["attended"] == pytest.approx((25 - 15) / (25 + 15))
     assert modulation_index(tr, act2)["attend_B"] == pytest.approx(0.0)
+
+
+def test_rate_change_vs_neutral_matches_contrast_and_closed_form():
+    from sim.analysis.rates import rate_change_vs_neutral
+    from sim.analysis.windows import NotApplicable
+    tr = make_selective(n_trials=36, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.3, 0.6],
+                        conditions=["attend_A", "attend_B", "neutral"], seed=3)
+    cond, k = tr.conditions["condition"].astype(str), tr.conditions["contrast"]
+    rates = np.zeros((36, 500, 4))
+    s = slice(200, 400)
+    # neutral: rate = 10 * contrast in every unit; attend_A: A x 1.2, B x 0.9 at the same contrast
+    for i in range(36):
+        base = 10.0 * k[i]
+        rates[i, s, :] = base
+        if cond[i] == "attend_A":
+            rates[i, s, 0:2], rates[i, s, 2:4] = 1.2 * base, 0.9 * base
+    ch = rate_change_vs_neutral(tr, _activity(rates, 1.0, np.zeros(36, int)))
+    assert ch["attend_A"]["A"] == pytest.approx(0.2) and ch["attend_A"]["B"] == pytest.approx(-0.1)
+    assert ch["attend_A@0.6"]["A"] == pytest.approx(0.2)
+    assert ch["attend_B"]["A"] == pytest.approx(0.0) and "neutral" not in ch and "all" not in ch
+    # without neutral trials there is no baseline
+    tr2 = make_selective(n_trials=8, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.5], conditions=["attend_A"])
+    with pytest.raises(NotApplicable):
+        rate_change_vs_neutral(tr2, _activity(np.zeros((8, 500, 4)), 1.0, np.zeros(8, int)))

@@ -14,7 +14,7 @@ from sim.analysis.capacity import capacity_cost
 from sim.analysis.dprime import dprime
 from sim.analysis.gamma import gamma_power
 from sim.analysis.psychometric import weibull_threshold
-from sim.analysis.rates import modulation_index, rate_hz
+from sim.analysis.rates import modulation_index, rate_change_vs_neutral, rate_hz
 from sim.analysis.spiking_stats import isi_cv, mean_rate_hz, oscillation_hz, synchrony
 from sim.analysis.timing import persistence_time, selection_latency
 from sim.analysis.variability import fano_factor, noise_correlation
@@ -26,6 +26,7 @@ METRICS: dict[str, tuple[Callable[..., dict], str]] = {
     "p_choice_A": (p_choice_A, "fraction of trials choosing A"),
     "reaction_time_ms": (reaction_time_ms, "mean RT from stimulus onset over correct trials with an RT"),
     "rate_hz": (rate_hz, "mean rate per group in the stimulus epoch"),
+    "rate_change_vs_neutral": (rate_change_vs_neutral, "(rate - neutral rate) / neutral rate per group, at equal contrast (stimulus epoch)"),
     "modulation_index": (modulation_index, "(att - unatt) / (att + unatt) of the selective groups, cued trials"),
     "fano_factor": (fano_factor, "spike-count variance / mean per neuron in the stimulus epoch (spiking only)"),
     "noise_correlation": (noise_correlation, "mean pairwise spike-count correlation within a group (spiking only)"),
