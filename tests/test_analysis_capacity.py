@@ -43,3 +43,108 @@ def test_not_applicable_without_divided_condition():
     act = _observer(trials, {"focused_A": 1.0, "focused_B": 1.0}, np.random.default_rng(0))
     with pytest.raises(NotApplicable):
         capacity_cost(trials, act)
+
+
+# --- neurometric d' per location ---------------------------------------------------------------
+
+def _neural(trials, d_single, d_dual, rng, cue_offset=3.0, sd_absent=1.0, choose_by_rate=False):
+    """Gaussian stimulus-epoch rates: group L = d * [target at L] + cue_offset * [cue on L] + noise.
+
+    Present trials have sd 1, absent trials sd `sd_absent`, so the closed-form d' is
+    d / sqrt((1 + sd_absent**2) / 2). Outside the stimulus epoch the rates are junk (1e3)
+    to check that only the stimulus window is read.
+    """
+    cond = np.asarray(trials.conditions["condition"]).astype(str)
+    n = trials.n_trials
+    resp = np.zeros((n, 2))
+    for k, loc in enumerate("AB"):
+        d = np.where(cond == "divided", d_dual[loc], d_single[loc])
+        present = trials.target == k
+        cue = np.where(cond == f"focused_{loc}", 1.0, np.where(cond == "divided", 0.5, 0.0))
+        sd = np.where(present, 1.0, sd_absent)
+        resp[:, k] = d * present + cue_offset * cue + sd * rng.standard_normal(n)
+    rates = np.full((n, trials.n_steps, 2), 1e3)
+    stim = trials.epochs["stimulus"]
+    rates[:, stim, :] = resp[:, None, :]
+    choice = np.argmax(resp, axis=1) if choose_by_rate else trials.target
+    return Activity(rates=rates, dt_ms=trials.dt_ms, groups={"a": slice(0, 1), "b": slice(1, 2)},
+                    selective_groups=("a", "b"), choice=np.asarray(choice),
+                    reaction_time_ms=np.full(n, np.nan))
+
+
+def _trials(n=24000, conditions=("focused_A", "focused_B", "divided"), seed=5):
+    return make_divided(n_trials=n, dt_ms=10.0, timing_ms=TIMING, contrasts=[0.5],
+                        conditions=list(conditions), seed=seed)
+
+
+@pytest.mark.parametrize("cost", [1.0, 1 / np.sqrt(2), 0.5])
+def test_neurometric_ratio_recovers_constructed_cost(cost):
+    trials = _trials()
+    act = _neural(trials, {"A": 2.0, "B": 1.0}, {"A": 2.0 * cost, "B": 1.0 * cost}, np.random.default_rng(6))
+    out = capacity_cost(trials, act)["all"]
+    assert out["neuro_d_single_A"] == pytest.approx(2.0, rel=0.05)
+    assert out["neuro_d_single_B"] == pytest.approx(1.0, rel=0.07)
+    assert out["neuro_d_single"] == pytest.approx(1.5, rel=0.05)  # mean over locations
+    assert out["neuro_d_dual"] == pytest.approx(1.5 * cost, rel=0.06)
+    assert out["neuro_ratio"] == pytest.approx(cost, rel=0.06)
+    assert out["neuro_ratio_A"] == pytest.approx(cost, rel=0.07)
+    assert out["neuro_fixed_capacity_d_dual"] == pytest.approx(out["neuro_d_single"] / np.sqrt(2))
+    inside = 1 / np.sqrt(2) - 0.01 <= cost <= 1.0  # 0.5 is outside, the sqrt(2) case straddles the bound
+    if cost in (1.0, 0.5):
+        assert out["neuro_within_capacity_bounds"] == float(inside and out["neuro_ratio"] <= 1.0)
+
+
+def test_neurometric_dprime_uses_pooled_sd_closed_form():
+    # unequal variances: d' = d / sqrt((1 + 2**2) / 2)
+    trials = _trials()
+    act = _neural(trials, {"A": 3.0, "B": 3.0}, {"A": 3.0, "B": 3.0}, np.random.default_rng(7), sd_absent=2.0)
+    out = capacity_cost(trials, act)["all"]
+    assert out["neuro_d_single"] == pytest.approx(3.0 / np.sqrt(2.5), rel=0.05)
+    assert out["neuro_ratio"] == pytest.approx(1.0, rel=0.06)
+
+
+def test_neurometric_is_blind_to_cue_bias_that_moves_behavioural_ratio():
+    # choice = larger rate. A moderate criterion shift leaves equal-variance Gaussian d' alone, but a cue
+    # strong enough to decide the focused choice drives hits and false alarms both to ~1, where the
+    # corrected behavioural d' collapses (ratio > 1) though per-location sensitivity is the same everywhere
+    trials = _trials()
+    act = _neural(trials, {"A": 1.5, "B": 1.5}, {"A": 1.5, "B": 1.5}, np.random.default_rng(8),
+                  cue_offset=6.0, choose_by_rate=True)
+    out = capacity_cost(trials, act)["all"]
+    assert out["ratio"] > 1.5
+    assert out["p_single"] > 0.99  # valid focused trials: the cue alone picks the right answer
+    assert out["neuro_ratio"] == pytest.approx(1.0, abs=0.06)
+
+
+def test_neurometric_no_variance_is_nan():
+    from sim.analysis.capacity import neurometric_dprime
+    assert np.isnan(neurometric_dprime([2.0, 2.0, 2.0], [1.0, 1.0]))
+    assert np.isnan(neurometric_dprime([2.0], [1.0, 1.5]))  # < 2 trials: no variance estimate
+    assert neurometric_dprime([1.0, 3.0], [0.0, 2.0]) == pytest.approx(1.0 / np.sqrt(2.0))
+    trials = _trials(n=300)
+    act = _neural(trials, {"A": 1.0, "B": 1.0}, {"A": 1.0, "B": 1.0}, np.random.default_rng(9))
+    act.rates[:] = 5.0  # a constant model
+    out = capacity_cost(trials, act)["all"]
+    assert np.isnan(out["neuro_d_single"]) and np.isnan(out["neuro_ratio"])
+    assert np.isnan(out["neuro_within_capacity_bounds"])
+    assert np.isfinite(out["ratio"])  # the behavioural numbers do not depend on the rates
+
+
+def test_neurometric_missing_focused_location_uses_the_measured_one():
+    trials = _trials(n=12000, conditions=("focused_A", "divided"))
+    act = _neural(trials, {"A": 2.0, "B": 2.0}, {"A": 1.0, "B": 3.0}, np.random.default_rng(10))
+    out = capacity_cost(trials, act)["all"]
+    assert np.isnan(out["neuro_d_single_B"]) and np.isnan(out["neuro_ratio_B"])
+    assert out["neuro_d_dual_B"] == pytest.approx(3.0, rel=0.07)  # measured, but not averaged in
+    assert out["neuro_d_dual"] == pytest.approx(1.0, rel=0.07)
+    assert out["neuro_ratio"] == pytest.approx(0.5, rel=0.08)
+
+
+def test_neurometric_per_contrast_groups():
+    trials = make_divided(n_trials=16000, dt_ms=10.0, timing_ms=TIMING, contrasts=[0.2, 0.8],
+                          conditions=["focused_A", "focused_B", "divided"], seed=11)
+    act = _neural(trials, {"A": 2.0, "B": 2.0}, {"A": 1.6, "B": 1.6}, np.random.default_rng(12))
+    out = capacity_cost(trials, act)
+    assert set(out) == {"all", "@0.2", "@0.8"}
+    for label in out:
+        assert out[label]["neuro_ratio"] == pytest.approx(0.8, rel=0.08)

@@ -24,8 +24,12 @@ sensitivity at the same location with attention split; the capacity bounds
 (ratio 1 unlimited, 1/sqrt 2 fixed) are statements about that sensitivity. The
 behavioural measure does not isolate it: focused d' mixes valid trials
 (attention at the target) with invalid ones (attention at the distractor), and
-with an additive cue the choice is biased toward the cued location, so a
-criterion shift is read as lost sensitivity (it can push the ratio above 1).
+an additive cue biases the choice toward the cued location. A moderate shift
+of criterion leaves equal-variance Gaussian d' unchanged, but a cue strong
+enough to decide the focused choice drives hits and false alarms both toward
+1, where the (corrected) d' collapses, and an attractor decision variable is
+not Gaussian anyway; either way bias is read as lost sensitivity and the
+ratio can exceed 1 (tests/test_analysis_capacity.py constructs such a case).
 The neurometric d' compares present vs absent under the SAME cue, so the cue's
 additive drive cancels and no decision criterion enters: it is the closer
 reading of "d' per location". Caveats: (1) it is the sensitivity of one group's
