@@ -11,9 +11,15 @@ FIGURES: dict[str, str] = {
                     "for the discrimination task)",
     "comparison": "models side by side: accuracy, modulation index, reaction time",
     "training": "training curves (loss, accuracy) of artificial models",
+    "layer_rates": "layered (microcircuit) models: rate per population against the PD14 reference",
+    "layer_modulation": "layered (microcircuit) models: rate change vs neutral per population, attended and other column",
 }
+_LAYER_FIGURES = ("layer_rates", "layer_modulation")
 
 
 def draw(name: str, run, summary: dict, out_dir: str, run_dir: str) -> list[str]:
-    from sim.plots import figures
-    return getattr(figures, f"draw_{name}")(run, summary, out_dir, run_dir)
+    if name in _LAYER_FIGURES:
+        from sim.plots import layer_figures as module
+    else:
+        from sim.plots import figures as module
+    return getattr(module, f"draw_{name}")(run, summary, out_dir, run_dir)
