@@ -6,7 +6,9 @@ nonselective rest) and N_I = N_E/4 interneurons; conductance-based LIF cells wit
 and GABA_A. Recurrent weights: w_plus inside A and inside B, w_minus = 1 - f(w_plus-1)/(1-f)
 from the other selective pool and from the nonselective pool onto A/B, 1 elsewhere.
 Background: Poisson 2.4 kHz per cell on AMPA. A stimulus adds mu0_hz * stim_X and a cue
-adds cue_rate_hz * cue_X of Poisson rate to every cell of pool X.
+adds cue_rate_hz * cue_X of Poisson rate to every cell of pool X. Optional (off by default, then
+the network is built exactly as Wang 2002's): interneuron subgroups I_A, I_B, I_N with pool-specific
+E <-> I weights (w_plus_I) and top-down drive cue_inh_rate_hz * cue_X onto I_X (see LOCAL_* below).
 
 Speed lever (exact, not an approximation): connectivity is all-to-all with one weight per
 pair of pools, and the gating variables s_AMPA, s_NMDA, s_GABA of a synapse depend only on
@@ -79,6 +81,24 @@ ds_GABA/dt = -s_GABA / tau_GABA : 1
 LINKED = "".join(f"{name} : 1 (linked)\n" for name in
                  ("SA_A", "SA_B", "SA_N", "SN_A", "SN_B", "SN_N", "S_GABA"))
 
+# Optional pool-specific interneurons (w_plus_I != 1 or cue_inh_rate_hz > 0). Wang 2002 has one
+# interneuron pool shared by all pyramidal cells, so top-down drive onto it would raise inhibition
+# of the attended and the unattended pool alike and could not separate attend-in from attend-out.
+# Kanashiro et al. 2017 (eLife 6:e23978) model the attended population as a local E/I circuit whose
+# top-down drive lands mainly on its own interneurons; the interneurons are therefore split like the
+# pyramidal cells into I_A, I_B (f*N_I each) and I_N, with E_X -> I_X and I_X -> E_X at w_plus_I and
+# between pools at w_minus_I (normalised like w_minus, so the mean drive is unchanged); I -> I stays
+# all-to-all. Only then are these equations used: the default network is built exactly as before.
+LOCAL_GABA_E = "g_GABA * (u_A * SG_A + u_B * SG_B + u_N * SG_N) * (v - V_I)"
+LOCAL_EXC_EQS = EXC_EQS.replace("g_GABA * S_GABA * (v - V_I)", LOCAL_GABA_E) + "".join(
+    f"u_{k} : 1 (constant)\n" for k in "ABN")
+LOCAL_INH_EQS = (INH_EQS.replace("(SA_A + SA_B + SA_N)", "(w_A * SA_A + w_B * SA_B + w_N * SA_N)")
+                 .replace("(SN_A + SN_B + SN_N)", "(w_A * SN_A + w_B * SN_B + w_N * SN_N)")
+                 .replace("g_GABA * S_GABA * (v - V_I)", "g_GABA * (SG_A + SG_B + SG_N) * (v - V_I)")
+                 + "".join(f"w_{k} : 1 (constant)\n" for k in "ABN") + "nu_in : Hz\n")
+LOCAL_LINKED = "".join(f"{name} : 1 (linked)\n" for name in
+                       ("SA_A", "SA_B", "SA_N", "SN_A", "SN_B", "SN_N", "SG_A", "SG_B", "SG_N"))
+
 
 class SpikingCompetition(BrainModel):
     family: ClassVar[str] = "spiking_competition"
@@ -93,6 +113,8 @@ class SpikingCompetition(BrainModel):
         self.sizes = {"pool_A": self.N_A, "pool_B": self.N_A, "nonselective": self.N_ns,
                       "inhibitory": self.N_I}
         self.n_per_trial = p.N_E + self.N_I
+        # interneuron subgroups I_A, I_B, I_N (local index order); used only if p.local_inhibition
+        self.N_IA = int(round(p.f * self.N_I))
         self.build_count = 0
         self._net = None
         self._batch = None
@@ -105,6 +127,10 @@ class SpikingCompetition(BrainModel):
         group = np.tile(per, n_trials)
         trial = np.repeat(np.arange(n_trials), self.n_per_trial)
         return trial, group
+
+    def _inh_subgroups(self) -> np.ndarray:
+        """Subgroup of each interneuron of a trial (local order): 0 = I_A, 1 = I_B, 2 = I_N."""
+        return np.repeat([0, 1, 2], [self.N_IA, self.N_IA, self.N_I - 2 * self.N_IA])
 
     # ------------------------------------------------------------------ build
     def _build(self, n_batch: int, sim_dt_ms: float, input_dt_ms: float):
@@ -134,11 +160,12 @@ class SpikingCompetition(BrainModel):
                          p.g_GABA_E_nS, p.tau_ref_E_ms)
         ns_I = cell_type(p.C_m_I_nF, p.g_L_I_nS, p.g_AMPA_ext_I_nS, p.g_AMPA_rec_I_nS, p.g_NMDA_I_nS,
                          p.g_GABA_I_nS, p.tau_ref_I_ms)
+        local = p.local_inhibition
         # a spike opens the cell's own outgoing gatings (shared by all its synapses)
-        exc = b2.NeuronGroup(n_batch * p.N_E, EXC_EQS + LINKED, threshold="v > V_th",
+        exc = b2.NeuronGroup(n_batch * p.N_E, (LOCAL_EXC_EQS + LOCAL_LINKED) if local else (EXC_EQS + LINKED), threshold="v > V_th",
                              reset="v = V_reset; s_AMPA += 1; x += 1", refractory="tau_ref",
                              method="euler", namespace=ns_E, dt=dt, name="exc")
-        inh = b2.NeuronGroup(n_batch * self.N_I, INH_EQS + LINKED, threshold="v > V_th",
+        inh = b2.NeuronGroup(n_batch * self.N_I, (LOCAL_INH_EQS + LOCAL_LINKED) if local else (INH_EQS + LINKED), threshold="v > V_th",
                              reset="v = V_reset; s_GABA += 1", refractory="tau_ref",
                              method="euler", namespace=ns_I, dt=dt, name="inh")
         is_e = group < 3
@@ -150,31 +177,50 @@ class SpikingCompetition(BrainModel):
 
         # one entry per (trial, excitatory pool) and per trial for the interneurons: summed gatings
         pools = b2.NeuronGroup(3 * n_batch, "S_AMPA : 1\nS_NMDA : 1", name="pool_sums", dt=dt)
-        gaba = b2.NeuronGroup(n_batch, "S_GABA : 1", name="gaba_sums", dt=dt)
+        # (with local inhibition: one GABA sum per (trial, interneuron subgroup))
+        n_gaba = 3 if local else 1
+        gaba = b2.NeuronGroup(n_gaba * n_batch, "S_GABA : 1", name="gaba_sums", dt=dt)
         sum_e = b2.Synapses(exc, pools, "S_AMPA_post = s_AMPA_pre : 1 (summed)\n"
                             "S_NMDA_post = s_NMDA_pre : 1 (summed)", name="sum_exc", dt=dt)
         sum_e.connect(i=np.arange(trial_e.size), j=trial_e * 3 + group_e)
+        ipool = np.tile(self._inh_subgroups(), n_batch)          # 0 = I_A, 1 = I_B, 2 = I_N
         sum_i = b2.Synapses(inh, gaba, "S_GABA_post = s_GABA_pre : 1 (summed)", name="sum_inh", dt=dt)
-        sum_i.connect(i=np.arange(trial_i.size), j=trial_i)
+        sum_i.connect(i=np.arange(trial_i.size), j=trial_i * 3 + ipool if local else trial_i)
         for g, tr in ((exc, trial_e), (inh, trial_i)):
             for k, src in enumerate("ABN"):
                 setattr(g, f"SA_{src}", b2.linked_var(pools, "S_AMPA", index=tr * 3 + k))
                 setattr(g, f"SN_{src}", b2.linked_var(pools, "S_NMDA", index=tr * 3 + k))
-            g.S_GABA = b2.linked_var(gaba, "S_GABA", index=tr)
+                if local:
+                    setattr(g, f"SG_{src}", b2.linked_var(gaba, "S_GABA", index=tr * 3 + k))
+            if not local:
+                g.S_GABA = b2.linked_var(gaba, "S_GABA", index=tr)
+        if local:
+            wi = np.array([(p.w_plus_I, p.w_minus_I, p.w_minus_I), (p.w_minus_I, p.w_plus_I, p.w_minus_I),
+                           (1.0, 1.0, 1.0)])
+            U = wi[group_e]                     # I_X -> E pool, same pattern as the E -> E weights
+            exc.u_A, exc.u_B, exc.u_N = U[:, 0], U[:, 1], U[:, 2]
+            V = wi[ipool]                       # E pool -> I_X
+            inh.w_A, inh.w_B, inh.w_N = V[:, 0], V[:, 1], V[:, 2]
 
         # background + stimulus + cue: Poisson counts per step on the external AMPA gating
         exc.run_regularly("s_ext += poisson(lam_ext + nu_in * dt)", when="before_groups", name="drive_exc")
-        inh.run_regularly("s_ext += poisson(lam_ext)", when="before_groups", name="drive_inh")
+        inh.run_regularly("s_ext += poisson(lam_ext + nu_in * dt)" if local else "s_ext += poisson(lam_ext)",
+                          when="before_groups", name="drive_inh")
 
         # column of the per-step input table that drives each cell (last column: no input)
         self._col = np.where(group_e < 2, trial_e * 2 + group_e, 2 * n_batch)
         self._nu_in = exc.variables["nu_in"].get_value()   # direct view, no unit checks
         self._table = np.zeros((1, 2 * n_batch + 1))
+        # interneurons of I_A / I_B read the cue columns (after the 2 n_batch E columns and the zero one)
+        self._col_i = np.where(ipool < 2, 2 * n_batch + 1 + trial_i * 2 + ipool, 2 * n_batch)
+        self._nu_in_i = inh.variables["nu_in"].get_value() if local else None
 
         def feed():
             # called once per input step from t = 0 (counter reset in _run_batch)
             k = min(self._feed_k, self._table.shape[0] - 1)
             self._nu_in[:] = self._table[k, self._col]
+            if self._nu_in_i is not None:
+                self._nu_in_i[:] = self._table[k, self._col_i]
             self._feed_k += 1
 
         feeder = b2.NetworkOperation(feed, dt=input_dt_ms * ms, when="start", name="input_feed")
@@ -207,6 +253,8 @@ class SpikingCompetition(BrainModel):
         ca, cb = channel_index(channels, "cue_A"), channel_index(channels, "cue_B")
         extra = np.stack([p.mu0_hz * inputs[:, :, ia] + p.cue_rate_hz * inputs[:, :, ca],
                           p.mu0_hz * inputs[:, :, ib] + p.cue_rate_hz * inputs[:, :, cb]], axis=2)
+        if p.local_inhibition:   # cue onto the interneurons of the cued pool: columns 2, 3
+            extra = np.concatenate([extra, p.cue_inh_rate_hz * inputs[:, :, [ca, cb]]], axis=2)
 
         rss = np.random.SeedSequence(seed)
         parts, done = [], 0
@@ -230,11 +278,15 @@ class SpikingCompetition(BrainModel):
                         rate_unit="Hz", spikes=spikes, group_sizes=dict(self.sizes))
 
     def _run_batch(self, extra, n_steps, dt_ms, seed_seq):
-        """Simulate up to `_batch` trials; extra: (n, n_steps, 2) added rates to pools A/B in Hz."""
+        """Simulate up to `_batch` trials; extra: (n, n_steps, 2 or 4) added rates in Hz to pools A/B
+        (and, with local inhibition, to interneuron subgroups I_A/I_B)."""
         b2, p = self._b2, self.params
         n = extra.shape[0]
-        table = np.zeros((n_steps, 2 * self._batch + 1))
-        table[:, : 2 * n] = extra.transpose(1, 0, 2).reshape(n_steps, 2 * n)
+        nb = 2 * self._batch
+        table = np.zeros((n_steps, 2 * nb + 1 if p.local_inhibition else nb + 1))
+        table[:, : 2 * n] = extra[:, :, :2].transpose(1, 0, 2).reshape(n_steps, 2 * n)
+        if p.local_inhibition:
+            table[:, nb + 1: nb + 1 + 2 * n] = extra[:, :, 2:].transpose(1, 0, 2).reshape(n_steps, 2 * n)
         self._net.restore("t0")
         self._table = table
         self._feed_k = 0

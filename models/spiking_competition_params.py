@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.params import check_params, param
+from models.params import ParamError, check_params, param
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,13 @@ class SpikingCompetitionParams:
                           "while the 40 Hz cue still wins equal-stimulus trials)", ge=0)
     cue_rate_hz: float = param(40.0, "top-down Poisson rate per cell of the cued pool at cue strength 1 "
                                "(biases the competition without igniting a pool alone)", ge=0)
+    # top-down drive to interneurons (off by default: Wang 2002 cues pyramidal cells only)
+    cue_inh_rate_hz: float = param(0.0, "top-down Poisson rate per interneuron of the cued pool's interneuron "
+                                   "subgroup (f * N_I cells, see w_plus_I) at cue strength 1; Kanashiro et al. "
+                                   "2017: top-down signals act mainly on inhibitory cells", ge=0)
+    w_plus_I: float = param(1.0, "pool-specific inhibition: weight of E_X -> I_X and I_X -> E_X inside a selective "
+                            "pool X (A, B; w_minus_I from f like w_minus); 1 = Wang 2002's single shared "
+                            "interneuron pool", ge=1)
     # readout and recording
     threshold_hz: float = param(15.0, "decision threshold on the smoothed pool rate (Wang 2002: 15 Hz)", gt=0)
     rate_window_ms: float = param(50.0, "causal sliding window for population rates", gt=0)
@@ -67,8 +74,20 @@ class SpikingCompetitionParams:
 
     def __post_init__(self):
         check_params(self)
+        if self.w_minus_I < 0:
+            raise ParamError(f"w_plus_I={self.w_plus_I} makes w_minus_I < 0 (needs w_plus_I <= 1/f)")
 
     @property
     def w_minus(self) -> float:
         """Depressed weight (Wang 2002) keeping the mean input weight at 1: f w_plus + (1-f) w_minus = 1."""
         return 1.0 - self.f * (self.w_plus - 1.0) / (1.0 - self.f)
+
+    @property
+    def w_minus_I(self) -> float:
+        """Between-pool weight of the interneuron subgroups, normalised like w_minus."""
+        return 1.0 - self.f * (self.w_plus_I - 1.0) / (1.0 - self.f)
+
+    @property
+    def local_inhibition(self) -> bool:
+        """Build interneuron subgroups (only then: the default network is Wang 2002's, unchanged)."""
+        return self.w_plus_I != 1.0 or self.cue_inh_rate_hz > 0.0

@@ -117,3 +117,105 @@ def test_cued_pool_wins_with_equal_stimuli(model):
     r_uncued = np.where(cued == 0, rb[:, stim].mean(1), ra[:, stim].mean(1))
     assert r_cued.mean() > r_uncued.mean() + 3.0
     assert (act.choice == cued).mean() >= 6 / 8
+
+
+# ---------------------------------------------------------------- top-down drive to interneurons
+
+def test_default_network_is_unchanged_by_the_interneuron_options(model):
+    """cue_inh_rate_hz = 0 and w_plus_I = 1 build Wang 2002's network exactly as before the options
+    existed: spike fingerprint recorded with the code before the change (same seed, batch 8)."""
+    p = model.params
+    assert p.cue_inh_rate_hz == 0.0 and p.w_plus_I == 1.0 and not p.local_inhibition
+    exc, inh = model._groups
+    assert "nu_in" not in inh.variables and "S_GABA" in exc.variables
+    x = _inputs(2, 300)
+    x[:, 100:, 0] = 1.0
+    x[0, 50:, 2] = 1.0
+    act = model.run(x, 1.0, CHANNELS, seed=5)
+    stored = {"pool_A": (150, 31024.5, 4182), "pool_B": (55, 9873.6, 1512),
+              "nonselective": (290, 53325.3, 39694), "inhibitory": (371, 64520.4, 18952)}
+    for g, (n, t_sum, i_sum) in stored.items():
+        assert sum(i.size for i, _ in act.spikes[g]) == n, g
+        assert sum(t.sum() for _, t in act.spikes[g]) == pytest.approx(t_sum, abs=1e-6), g
+        assert sum(int(i.sum()) for i, _ in act.spikes[g]) == i_sum, g
+
+
+def test_w_plus_I_is_bounded_by_normalisation():
+    with pytest.raises(ParamError, match="w_plus_I"):
+        SpikingCompetitionParams(f=0.15, w_plus_I=7.0)     # w_minus_I = 1 - 0.15 * 6 / 0.85 < 0
+    p = SpikingCompetitionParams(f=0.15, w_plus_I=2.0)
+    assert 0.15 * p.w_plus_I + 0.85 * p.w_minus_I == pytest.approx(1.0)
+
+
+def _local(cue_inh_rate_hz):
+    m = SpikingCompetition(SpikingCompetitionParams(N_E=200, max_batch_trials=4, w_plus=1.0, w_plus_I=2.5,
+                                                    cue_inh_rate_hz=cue_inh_rate_hz))
+    m.run(_inputs(4, 2), 1.0, CHANNELS, seed=0)
+    return m
+
+
+@pytest.fixture(scope="module")
+def local_pair():
+    return _local(0.0), _local(500.0)
+
+
+def test_local_inhibition_sums_equal_dense_weights(local_pair):
+    """Pool-specific E <-> I weights: the per-subgroup sums give what dense matrices would."""
+    m = local_pair[1]
+    p, b2 = m.params, m._b2
+    exc, inh = m._groups
+    rng = np.random.default_rng(1)
+    s_ampa, s_gaba = rng.random(len(exc)), rng.random(len(inh))
+    m._net.restore("t0")
+    exc.s_AMPA, inh.s_GABA = s_ampa, s_gaba
+    m._net.run(p.sim_dt_ms * b2.ms)
+    epool = np.repeat([0, 1, 2], [m.N_A, m.N_A, p.N_E - 2 * m.N_A])
+    ipool = m._inh_subgroups()
+    assert ipool.tolist().count(0) == round(p.f * m.N_I)
+    wp, wm = p.w_plus_I, p.w_minus_I
+    Wp = np.array([[wp, wm, wm], [wm, wp, wm], [1, 1, 1]])
+    i_to_e = Wp[epool][:, ipool]      # row: E target, column: I source
+    e_to_i = Wp[ipool][:, epool]      # row: I target, column: E source
+    got_gaba_e = sum(np.asarray(getattr(exc, f"u_{k}")) * np.asarray(getattr(exc, f"SG_{k}")) for k in "ABN")
+    got_ampa_i = sum(np.asarray(getattr(inh, f"w_{k}")) * np.asarray(getattr(inh, f"SA_{k}")) for k in "ABN")
+    got_gaba_i = sum(np.asarray(getattr(inh, f"SG_{k}")) for k in "ABN")
+    for t in range(m._batch):
+        e, i = slice(t * p.N_E, (t + 1) * p.N_E), slice(t * m.N_I, (t + 1) * m.N_I)
+        np.testing.assert_allclose(got_gaba_e[e], i_to_e @ s_gaba[i], rtol=1e-12)
+        np.testing.assert_allclose(got_ampa_i[i], e_to_i @ s_ampa[e], rtol=1e-12)
+        np.testing.assert_allclose(got_gaba_i[i], s_gaba[i].sum(), rtol=1e-12)   # I -> I all-to-all
+    # selective E pools are inhibited more by their own subgroup than by the other one
+    assert wp > 1 > wm
+
+
+def _subgroup_rate(act, m, trials, sub, t0, t1):
+    ipool = m._inh_subgroups()
+    n = sum(np.sum((ipool[i] == sub) & (t >= t0) & (t < t1)) for i, t in (act.spikes["inhibitory"][k] for k in trials))
+    return n / (len(trials) * np.sum(ipool == sub) * (t1 - t0) * 1e-3)
+
+
+def test_interneuron_cue_raises_inhibitory_rate_only_while_on(local_pair):
+    plain, driven = local_pair
+    # trials 0, 1 cue A, trials 2, 3 cue B, from 200 ms; equal stimuli from 300 ms
+    x = _inputs(4, 500)
+    x[:, 300:, 0] = x[:, 300:, 1] = 1.0
+    x[:2, 200:, 2] = 1.0
+    x[2:, 200:, 3] = 1.0
+    a0, a1 = plain.run(x, 1.0, CHANNELS, seed=4), driven.run(x, 1.0, CHANNELS, seed=4)
+    # before the cue the two networks are the same network: identical spikes
+    for g in GROUPS:
+        for (i0, t0), (i1, t1) in zip(a0.spikes[g], a1.spikes[g]):
+            np.testing.assert_array_equal(i0[t0 < 200], i1[t1 < 200])
+            np.testing.assert_array_equal(t0[t0 < 200], t1[t1 < 200])
+    # while the cue is on, the cued pool's interneurons fire much more than without the drive
+    for sub, trials in ((0, [0, 1]), (1, [2, 3])):
+        r0 = _subgroup_rate(a0, plain, trials, sub, 200, 500)
+        r1 = _subgroup_rate(a1, driven, trials, sub, 200, 500)
+        assert r1 > r0 + 5.0, (sub, r0, r1)
+    # without any cue the drive is off: the whole trial is identical
+    x[:, :, 2:] = 0.0
+    b0, b1 = plain.run(x, 1.0, CHANNELS, seed=4), driven.run(x, 1.0, CHANNELS, seed=4)
+    for g in GROUPS:
+        for (i0, t0), (i1, t1) in zip(b0.spikes[g], b1.spikes[g]):
+            np.testing.assert_array_equal(i0, i1)
+            np.testing.assert_array_equal(t0, t1)
