@@ -47,7 +47,7 @@ def test_not_applicable_without_divided_condition():
 
 # --- neurometric d' per location ---------------------------------------------------------------
 
-def _neural(trials, d_single, d_dual, rng, cue_offset=3.0, sd_absent=1.0, choose_by_rate=False):
+def _neural(trials, d_single, d_dual, rng, cue_offset=3.0, sd_absent=1.0, choose_by_rate=False, d_uncued=None):
     """Gaussian stimulus-epoch rates: group L = d * [target at L] + cue_offset * [cue on L] + noise.
 
     Present trials have sd 1, absent trials sd `sd_absent`, so the closed-form d' is
@@ -58,7 +58,8 @@ def _neural(trials, d_single, d_dual, rng, cue_offset=3.0, sd_absent=1.0, choose
     n = trials.n_trials
     resp = np.zeros((n, 2))
     for k, loc in enumerate("AB"):
-        d = np.where(cond == "divided", d_dual[loc], d_single[loc])
+        d_off = (d_uncued or d_single)[loc]
+        d = np.where(cond == "divided", d_dual[loc], np.where(cond == f"focused_{loc}", d_single[loc], d_off))
         present = trials.target == k
         cue = np.where(cond == f"focused_{loc}", 1.0, np.where(cond == "divided", 0.5, 0.0))
         sd = np.where(present, 1.0, sd_absent)
@@ -148,3 +149,13 @@ def test_neurometric_per_contrast_groups():
     assert set(out) == {"all", "@0.2", "@0.8"}
     for label in out:
         assert out[label]["neuro_ratio"] == pytest.approx(0.8, rel=0.08)
+
+
+def test_neurometric_uncued_location():
+    trials = _trials()
+    act = _neural(trials, {"A": 2.0, "B": 2.0}, {"A": 1.6, "B": 1.6}, np.random.default_rng(13),
+                  d_uncued={"A": 1.0, "B": 0.6})
+    out = capacity_cost(trials, act)["all"]
+    assert out["neuro_d_uncued_A"] == pytest.approx(1.0, rel=0.08)
+    assert out["neuro_d_uncued"] == pytest.approx(0.8, rel=0.08)
+    assert out["neuro_ratio"] == pytest.approx(0.8, rel=0.06)  # uncued trials do not enter the ratio

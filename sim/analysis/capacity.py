@@ -15,7 +15,10 @@ the target at L ("present") vs the distractor at L ("absent"),
 d'_L = (m_present - m_absent) / sqrt((var_present + var_absent) / 2).
 Single-task d'_L is computed on focused_L trials (the cue on L), dual-task
 d'_L on divided trials; neuro_d_single / neuro_d_dual average the locations
-that have both, neuro_ratio = neuro_d_dual / neuro_d_single.
+that have both, neuro_ratio = neuro_d_dual / neuro_d_single. neuro_d_uncued_L
+(on focused trials cueing the OTHER location) shows how much the cue buys at
+all: single ~ uncued means the cue does not change sensitivity, so a ratio of 1
+is "no attention effect" rather than a capacity statement.
 
 Which reading matches the issue ("measure d' per location and the dual-task
 cost")? In the dual-task paradigm (Sperling & Melchner; White et al.)
@@ -97,21 +100,23 @@ def _neurometric(idx_f: dict, idx_d, loc_rate, target) -> dict[str, float]:
     out, singles, duals = {}, [], []
     for k, loc in enumerate(LOCATIONS):
         if loc_rate is None:
-            single = dual = float("nan")
+            single = dual = uncued = float("nan")
         else:
             r = loc_rate[:, k]
-            f = idx_f[FOCUSED[k]]
-            single = neurometric_dprime(r[f[target[f] == k]], r[f[target[f] != k]])
-            dual = neurometric_dprime(r[idx_d[target[idx_d] == k]], r[idx_d[target[idx_d] != k]])
+            d_on = lambda i: neurometric_dprime(r[i[target[i] == k]], r[i[target[i] != k]])  # noqa: E731
+            single, dual, uncued = d_on(idx_f[FOCUSED[k]]), d_on(idx_d), d_on(idx_f[FOCUSED[1 - k]])
+        # uncued: the cue wholly on the other location, the far end of the attention operating characteristic
         out.update({f"neuro_d_single_{loc}": single, f"neuro_d_dual_{loc}": dual,
-                    f"neuro_ratio_{loc}": _ratio(dual, single)})
+                    f"neuro_ratio_{loc}": _ratio(dual, single), f"neuro_d_uncued_{loc}": uncued})
         if math.isfinite(single) and math.isfinite(dual):  # average only locations measured in both tasks
             singles.append(single)
             duals.append(dual)
     d_single = float(np.mean(singles)) if singles else float("nan")
     d_dual = float(np.mean(duals)) if duals else float("nan")
     ratio = _ratio(d_dual, d_single)
+    uncued = [out[f"neuro_d_uncued_{loc}"] for loc in LOCATIONS if math.isfinite(out[f"neuro_d_uncued_{loc}"])]
     out.update({"neuro_d_single": d_single, "neuro_d_dual": d_dual, "neuro_ratio": ratio,
+                "neuro_d_uncued": float(np.mean(uncued)) if uncued else float("nan"),
                 "neuro_fixed_capacity_d_dual": d_single / math.sqrt(2.0),
                 "neuro_within_capacity_bounds": float(1 / math.sqrt(2.0) <= ratio <= 1.0)
                 if math.isfinite(ratio) else float("nan")})
