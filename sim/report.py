@@ -77,11 +77,13 @@ def capacity_table(models: dict) -> str | None:
                                                else "below fixed"))
         rows.append(f"| {name} | {_fmt(c.get('d_single'))} | {_fmt(c.get('d_dual'))} | {_fmt(c.get('ratio'))} | "
                     f"{_fmt(c.get('fixed_capacity_d_dual'))} | {_fmt(c.get('p_single'))} | {_fmt(c.get('p_dual'))} | "
-                    f"{_fmt(c.get('serial_p_dual'))} | {verdict} |")
+                    f"{_fmt(c.get('serial_p_dual'))} | {verdict} | {_fmt(c.get('neuro_d_single'))} | "
+                    f"{_fmt(c.get('neuro_d_dual'))} | {_fmt(c.get('neuro_ratio'))} |")
     if not rows:
         return None
     head = ("| model | d' single (focused) | d' dual (divided) | ratio | fixed-capacity d' dual (d'/√2) | "
-            "P single | P dual | serial P dual ((P+0.5)/2) | verdict |\n|---|---|---|---|---|---|---|---|---|")
+            "P single | P dual | serial P dual ((P+0.5)/2) | verdict | neurometric d' single | neurometric d' dual | "
+            "neurometric ratio |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
     return head + "\n" + "\n".join(rows)
 
 
@@ -157,7 +159,9 @@ def _section(title: str, point_dir: str, rel: str, point_summary: dict) -> list[
         lines += ["### Divided attention: dual-task cost against capacity bounds", "",
                   "Unlimited capacity predicts ratio 1 (no cost); fixed capacity predicts d'/√2 (ratio 0.707); "
                   "the all-or-none serial model predicts P dual = (P single + 0.5)/2 "
-                  "(validation_targets.md row 10).", "", cap, ""]
+                  "(validation_targets.md row 10). Behavioural d' is of the A/B choice; neurometric d' is criterion-free, "
+                  "from the selective group's stimulus-epoch rate with the target vs the distractor at its location "
+                  "(sim/analysis/capacity.py).", "", cap, ""]
     _, cka = _trajectory_figures(point_dir, list(models))
     fig_dir = os.path.join(point_dir, "figures")
     figs = sorted(f for f in os.listdir(fig_dir) if f.endswith(".png")) if os.path.isdir(fig_dir) else []
