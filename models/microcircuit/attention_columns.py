@@ -16,6 +16,10 @@ column to higher areas), models.readout.threshold_readout. The readout and the r
 applied in Python to the binary's spikes, so they are not part of the build key.
 `n_columns: 1` builds column A only (spontaneous validation; groups still named "A_L23E" ...;
 no readout: choice -1).
+Layer 1 (extension beyond PD14, models.microcircuit.layer1): `L1I_enabled: true` adds an L1
+inhibitory population per column (groups "A_L1I", "B_L1I", listed after the 16 PD14 groups so
+their indices do not move) that inhibits L2/3E and L2/3I; "L1I" then becomes a valid cue target
+(top-down input to L1). Off by default: the build key and behaviour of PD14-only runs are unchanged.
 
 Runs are cpp_standalone: the binary is built once per configuration (cached under
 ATTNSIM_CACHE_DIR) with the inputs as a TimedArray, and each trial is one run of the binary
@@ -32,6 +36,7 @@ import numpy as np
 
 from models.activity import Activity
 from models.base import BrainModel, channel_index
+from models.microcircuit import layer1 as L1
 from models.microcircuit import pd14_params as P
 from models.microcircuit.network import ColumnConfig, build_column, population_slices
 from models.microcircuit.standalone import build_once, seed_point
@@ -62,14 +67,29 @@ class MicrocircuitColumnsParams:
     rate_window_ms: float = param(20.0, "boxcar window for the population rates (Python only: not in the build key)", gt=0)
     sim_dt_ms: float = param(0.1, "integration time step", gt=0)
     parallel_trials: int = param(2, "trials run at once (separate processes of the same binary)", ge=1)
+    # extension beyond PD14 (models/microcircuit/layer1.py): off keeps the PD14-only build key
+    L1I_enabled: bool = param(False, "add a layer-1 inhibitory population per column (not in PD14; "
+                                     "inhibits L2/3E and L2/3I; 'L1I' becomes a valid cue target)")
+    L1I_p_from_L23E: float = param(0.0, "connection probability L2/3E -> L1I (0: none, as for L1 "
+                                        "neurogliaform cells in Wozny & Williams 2011)", ge=0, lt=1)
 
     def __post_init__(self):
         check_params(self)
-        bad = [p for p in self.cue_targets if p not in P.POPULATIONS]
+        from models.params import ParamError
+        valid = list(self.populations)
+        bad = [p for p in self.cue_targets if p not in valid]
         if bad:
-            from models.params import ParamError
+            hint = (" ('L1I' needs L1I_enabled: true)" if L1.NAME in bad and not self.L1I_enabled else "")
             raise ParamError(f"MicrocircuitColumnsParams.cue_targets: Value must be populations of "
-                             f"{list(P.POPULATIONS)} (got {bad})")
+                             f"{valid} (got {bad}){hint}")
+        if self.L1I_p_from_L23E > 0 and not self.L1I_enabled:
+            raise ParamError("MicrocircuitColumnsParams.L1I_p_from_L23E: Value must be 0 unless "
+                             f"L1I_enabled is true (got {self.L1I_p_from_L23E!r})")
+
+    @property
+    def populations(self) -> tuple:
+        """Populations of one column: PD14's 8, plus L1I when enabled."""
+        return P.POPULATIONS + ((L1.NAME,) if self.L1I_enabled else ())
 
 
 class MicrocircuitColumns(BrainModel):
@@ -88,6 +108,8 @@ class MicrocircuitColumns(BrainModel):
 
     def _config(self, n_steps: int, dt_ms: float) -> dict:
         cfg = {k: v for k, v in asdict(self.params).items() if k not in self.PYTHON_ONLY}
+        if not self.params.L1I_enabled:     # PD14-only: same key as before layer 1 existed
+            cfg = {k: v for k, v in cfg.items() if not k.startswith("L1I_")}
         return dict(cfg, n_steps=n_steps, dt_ms=dt_ms)
 
     @property
@@ -127,6 +149,18 @@ class MicrocircuitColumns(BrainModel):
                     dt=p.sim_dt_ms * ms, when="synapses", name=f"{c}_inputs"))
                 cols[c] = col
                 objects += col["objects"]
+                if p.L1I_enabled:
+                    l1 = L1.build_layer1(f"{c}_", col["pops"], p.N_scaling, p.K_scaling, p.sim_dt_ms,
+                                         p_from_l23e=p.L1I_p_from_L23E, extra_eqs=extra,
+                                         namespace={"drive": drive, "ch_cue": CHANNELS.index(f"cue_{c}"),
+                                                    "w_in": P.PSC_EXC_PA * pA})
+                    if L1.NAME in p.cue_targets:
+                        l1["neurons"].nu_cue = float(p.cue_indegree * p.cue_rate_hz) * Hz
+                        objects.append(l1["neurons"].run_regularly(
+                            "I_syn += w_in * poisson(nu_cue * drive(t, ch_cue) * dt)",
+                            dt=p.sim_dt_ms * ms, when="synapses", name=f"{c}_L1I_inputs"))
+                    col["layer1"] = l1
+                    objects += l1["objects"]
             lateral = []
             if p.lateral_prob > 0 and len(cols) == 2:
                 k23e, k23i = P.POPULATIONS.index("L23E"), P.POPULATIONS.index("L23I")
@@ -148,9 +182,15 @@ class MicrocircuitColumns(BrainModel):
             net.run(n_steps * dt_ms * ms)
             outputs = {f"{c}_{v}": cols[c]["spikes"].variables[v] for c in cols for v in ("i", "t")}
             counts = [S for c in cols for S in cols[c]["synapses"].values()] + lateral
+            if p.L1I_enabled:      # after the PD14 counts, so their positions do not move
+                for c in cols:
+                    l1 = cols[c]["layer1"]
+                    outputs.update({f"{c}_L1I_{v}": l1["spikes"].variables[v] for v in ("i", "t")})
+                    counts += list(l1["synapses"].values())
             return outputs, counts, {"drive": drive}
 
-        self._binary = build_once("pd14_columns", self._config(n_steps, dt_ms), build, sources=(__file__,))
+        sources = (__file__, L1.__file__) if p.L1I_enabled else (__file__,)
+        self._binary = build_once("pd14_columns", self._config(n_steps, dt_ms), build, sources=sources)
         self._built_for = key
         self.n_builds += 1
         return self._binary
@@ -184,13 +224,19 @@ class MicrocircuitColumns(BrainModel):
             for pop in P.POPULATIONS:
                 groups[f"{c}_{pop}"] = slice(len(names), len(names) + 1)
                 names.append((c, pop))
+        if self.params.L1I_enabled:        # after the PD14 groups: their indices do not move
+            sl = dict(sl, **{L1.NAME: slice(0, L1.scaled_size(self.params.N_scaling))})
+            for c in self.columns:
+                groups[f"{c}_{L1.NAME}"] = slice(len(names), len(names) + 1)
+                names.append((c, L1.NAME))
         rates = np.zeros((n_trials, n_steps, len(names)))
         spikes = {g: [] for g in groups}
         w = max(1, int(round(self.params.rate_window_ms / dt_ms)))
         kernel = np.ones(w) / (w * dt_ms * 1e-3)
         for k, out in enumerate(outs):
             for u, (c, pop) in enumerate(names):
-                i, t_ms = out[f"{c}_i"].astype(np.int64), out[f"{c}_t"] * 1000.0
+                src = f"{c}_{L1.NAME}" if pop == L1.NAME else c      # L1I has its own monitor
+                i, t_ms = out[f"{src}_i"].astype(np.int64), out[f"{src}_t"] * 1000.0
                 s = sl[pop]
                 m = (i >= s.start) & (i < s.stop)
                 ids, ts = i[m] - s.start, t_ms[m]
