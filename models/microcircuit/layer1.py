@@ -62,6 +62,11 @@ CONN_PROB_L1I_TO_L23E = P_L1_TO_L23E_LOCAL * AREA_FACTOR                        
 # population (L2/3I, full scale 2.965 Hz). The background in-degree is the one whose Siegert
 # rate (diffusion approximation with the synaptic-filtering correction, Fourcaud & Brunel 2002)
 # is that rate for Poisson inputs at PD14's 8 Hz and 87.81 pA (tests check the closed form).
+# Measured (tests/test_microcircuit_layer1.py, full in-degree, Brian2 runtime, 2 s): 8.6 Hz, not
+# 2.9: the diffusion approximation underestimates this low-noise (sigma ~1 mV) regime, where the
+# rate is steep in the mean (Siegert: 0.3 Hz at 900 inputs, 11.6 Hz at 1000). Known weakness:
+# a simulation-based calibration would lower K_EXT_L1I by a few %. The DC cancellation below
+# still uses L1_SPONT_RATE_HZ, so L2/3 sees a small net extra inhibition at rest.
 L1_SPONT_RATE_HZ = float(P.FULL_MEAN_RATES_HZ[P.POPULATIONS.index("L23I")])
 K_EXT_L1I = 946
 
