@@ -49,12 +49,23 @@ def plain(scale, t_sim_s, threads, background, reps):
     return best / (t_sim_s + 0.1), np.array(res["rates_hz"])
 
 
-def nest_available():
-    try:
-        import nest  # noqa: F401
-        return True
-    except Exception:
-        return False
+def nest_python(given):
+    """Interpreter that can `import nest`: --nest-python, else this one if NEST is in it, else None."""
+    if given:
+        return given
+    ok = subprocess.run([sys.executable, "-c", "import nest"], capture_output=True).returncode == 0
+    return sys.executable if ok else None
+
+
+def nest(python, scale, t_sim_s, threads, reps):
+    best, build = np.inf, np.inf
+    for _ in range(reps + 1):
+        out = subprocess.run([python, str(ROOT / "bench" / "nest_microcircuit.py"), "--scale", str(scale),
+                              "--t-sim", str(t_sim_s + 0.1), "--threads", str(threads)],
+                             capture_output=True, text=True, check=True)
+        res = json.loads(out.stdout.strip().splitlines()[-1])
+        best, build = min(best, res["run_wall_s"]), min(build, res["build_wall_s"])
+    return best / (t_sim_s + 0.1), build, np.array(res["rates_hz"]), res["nest"]
 
 
 def main():
@@ -64,22 +75,27 @@ def main():
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--reps", type=int, default=1)
     ap.add_argument("--dc", action="store_true", help="also time the DC-background option")
+    ap.add_argument("--nest-python", default=None,
+                    help="interpreter with nest-simulator installed (default: this one if it imports nest)")
     a = ap.parse_args()
     np.set_printoptions(precision=2, suppress=True)
+    npy = nest_python(a.nest_python)
+    if npy is None:
+        print("NEST not installed: no NEST ratio")
     for th in a.threads:
         t0 = time.perf_counter()
         p, rp = project(a.scale, a.t_sim, th, "poisson", a.reps)
         q, rq = plain(a.scale, a.t_sim, th, "poisson", a.reps)
         print(f"threads={th}: project {p:.3f} s/bio-s, plain Brian2 {q:.3f} s/bio-s, ratio project/plain "
               f"{p / q:.2f}  (bench wall {time.perf_counter() - t0:.0f} s)")
-        print(f"  rates project {rp}  plain {rq}")
+        if npy is not None:
+            r, rb, rn, ver = nest(npy, a.scale, a.t_sim, th, a.reps)
+            print(f"  NEST {ver} {r:.3f} s/bio-s (Simulate only; build+Connect {rb:.1f} s), "
+                  f"ratio project/NEST {p / r:.2f}")
+        print(f"  rates project {rp}  plain {rq}" + (f"  NEST {rn}" if npy is not None else ""))
         if a.dc:
             d, rd = project(a.scale, a.t_sim, th, "dc", a.reps)
             print(f"  DC background: project {d:.3f} s/bio-s (x{p / d:.2f} faster than Poisson), rates {rd}")
-    if nest_available():
-        print("NEST available: run NEST's pynest/examples/Potjans_2014 at this scale for (c)")
-    else:
-        print("NEST not importable: (c) skipped (reference: NEST 7.80 s / 3.95 s per bio-s at 0.1 scale, 1/2 threads)")
 
 
 if __name__ == "__main__":
