@@ -14,7 +14,7 @@ and nest.Connect reported separately as build+Connect), so it slightly favours N
     python bench/bench_microcircuit.py --scale 0.1 --t-sim 1.0 --threads 1 2 --reps 2 \
         --nest-python /tmp/nestenv/bin/python
 
-Measured 2025-11-23 on 2 cores shared with other engineers' work (load average 2-13 during
+Measured 2026-11-23 on 2 cores shared with other engineers' work (load average 2-13 during
 the run, ~12 during the 2-thread part):
   threads=1: project 2.263 s/bio-s, plain Brian2 3.075 s/bio-s, ratio project/plain 0.74  (bench wall 61 s)
     NEST 3.10.0 6.209 s/bio-s (Simulate only; build+Connect 1.2 s), ratio project/NEST 0.36
