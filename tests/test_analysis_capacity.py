@@ -122,6 +122,10 @@ def test_neurometric_no_variance_is_nan():
     assert np.isnan(neurometric_dprime([2.0, 2.0, 2.0], [1.0, 1.0]))
     assert np.isnan(neurometric_dprime([2.0], [1.0, 1.5]))  # < 2 trials: no variance estimate
     assert neurometric_dprime([1.0, 3.0], [0.0, 2.0]) == pytest.approx(1.0 / np.sqrt(2.0))
+    # rounding-level spread (a deterministic network) is no variance either
+    eps = np.finfo(float).eps
+    assert np.isnan(neurometric_dprime([0.9, 0.9 * (1 + 2 * eps), 0.9], [0.1, 0.1 * (1 + 2 * eps)]))
+    assert np.isfinite(neurometric_dprime([0.9, 0.9 * (1 + 1e-6)], [0.1, 0.1 * (1 + 1e-6)]))
     trials = _trials(n=300)
     act = _neural(trials, {"A": 1.0, "B": 1.0}, {"A": 1.0, "B": 1.0}, np.random.default_rng(9))
     act.rates[:] = 5.0  # a constant model

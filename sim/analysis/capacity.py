@@ -71,8 +71,10 @@ def neurometric_dprime(present, absent) -> float:
     if p.size < 2 or a.size < 2:
         return float("nan")
     sd = math.sqrt((p.var(ddof=1) + a.var(ddof=1)) / 2.0)
-    # no trial-to-trial variability: sensitivity is undefined (infinite or 0/0), not a number to compare
-    return float((p.mean() - a.mean()) / sd) if sd > 0 else float("nan")
+    # no trial-to-trial variability (a deterministic network on noise-free inputs leaves only
+    # rounding, ~1e-16 of the mean): sensitivity is undefined, not a number to compare
+    scale = max(abs(p.mean()), abs(a.mean()), np.finfo(float).tiny)
+    return float((p.mean() - a.mean()) / sd) if sd > 1e-9 * scale else float("nan")
 
 
 def _capacity(idx_f: dict, idx_d, choice, target, valid) -> dict[str, float]:
