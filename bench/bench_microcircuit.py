@@ -14,20 +14,19 @@ and nest.Connect reported separately as build+Connect), so it slightly favours N
     python bench/bench_microcircuit.py --scale 0.1 --t-sim 1.0 --threads 1 2 --reps 2 \
         --nest-python /tmp/nestenv/bin/python
 
-Measured 2026-11-23 on 2 cores shared with other engineers' work (load average 2-13 during
-the run, ~12 during the 2-thread part):
-  threads=1: project 2.263 s/bio-s, plain Brian2 3.075 s/bio-s, ratio project/plain 0.74  (bench wall 61 s)
-    NEST 3.10.0 6.209 s/bio-s (Simulate only; build+Connect 1.2 s), ratio project/NEST 0.36
+Measured 2026-11-23 on the 2-core machine with nothing else running (load average ~1):
+  threads=1: project 1.502 s/bio-s, plain Brian2 1.383 s/bio-s, ratio project/plain 1.09  (bench wall 30 s)
+    NEST 3.10.0 7.195 s/bio-s (Simulate only; build+Connect 1.3 s), ratio project/NEST 0.21
     rates project [0.48 2.11 4.02 5.02 6.66 7.79 0.85 6.98]  plain [0.49 2.1  4.   5.02 6.6  7.67 0.86 6.97]  NEST [0.52 2.14 3.97 5.02 6.48 7.89 0.86 6.95]
-  threads=2: project 189.688 s/bio-s, plain Brian2 189.293 s/bio-s, ratio project/plain 1.00  (bench wall 2200 s)
-    NEST 3.10.0 46.461 s/bio-s (Simulate only; build+Connect 9.2 s), ratio project/NEST 4.08
+  threads=2: project 2.109 s/bio-s, plain Brian2 2.182 s/bio-s, ratio project/plain 0.97  (bench wall 34 s)
+    NEST 3.10.0 2.793 s/bio-s (Simulate only; build+Connect 1.8 s), ratio project/NEST 0.76
     rates project [0.44 2.11 3.97 5.02 6.81 7.71 0.87 7.05]  plain [0.39 2.04 3.85 4.94 6.77 7.51 0.88 6.95]  NEST [0.43 2.12 3.92 4.98 7.02 7.64 0.8  6.99]
-  The 2-thread numbers measure oversubscription, not the simulators: with ~12 runnable processes
-  on 2 cores, OpenMP (Brian2) and NEST's thread barriers wait on descheduled threads every step
-  (bench wall 2200 s includes a cache-miss compile of the 2-thread project binary). Only the
-  1-thread ratios are meaningful here; the issue author's NEST PD14 example: 7.80 s / 3.95 s per
-  bio-s (1/2 threads). Rates of all three agree with NEST's 0.1-scale reference
-  0.40/2.02/3.88/4.96/6.58/7.73/0.83/6.99 Hz. (plain's rates include the first 100 ms.)
+  Both Brian2 builds are slower on 2 OpenMP threads than on 1 here (the per-step barrier costs
+  more than the halved work at this size on this VM); NEST gains 2.6x from its second thread.
+  The issue author's NEST PD14 example: 7.80 s / 3.95 s per bio-s (1/2 threads). Rates of all
+  three agree with NEST's 0.1-scale reference 0.40/2.02/3.88/4.96/6.58/7.73/0.83/6.99 Hz.
+  (plain's rates include the first 100 ms.) Under load (~12 runnable processes) the same
+  command gave 0.74 (1 thread) and 1.00 (2 threads) but absolute times of up to 190 s/bio-s.
   Earlier (load ~2.5): DC background (1 thread): 0.438 s/bio-s, 2.8x faster, but the column falls
   silent (every population 0 Hz except L6I 3.5 Hz): without the background's fluctuations the
   mean input is subthreshold, so the DC option is not a usable speed lever for PD14 as it stands.
