@@ -78,6 +78,8 @@ def test_synapse_counts_match_rule(small):
     # out-degrees are Poisson: total per pathway within 5 sd of K
     assert np.all(np.abs(got - expected) < 5 * np.sqrt(expected) + 1)
     assert np.all(np.isfinite(r["rates_hz"])) and r["rates_hz"].sum() > 0
+    # the binary times the simulation alone: positive and shorter than the whole process
+    assert 0 < r["run_s"][0] < r["wall_s"][0]
 
 
 @COMPILES

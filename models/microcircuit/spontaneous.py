@@ -12,7 +12,7 @@ import numpy as np
 
 from models.microcircuit import pd14_params as P
 from models.microcircuit.network import ColumnConfig, build_column, pathways, population_slices
-from models.microcircuit.standalone import build_once, seed_point
+from models.microcircuit.standalone import build_once, seed_point, start_run_timer
 
 
 def column_binary(cfg: ColumnConfig, t_sim_ms: float, threads: int = 1):
@@ -23,6 +23,7 @@ def column_binary(cfg: ColumnConfig, t_sim_ms: float, threads: int = 1):
         col = build_column(cfg)
         seed_point("TRIAL")
         net = b2.Network(*col["objects"])
+        start_run_timer()
         net.run(t_sim_ms * b2.ms)
         mon = col["spikes"]
         return {"i": mon.variables["i"], "t": mon.variables["t"]}, list(col["synapses"].values()), {}
@@ -64,18 +65,20 @@ def spontaneous_activity(N_scaling: float = 0.1, K_scaling: float = 0.1, *, t_si
 
     Returns dict: populations, rates_hz (n_seeds, 8), cv_isi (n_seeds, 8),
     synapse_counts (n_seeds, n_pathways), pathways [(target, source, K_expected)],
-    spikes [(i, t_ms) per seed], sizes (8,), wall_s (n_seeds,) binary run times.
+    spikes [(i, t_ms) per seed], sizes (8,), wall_s (n_seeds,) binary run times,
+    run_s (n_seeds,) of which the simulation alone (after synapse generation).
     """
     cfg = ColumnConfig(N_scaling=N_scaling, K_scaling=K_scaling, background=background,
                        exclude_pathways=tuple(exclude_pathways))
     binary = column_binary(cfg, t_sim_ms, threads)
     sl = population_slices(N_scaling)
-    rates, cvs, counts, spikes, walls = [], [], [], [], []
+    rates, cvs, counts, spikes, walls, runs = [], [], [], [], [], []
     for s in seeds:
         t0 = time.perf_counter()
         out = binary.run({"NET": s, "TRIAL": s},
                          set_values={f"syn_{src}_to_{tgt}.gain": 0.0 for tgt, src in lesion})
         walls.append(time.perf_counter() - t0)
+        runs.append(out.get("run_s", np.nan))
         i, t_ms = out["i"].astype(np.int64), out["t"] * 1000.0
         r, c = rates_and_cv(i, t_ms, sl, t_transient_ms, t_sim_ms)
         rates.append(r)
@@ -84,4 +87,4 @@ def spontaneous_activity(N_scaling: float = 0.1, K_scaling: float = 0.1, *, t_si
         spikes.append((i, t_ms))
     return dict(populations=P.POPULATIONS, rates_hz=np.array(rates), cv_isi=np.array(cvs),
                 synapse_counts=np.array(counts), pathways=pathways(cfg), spikes=spikes,
-                sizes=P.scaled_sizes(N_scaling), wall_s=np.array(walls))
+                sizes=P.scaled_sizes(N_scaling), wall_s=np.array(walls), run_s=np.array(runs))

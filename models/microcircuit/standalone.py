@@ -57,6 +57,18 @@ def project_dir(kind: str, config: dict) -> Path:
     return cache_root() / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
+_TIMER = {"started": False}
+
+
+def start_run_timer() -> None:
+    """Mark where the simulation starts in main() (call right before net.run): the binary then
+    reports the wall time of the run alone, without synapse generation, as Binary.run()'s
+    "run_s" (cf. NEST's Simulate time)."""
+    from brian2 import device
+    device.insert_code("main", "struct timespec attnsim_t0; clock_gettime(CLOCK_MONOTONIC, &attnsim_t0);")
+    _TIMER["started"] = True
+
+
 def seed_point(name: str) -> None:
     """Re-seed all random generators from $ATTNSIM_SEED_<name> at this point of main()."""
     from brian2 import device
@@ -96,6 +108,8 @@ class Binary:
             raise RuntimeError(f"standalone run failed ({p.returncode}) in {d}:\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}")
         out = {name: np.fromfile(results / f"attnsim_{name}.bin", dtype=dtype) for name, dtype in self.outputs.items()}
         out["synapse_counts"] = np.loadtxt(results / "attnsim_counts.txt", dtype=np.int64, ndmin=1)
+        if (results / "attnsim_run_s.txt").exists():
+            out["run_s"] = float((results / "attnsim_run_s.txt").read_text())
         if own:
             for f in results.iterdir():
                 f.unlink()
@@ -134,8 +148,9 @@ def _build_locked(d: Path, build, threads: int, sources) -> Binary:
         prefs.devices.cpp_standalone.openmp_threads = threads if threads > 1 else 0
         # bounded parallel make: the default unbounded -j swamps a shared machine
         prefs.devices.cpp_standalone.extra_make_args_unix = [f"-j{min(2, os.cpu_count() or 1)}"]
+        _TIMER["started"] = False
         outputs, counts, tas = build()
-        device.insert_code("main", _dump_code(device, outputs, counts))
+        device.insert_code("main", _dump_code(device, outputs, counts, timed=_TIMER["started"]))
         try:
             device.build(directory=str(d), compile=True, run=False, with_output=False)
         except RuntimeError:     # e.g. a make.deps left broken by an interrupted build
@@ -173,9 +188,15 @@ def _seed_from_sibling(d: Path) -> None:
     tmp.rename(d)
 
 
-def _dump_code(device, outputs, counts) -> str:
-    """C++ for the end of main(): write the monitors' arrays and the synapse counts, then exit."""
+def _dump_code(device, outputs, counts, timed: bool = False) -> str:
+    """C++ for the end of main(): write the run time (if start_run_timer was called), the
+    monitors' arrays and the synapse counts, then exit."""
     lines = ["{", "    using namespace brian;"]
+    if timed:
+        lines += ["    struct timespec attnsim_t1; clock_gettime(CLOCK_MONOTONIC, &attnsim_t1);",
+                  '    { std::ofstream f(results_dir + "attnsim_run_s.txt");',
+                  "      f << (attnsim_t1.tv_sec - attnsim_t0.tv_sec) + 1e-9 * (attnsim_t1.tv_nsec - attnsim_t0.tv_nsec)"
+                  " << std::endl; }"]
     for name, var in outputs.items():
         arr = device.get_array_name(var, access_data=False)
         lines.append(f'    {{ std::ofstream f(results_dir + "attnsim_{name}.bin", std::ios::binary);')
