@@ -33,7 +33,7 @@ METRICS: dict[str, tuple[Callable[..., dict], str]] = {
     "dprime": (dprime, "d' = Z(hit) - Z(false alarm) per location, log-linear corrected"),
     "attention_effects": (attention_effects, "attend-in vs attend-out on equal stimuli: rate_change, fano_ratio, variance_ratio, noise_corr_in/out/change (spiking only)"),
     "attention_gain": (attention_gain, "Naka-Rushton fits with/without attention: c50_ratio (contrast gain), rmax_ratio (response gain)"),
-    "capacity_cost": (capacity_cost, "divided task: d' focused vs divided, ratio, capacity bounds, serial P_dual"),
+    "capacity_cost": (capacity_cost, "divided task: behavioural d' focused vs divided, ratio, capacity bounds, serial P_dual; criterion-free neuro_d_single/neuro_d_dual/neuro_ratio per location"),
     "gamma_power": (gamma_power, "fraction of population-rate power in 30-80 Hz in the stimulus epoch"),
     "selection_latency": (selection_latency, "ms after stimulus onset until attended exceeds unattended"),
     "weibull_threshold": (weibull_threshold, "Weibull fit of P(correct) vs coherence: alpha (%) at 'all', beta at 'slope'"),
