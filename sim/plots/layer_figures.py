@@ -6,12 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 from models.microcircuit import pd14_params as P
-from sim.plots.figures import plt, save_figure
+from sim.plots.figures import _model_order, plt, save_figure
 
 
 def _layered_models(run, summary) -> list[str]:
-    names = list(summary.get("models", {})) or list(run.activities)
-    return [n for n in names if run.families.get(n) == "microcircuit" and n in run.activities]
+    return [n for n in _model_order(run, summary) if run.families.get(n) == "microcircuit"]
 
 
 def n_scaling_of(activity) -> float:
