@@ -11,6 +11,7 @@ from sim.analysis.behaviour import accuracy, p_choice_A, reaction_time_ms
 from sim.analysis.attention_effects import attention_effects
 from sim.analysis.attention_gain import attention_gain
 from sim.analysis.capacity import capacity_cost
+from sim.analysis.cueing import cueing_effect
 from sim.analysis.dprime import dprime
 from sim.analysis.gamma import gamma_power
 from sim.analysis.psychometric import weibull_threshold
@@ -34,6 +35,7 @@ METRICS: dict[str, tuple[Callable[..., dict], str]] = {
     "attention_effects": (attention_effects, "attend-in vs attend-out on equal stimuli: rate_change, fano_ratio, variance_ratio, noise_corr_in/out/change (spiking only)"),
     "attention_gain": (attention_gain, "Naka-Rushton fits with/without attention: c50_ratio (contrast gain), rmax_ratio (response gain)"),
     "capacity_cost": (capacity_cost, "divided task: behavioural d' focused vs divided, ratio, capacity bounds, serial P_dual; criterion-free neuro_d_single/neuro_d_dual/neuro_ratio per location"),
+    "cueing_effect": (cueing_effect, "divided task, focused trials: acc_valid, acc_invalid, validity_effect, cue_capture = P(choose cued | invalid)"),
     "gamma_power": (gamma_power, "fraction of population-rate power in 30-80 Hz in the stimulus epoch"),
     "selection_latency": (selection_latency, "ms after stimulus onset until attended exceeds unattended"),
     "weibull_threshold": (weibull_threshold, "Weibull fit of P(correct) vs coherence: alpha (%) at 'all', beta at 'slope'"),
