@@ -32,16 +32,29 @@ V0_SD = [5.36, 4.57, 4.74, 4.94, 4.94, 4.55, 5.46, 4.48]
 PSC, G, TAU_SYN = 87.81, -4.0, 0.5
 
 
+def pairwise_poisson_connect(lam):
+    """connect() kwargs for independent Poisson(lam) synapse counts per pair, targets in ascending order."""
+    from scipy.stats import poisson
+    sf = [poisson.sf(k - 1, lam) for k in range(1, 6)]        # P(N >= k), k = 1..5
+    q = [sf[k] / sf[k - 1] for k in range(1, 5)]              # P(N >= k+1 | N >= k)
+    n = "1"
+    for qk in reversed(q[:3]):                                # up to 4 synapses per pair (P(N >= 5 | N >= 1) < 1e-5)
+        n = f"(1 + int(rand() < {float(qk)!r}) * {n})"
+    return {"j": f"k for k in sample(N_post, p={float(sf[0])!r})", "n": n}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=0.1)
     ap.add_argument("--t-sim", type=float, default=1.0, help="biological seconds")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--background", choices=("poisson", "dc"), default="poisson")
+    ap.add_argument("--connect", choices=("replacement", "sorted"), default="replacement",
+                    help="targets drawn with replacement per source (default) or as sorted pairwise counts")
     ap.add_argument("--dir", default=os.path.expanduser("~/.cache/attnsim/plain_pd14"))
     a = ap.parse_args()
     s = a.scale
-    d = f"{a.dir}_{s}_{a.threads}_{a.background}_{a.t_sim}"
+    d = f"{a.dir}_{s}_{a.threads}_{a.background}_{a.t_sim}_{a.connect}"
     b2.set_device("cpp_standalone", directory=d, build_on_run=False)
     b2.prefs.devices.cpp_standalone.openmp_threads = a.threads if a.threads > 1 else 0
     b2.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]
@@ -76,7 +89,10 @@ def main():
             if K[t, src] == 0:
                 continue
             S = Synapses(pops[src], pops[t], "w : amp (constant)", on_pre="I_post += w")
-            S.connect(j=f"int(rand() * N_post) for _ in range(poisson({float(K[t, src] / n[src])!r}))")
+            if a.connect == "sorted":
+                S.connect(**pairwise_poisson_connect(K[t, src] / (n[src] * n[t])))
+            else:
+                S.connect(j=f"int(rand() * N_post) for _ in range(poisson({float(K[t, src] / n[src])!r}))")
             m = float(w_mean[t, src] / np.sqrt(s))
             lo, hi = ("0", "inf") if m > 0 else ("-inf", "0")
             S.w = f"clip({m!r} + {abs(m) * 0.1!r} * randn(), {lo}, {hi}) * pA"
