@@ -1,6 +1,7 @@
 """Plain Brian2 cpp_standalone PD14 microcircuit: the reference the project's network is timed against.
 
-Deliberately self-contained (no attnsim imports): the same neurons, pathways, weights, delays,
+Deliberately self-contained (no attnsim imports; `--connect sorted` alone borrows the project's
+connection rule, models/microcircuit/connectivity.py): the same neurons, pathways, weights, delays,
 Poisson background and DC compensation as models/microcircuit, written the way a Brian2 user
 would, with Brian2's own build and run. Prints the binary's run time per biological second.
 
@@ -32,15 +33,12 @@ V0_SD = [5.36, 4.57, 4.74, 4.94, 4.94, 4.55, 5.46, 4.48]
 PSC, G, TAU_SYN = 87.81, -4.0, 0.5
 
 
-def pairwise_poisson_connect(lam):
-    """connect() kwargs for independent Poisson(lam) synapse counts per pair, targets in ascending order."""
-    from scipy.stats import poisson
-    sf = [poisson.sf(k - 1, lam) for k in range(1, 6)]        # P(N >= k), k = 1..5
-    q = [sf[k] / sf[k - 1] for k in range(1, 5)]              # P(N >= k+1 | N >= k)
-    n = "1"
-    for qk in reversed(q[:3]):                                # up to 4 synapses per pair (P(N >= 5 | N >= 1) < 1e-5)
-        n = f"(1 + int(rand() < {float(qk)!r}) * {n})"
-    return {"j": f"k for k in sample(N_post, p={float(sf[0])!r})", "n": n}
+def _pairwise_poisson():
+    """The project's pairwise rule (models/microcircuit/connectivity.py), so both sides draw alike."""
+    import sys
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from models.microcircuit.connectivity import pairwise_poisson
+    return pairwise_poisson
 
 
 def main():
@@ -90,7 +88,7 @@ def main():
                 continue
             S = Synapses(pops[src], pops[t], "w : amp (constant)", on_pre="I_post += w")
             if a.connect == "sorted":
-                S.connect(**pairwise_poisson_connect(K[t, src] / (n[src] * n[t])))
+                S.connect(**_pairwise_poisson()(K[t, src] / (n[src] * n[t])))
             else:
                 S.connect(j=f"int(rand() * N_post) for _ in range(poisson({float(K[t, src] / n[src])!r}))")
             m = float(w_mean[t, src] / np.sqrt(s))

@@ -64,6 +64,12 @@ def metrics_table(models: dict) -> str:
     return "\n".join(lines)
 
 
+def _with_ci(c: dict, key: str) -> str:
+    """'0.95 [0.81, 1.16]' with the 95 % bootstrap interval when capacity_cost computed one."""
+    lo, hi = c.get(f"{key}_ci_lo"), c.get(f"{key}_ci_hi")
+    return _fmt(c.get(key)) + (f" [{_fmt(lo)}, {_fmt(hi)}]" if lo is not None and hi is not None else "")
+
+
 def capacity_table(models: dict) -> str | None:
     rows = []
     for name, m in models.items():
@@ -75,15 +81,15 @@ def capacity_table(models: dict) -> str | None:
         verdict = "at ceiling (d' capped)" if at_ceiling else "–" if within is None else ("within" if within else
                                               ("above unlimited" if (c.get("d_dual") or 0) > (c.get("d_single") or 0)
                                                else "below fixed"))
-        rows.append(f"| {name} | {_fmt(c.get('d_single'))} | {_fmt(c.get('d_dual'))} | {_fmt(c.get('ratio'))} | "
+        rows.append(f"| {name} | {_fmt(c.get('d_single'))} | {_fmt(c.get('d_dual'))} | {_with_ci(c, 'ratio')} | "
                     f"{_fmt(c.get('fixed_capacity_d_dual'))} | {_fmt(c.get('p_single'))} | {_fmt(c.get('p_dual'))} | "
                     f"{_fmt(c.get('serial_p_dual'))} | {verdict} | {_fmt(c.get('neuro_d_single'))} | "
-                    f"{_fmt(c.get('neuro_d_dual'))} | {_fmt(c.get('neuro_ratio'))} |")
+                    f"{_fmt(c.get('neuro_d_dual'))} | {_with_ci(c, 'neuro_ratio')} |")
     if not rows:
         return None
-    head = ("| model | d' single (focused) | d' dual (divided) | ratio | fixed-capacity d' dual (d'/√2) | "
+    head = ("| model | d' single (focused) | d' dual (divided) | ratio [95 % CI] | fixed-capacity d' dual (d'/√2) | "
             "P single | P dual | serial P dual ((P+0.5)/2) | verdict | neurometric d' single | neurometric d' dual | "
-            "neurometric ratio |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
+            "neurometric ratio [95 % CI] |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
     return head + "\n" + "\n".join(rows)
 
 

@@ -28,12 +28,31 @@ def test_capacity_ratio_recovers_constructed_cost(cost):
                           conditions=["focused_A", "focused_B", "divided"], seed=4)
     d_single = 2.0
     act = _observer(trials, {"focused_A": d_single, "focused_B": d_single, "divided": d_single * cost}, rng)
-    out = capacity_cost(trials, act)["all"]
+    out = capacity_cost(trials, act, n_boot=200)["all"]
     assert out["d_single"] == pytest.approx(d_single, rel=0.06)
     assert out["ratio"] == pytest.approx(cost, rel=0.06)
     assert out["fixed_capacity_d_dual"] == pytest.approx(out["d_single"] / np.sqrt(2))
     assert out["serial_p_dual"] == pytest.approx((out["p_single"] + 0.5) / 2)
     assert out["p_single"] == pytest.approx(norm.cdf(d_single / 2), abs=0.015)
+    # the bootstrap interval holds the constructed ratio and, at this size, excludes the other bound
+    assert out["ratio_ci_lo"] <= cost <= out["ratio_ci_hi"]
+    other = 1 / np.sqrt(2) if cost == 1.0 else 1.0
+    assert not out["ratio_ci_lo"] <= other <= out["ratio_ci_hi"]
+
+
+def test_bootstrap_interval_narrows_with_trials_and_is_reproducible():
+    rng = np.random.default_rng(8)
+    width = []
+    for n in (600, 6000):
+        trials = make_divided(n_trials=n, dt_ms=10.0, timing_ms=TIMING, contrasts=[0.5],
+                              conditions=["focused_A", "focused_B", "divided"], seed=5)
+        act = _observer(trials, {"focused_A": 1.5, "focused_B": 1.5, "divided": 1.2}, rng)
+        a, b = capacity_cost(trials, act, n_boot=300)["all"], capacity_cost(trials, act, n_boot=300)["all"]
+        assert a["ratio_ci_lo"] == b["ratio_ci_lo"] and a["ratio_ci_hi"] == b["ratio_ci_hi"]
+        assert a["ratio_ci_lo"] < a["ratio"] < a["ratio_ci_hi"]
+        width.append(a["ratio_ci_hi"] - a["ratio_ci_lo"])
+    # percentile-interval width scales ~ 1/sqrt(n): 10x the trials, ~1/3 the width
+    assert 0.2 < width[1] / width[0] < 0.5
 
 
 def test_not_applicable_without_divided_condition():
@@ -82,7 +101,7 @@ def _trials(n=24000, conditions=("focused_A", "focused_B", "divided"), seed=5):
 def test_neurometric_ratio_recovers_constructed_cost(cost):
     trials = _trials()
     act = _neural(trials, {"A": 2.0, "B": 1.0}, {"A": 2.0 * cost, "B": 1.0 * cost}, np.random.default_rng(6))
-    out = capacity_cost(trials, act)["all"]
+    out = capacity_cost(trials, act, n_boot=0)["all"]
     assert out["neuro_d_single_A"] == pytest.approx(2.0, rel=0.05)
     assert out["neuro_d_single_B"] == pytest.approx(1.0, rel=0.07)
     assert out["neuro_d_single"] == pytest.approx(1.5, rel=0.05)  # mean over locations
@@ -99,7 +118,7 @@ def test_neurometric_dprime_uses_pooled_sd_closed_form():
     # unequal variances: d' = d / sqrt((1 + 2**2) / 2)
     trials = _trials()
     act = _neural(trials, {"A": 3.0, "B": 3.0}, {"A": 3.0, "B": 3.0}, np.random.default_rng(7), sd_absent=2.0)
-    out = capacity_cost(trials, act)["all"]
+    out = capacity_cost(trials, act, n_boot=0)["all"]
     assert out["neuro_d_single"] == pytest.approx(3.0 / np.sqrt(2.5), rel=0.05)
     assert out["neuro_ratio"] == pytest.approx(1.0, rel=0.06)
 
@@ -111,7 +130,7 @@ def test_neurometric_is_blind_to_cue_bias_that_moves_behavioural_ratio():
     trials = _trials()
     act = _neural(trials, {"A": 1.5, "B": 1.5}, {"A": 1.5, "B": 1.5}, np.random.default_rng(8),
                   cue_offset=6.0, choose_by_rate=True)
-    out = capacity_cost(trials, act)["all"]
+    out = capacity_cost(trials, act, n_boot=0)["all"]
     assert out["ratio"] > 1.5
     assert out["p_single"] > 0.99  # valid focused trials: the cue alone picks the right answer
     assert out["neuro_ratio"] == pytest.approx(1.0, abs=0.06)
@@ -129,7 +148,7 @@ def test_neurometric_no_variance_is_nan():
     trials = _trials(n=300)
     act = _neural(trials, {"A": 1.0, "B": 1.0}, {"A": 1.0, "B": 1.0}, np.random.default_rng(9))
     act.rates[:] = 5.0  # a constant model
-    out = capacity_cost(trials, act)["all"]
+    out = capacity_cost(trials, act, n_boot=0)["all"]
     assert np.isnan(out["neuro_d_single"]) and np.isnan(out["neuro_ratio"])
     assert np.isnan(out["neuro_within_capacity_bounds"])
     assert np.isfinite(out["ratio"])  # the behavioural numbers do not depend on the rates
@@ -138,7 +157,7 @@ def test_neurometric_no_variance_is_nan():
 def test_neurometric_missing_focused_location_uses_the_measured_one():
     trials = _trials(n=12000, conditions=("focused_A", "divided"))
     act = _neural(trials, {"A": 2.0, "B": 2.0}, {"A": 1.0, "B": 3.0}, np.random.default_rng(10))
-    out = capacity_cost(trials, act)["all"]
+    out = capacity_cost(trials, act, n_boot=0)["all"]
     assert np.isnan(out["neuro_d_single_B"]) and np.isnan(out["neuro_ratio_B"])
     assert out["neuro_d_dual_B"] == pytest.approx(3.0, rel=0.07)  # measured, but not averaged in
     assert out["neuro_d_dual"] == pytest.approx(1.0, rel=0.07)
@@ -149,7 +168,7 @@ def test_neurometric_per_contrast_groups():
     trials = make_divided(n_trials=16000, dt_ms=10.0, timing_ms=TIMING, contrasts=[0.2, 0.8],
                           conditions=["focused_A", "focused_B", "divided"], seed=11)
     act = _neural(trials, {"A": 2.0, "B": 2.0}, {"A": 1.6, "B": 1.6}, np.random.default_rng(12))
-    out = capacity_cost(trials, act)
+    out = capacity_cost(trials, act, n_boot=0)
     assert set(out) == {"all", "@0.2", "@0.8"}
     for label in out:
         assert out[label]["neuro_ratio"] == pytest.approx(0.8, rel=0.08)
@@ -159,7 +178,7 @@ def test_neurometric_uncued_location():
     trials = _trials()
     act = _neural(trials, {"A": 2.0, "B": 2.0}, {"A": 1.6, "B": 1.6}, np.random.default_rng(13),
                   d_uncued={"A": 1.0, "B": 0.6})
-    out = capacity_cost(trials, act)["all"]
+    out = capacity_cost(trials, act, n_boot=0)["all"]
     assert out["neuro_d_uncued_A"] == pytest.approx(1.0, rel=0.08)
     assert out["neuro_d_uncued"] == pytest.approx(0.8, rel=0.08)
     assert out["neuro_ratio"] == pytest.approx(0.8, rel=0.06)  # uncued trials do not enter the ratio

@@ -44,6 +44,12 @@ are not the independent channels of the dual-task paradigm; (3) in
 winner-take-all models the stimulus-epoch rate includes the post-decision
 attractor state, so its d' partly reflects the network's own decision.
 Bounds: unlimited capacity predicts ratio 1, fixed capacity 1/sqrt(2) = 0.707.
+
+Both ratios come with a 95 % percentile bootstrap interval (`ratio_ci_lo/hi`,
+`neuro_ratio_ci_lo/hi`): trials are resampled with replacement within each
+condition x target-location cell, so every resample keeps the design's counts.
+An unlimited-capacity model sits AT the upper bound, so its point estimate lands
+above 1 about half the time; the interval says whether that is sampling error.
 """
 from __future__ import annotations
 
@@ -136,8 +142,37 @@ def _location_rates(trials: Trials, activity: Activity) -> np.ndarray | None:
     return np.stack([activity.group_rate(g)[:, win].mean(axis=1) for g in activity.selective_groups], axis=1)
 
 
-def capacity_cost(trials: Trials, activity: Activity) -> dict[str, dict[str, float]]:
-    """Per contrast ("all" and "@<contrast>"): behavioural and neurometric d'_single, d'_dual, ratios, bounds."""
+N_BOOT = 1000
+
+
+def _resample(idx: np.ndarray, target: np.ndarray, rng) -> np.ndarray:
+    """Trials drawn with replacement within each target-location cell of idx."""
+    parts = [rng.choice(cell, size=cell.size) for k in (0, 1) if (cell := idx[target[idx] == k]).size]
+    return np.concatenate(parts) if parts else idx
+
+
+def _bootstrap_ci(idx_f: dict, idx_d, choice, target, valid, loc_rate, seed: int, n_boot: int) -> dict[str, float]:
+    rng = np.random.default_rng(seed)
+    draws = {"ratio": [], "neuro_ratio": []}
+    for _ in range(n_boot):
+        f = {c: _resample(i, target, rng) for c, i in idx_f.items()}
+        d = _resample(idx_d, target, rng)
+        draws["ratio"].append(_capacity(f, d, choice, target, valid)["ratio"])
+        draws["neuro_ratio"].append(_neurometric(f, d, loc_rate, target)["neuro_ratio"])
+    out = {}
+    for key, values in draws.items():
+        v = np.asarray(values, float)
+        v = v[np.isfinite(v)]
+        lo, hi = np.percentile(v, [2.5, 97.5]) if n_boot and v.size >= 0.9 * n_boot else (np.nan, np.nan)
+        out[f"{key}_ci_lo"], out[f"{key}_ci_hi"] = float(lo), float(hi)
+    return out
+
+
+def capacity_cost(trials: Trials, activity: Activity, *, n_boot: int = N_BOOT,
+                  bootstrap_seed: int = 0) -> dict[str, dict[str, float]]:
+    """Per contrast ("all" and "@<contrast>"): behavioural and neurometric d'_single, d'_dual, ratios,
+    their 95 % bootstrap intervals (n_boot resamples, 0 = none; seeded by `bootstrap_seed`, so
+    reruns agree), bounds."""
     cond = np.asarray(trials.conditions["condition"]).astype(str)
     if "divided" not in cond or not np.isin(cond, FOCUSED).any():
         raise NotApplicable("capacity_cost needs a divided task with focused and divided conditions")
@@ -152,5 +187,6 @@ def capacity_cost(trials: Trials, activity: Activity) -> dict[str, dict[str, flo
         idx_f = {c: np.flatnonzero(mask & (cond == c)) for c in FOCUSED}
         idx_d = np.flatnonzero(mask & (cond == "divided"))
         out[label] = {**_capacity(idx_f, idx_d, choice, target, valid),
-                      **_neurometric(idx_f, idx_d, loc_rate, target)}
+                      **_neurometric(idx_f, idx_d, loc_rate, target),
+                      **_bootstrap_ci(idx_f, idx_d, choice, target, valid, loc_rate, bootstrap_seed, n_boot)}
     return out
