@@ -20,6 +20,12 @@ cue puts the attention field (scaled by the cue value) on the cued stimulus.
 The response is a closed-form steady state, evaluated per distinct input
 combination at each time step; rates of the neurons centred on A and B that
 prefer the stimulus orientation form "pool_A" and "pool_B".
+
+The model itself is noise-free, so sensitivity (d') is undefined on its rates.
+With `n_neurons` > 0 each pool's rate is read out as the pooled spike count of
+that many independent Poisson neurons firing at the model rate, per time step
+(count / (n_neurons dt)): a Poisson observer, whose d' grows as sqrt(n_neurons)
+for every condition alike, so ratios of d' do not depend on the choice of n.
 """
 from __future__ import annotations
 
@@ -50,6 +56,8 @@ class NormalizationParams:
     baseline_hz: float = param(0.0, "rate added after normalization (Hz)", ge=0)
     x_extent: float = param(200.0, "space is sampled on [-x_extent, x_extent] in steps of 1", gt=0)
     theta_step_deg: float = param(5.0, "orientation sampling step (deg)", gt=0, le=45)
+    n_neurons: int = param(0, "neurons per pool read out as independent Poisson spike counts per time step "
+                              "(trial-to-trial noise for d'); 0 = the noise-free steady-state rate", ge=0)
 
     def __post_init__(self):
         check_params(self)
@@ -163,6 +171,9 @@ class Normalization(BrainModel):
         if progress:
             progress(n, n)
         rates = p.baseline_hz + p.rate_scale_hz * resp[inverse.ravel()].reshape(n, n_steps, 2)
+        if p.n_neurons > 0:
+            per_step = p.n_neurons * dt_ms * 1e-3
+            rates = np.random.default_rng(seed).poisson(rates * per_step) / per_step
         onset = stimulus_onset_index(inputs, channels)
         on = (drive > 0).any(axis=2)
         last = np.where(on.any(axis=1), n_steps - on[:, ::-1].argmax(axis=1), n_steps)

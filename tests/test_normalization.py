@@ -69,3 +69,22 @@ def test_selective_task_cued_pool_is_higher_and_chosen():
     assert list(act.choice) == [0, 1, 0]
     assert np.all(act.rates[:, :20] == 0) and np.all(act.rates[:, 50:] == 0)
     np.testing.assert_allclose(ra[0, 20:50], ra[0, 20])  # steady state: constant while inputs are
+
+
+def test_poisson_readout_is_unbiased_with_poisson_variance_and_reproducible():
+    n_trials, n_steps, dt_ms, n_neurons = 400, 50, 10.0, 20
+    inp = np.zeros((n_trials, n_steps, 4))
+    inp[:, 10:, 0] = inp[:, 10:, 1] = 0.3
+    channels = ("stim_A", "stim_B", "cue_A", "cue_B")
+    clean = Normalization().run(inp, dt_ms, channels, seed=0).group_rate("pool_A")
+    model = Normalization(NormalizationParams(n_neurons=n_neurons))
+    noisy = model.run(inp, dt_ms, channels, seed=3).group_rate("pool_A")
+    lam = clean[0, 10] * n_neurons * dt_ms * 1e-3          # expected count per step
+    counts = noisy[:, 10:] * n_neurons * dt_ms * 1e-3
+    assert lam > 1
+    np.testing.assert_allclose(counts, np.round(counts), atol=1e-9)   # whole spike counts
+    assert counts.mean() == pytest.approx(lam, rel=0.02)
+    assert counts.var() == pytest.approx(lam, rel=0.05)                # Poisson: variance = mean
+    assert np.all(noisy[:, :10] == 0)                                  # no spikes without a stimulus
+    np.testing.assert_array_equal(noisy, model.run(inp, dt_ms, channels, seed=3).group_rate("pool_A"))
+    assert not np.array_equal(noisy, model.run(inp, dt_ms, channels, seed=4).group_rate("pool_A"))
