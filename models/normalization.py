@@ -132,6 +132,18 @@ def fit_naka_rushton(contrasts, responses) -> dict:
     return {"r_max": float(r_max), "c50": float(10.0 ** log_c50), "n": float(n)}
 
 
+def _count_choice(rates, onset, end, rng) -> np.ndarray:
+    """Pool with the larger summed rate over [onset, end) per trial; ties by a fair coin; -1 without a stimulus."""
+    choice = np.full(rates.shape[0], -1, dtype=int)
+    for i in range(rates.shape[0]):
+        s, e = int(onset[i]), int(end[i])
+        if s >= e:
+            continue
+        a, b = rates[i, s:e, 0].sum(), rates[i, s:e, 1].sum()
+        choice[i] = 0 if a > b else 1 if b > a else int(rng.integers(2))
+    return choice
+
+
 class Normalization(BrainModel):
     family: ClassVar[str] = "normalization"
     Params: ClassVar[type] = NormalizationParams
@@ -171,14 +183,19 @@ class Normalization(BrainModel):
         if progress:
             progress(n, n)
         rates = p.baseline_hz + p.rate_scale_hz * resp[inverse.ravel()].reshape(n, n_steps, 2)
+        rng = np.random.default_rng(seed)
         if p.n_neurons > 0:
             per_step = p.n_neurons * dt_ms * 1e-3
-            rates = np.random.default_rng(seed).poisson(rates * per_step) / per_step
+            rates = rng.poisson(rates * per_step) / per_step
         onset = stimulus_onset_index(inputs, channels)
         on = (drive > 0).any(axis=2)
         last = np.where(on.any(axis=1), n_steps - on[:, ::-1].argmax(axis=1), n_steps)
         # No decision dynamics: choice is the pool with the larger rate at the end of the stimulus.
         choice, rt = threshold_readout(rates[:, :, 0], rates[:, :, 1], dt_ms, onset, np.inf, end_index=last)
+        if p.n_neurons > 0:
+            # a Poisson observer compares the spike counts of the whole stimulus epoch (the end-of-stimulus
+            # window above holds a few spikes) and guesses on a tie
+            choice = _count_choice(rates, onset, last, rng)
         return Activity(rates=rates, dt_ms=float(dt_ms), groups={"pool_A": slice(0, 1), "pool_B": slice(1, 2)},
                         selective_groups=("pool_A", "pool_B"), choice=choice, reaction_time_ms=rt,
                         rate_unit="Hz")

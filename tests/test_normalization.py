@@ -88,3 +88,18 @@ def test_poisson_readout_is_unbiased_with_poisson_variance_and_reproducible():
     assert np.all(noisy[:, :10] == 0)                                  # no spikes without a stimulus
     np.testing.assert_array_equal(noisy, model.run(inp, dt_ms, channels, seed=3).group_rate("pool_A"))
     assert not np.array_equal(noisy, model.run(inp, dt_ms, channels, seed=4).group_rate("pool_A"))
+
+
+def test_poisson_observer_chooses_by_stimulus_epoch_counts():
+    # A at twice B's contrast: a one-neuron observer comparing whole-epoch counts is right far more
+    # often than chance, and it makes a choice on every trial (ties are guessed)
+    n_trials, n_steps = 300, 60
+    inp = np.zeros((n_trials, n_steps, 4))
+    inp[:, 10:, 0], inp[:, 10:, 1] = 0.03, 0.015
+    act = Normalization(NormalizationParams(n_neurons=1)).run(inp, 10.0, ("stim_A", "stim_B", "cue_A", "cue_B"),
+                                                              seed=1)
+    assert set(np.unique(act.choice)) <= {0, 1}
+    counts = act.rates[:, 10:].sum(axis=1)
+    expected = np.where(counts[:, 0] > counts[:, 1], 0, np.where(counts[:, 1] > counts[:, 0], 1, act.choice))
+    np.testing.assert_array_equal(act.choice, expected)
+    assert (act.choice == 0).mean() > 0.6
