@@ -1,7 +1,6 @@
 """Plain Brian2 cpp_standalone PD14 microcircuit: the reference the project's network is timed against.
 
-Deliberately self-contained (no attnsim imports; `--connect sorted` alone borrows the project's
-connection rule, models/microcircuit/connectivity.py): the same neurons, pathways, weights, delays,
+Deliberately self-contained (no attnsim imports): the same neurons, pathways, weights, delays,
 Poisson background and DC compensation as models/microcircuit, written the way a Brian2 user
 would, with Brian2's own build and run. Prints the binary's run time per biological second.
 
@@ -33,26 +32,16 @@ V0_SD = [5.36, 4.57, 4.74, 4.94, 4.94, 4.55, 5.46, 4.48]
 PSC, G, TAU_SYN = 87.81, -4.0, 0.5
 
 
-def _pairwise_poisson():
-    """The project's pairwise rule (models/microcircuit/connectivity.py), so both sides draw alike."""
-    import sys
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    from models.microcircuit.connectivity import pairwise_poisson
-    return pairwise_poisson
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=0.1)
     ap.add_argument("--t-sim", type=float, default=1.0, help="biological seconds")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--background", choices=("poisson", "dc"), default="poisson")
-    ap.add_argument("--connect", choices=("replacement", "sorted"), default="replacement",
-                    help="targets drawn with replacement per source (default) or as sorted pairwise counts")
     ap.add_argument("--dir", default=os.path.expanduser("~/.cache/attnsim/plain_pd14"))
     a = ap.parse_args()
     s = a.scale
-    d = f"{a.dir}_{s}_{a.threads}_{a.background}_{a.t_sim}_{a.connect}"
+    d = f"{a.dir}_{s}_{a.threads}_{a.background}_{a.t_sim}"
     b2.set_device("cpp_standalone", directory=d, build_on_run=False)
     b2.prefs.devices.cpp_standalone.openmp_threads = a.threads if a.threads > 1 else 0
     b2.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]
@@ -87,10 +76,7 @@ def main():
             if K[t, src] == 0:
                 continue
             S = Synapses(pops[src], pops[t], "w : amp (constant)", on_pre="I_post += w")
-            if a.connect == "sorted":
-                S.connect(**_pairwise_poisson()(K[t, src] / (n[src] * n[t])))
-            else:
-                S.connect(j=f"int(rand() * N_post) for _ in range(poisson({float(K[t, src] / n[src])!r}))")
+            S.connect(j=f"int(rand() * N_post) for _ in range(poisson({float(K[t, src] / n[src])!r}))")
             m = float(w_mean[t, src] / np.sqrt(s))
             lo, hi = ("0", "inf") if m > 0 else ("-inf", "0")
             S.w = f"clip({m!r} + {abs(m) * 0.1!r} * randn(), {lo}, {hi}) * pA"
