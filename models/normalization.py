@@ -190,12 +190,13 @@ class Normalization(BrainModel):
         onset = stimulus_onset_index(inputs, channels)
         on = (drive > 0).any(axis=2)
         last = np.where(on.any(axis=1), n_steps - on[:, ::-1].argmax(axis=1), n_steps)
-        # No decision dynamics: choice is the pool with the larger rate at the end of the stimulus.
-        choice, rt = threshold_readout(rates[:, :, 0], rates[:, :, 1], dt_ms, onset, np.inf, end_index=last)
         if p.n_neurons > 0:
-            # a Poisson observer compares the spike counts of the whole stimulus epoch (the end-of-stimulus
-            # window above holds a few spikes) and guesses on a tie
-            choice = _count_choice(rates, onset, last, rng)
+            # a Poisson observer compares the spike counts of the whole stimulus epoch (the end of the
+            # stimulus holds only a few spikes) and guesses on a tie; no decision dynamics, so no RT
+            choice, rt = _count_choice(rates, onset, last, rng), np.full(n, np.nan)
+        else:
+            # No decision dynamics: choice is the pool with the larger rate at the end of the stimulus.
+            choice, rt = threshold_readout(rates[:, :, 0], rates[:, :, 1], dt_ms, onset, np.inf, end_index=last)
         return Activity(rates=rates, dt_ms=float(dt_ms), groups={"pool_A": slice(0, 1), "pool_B": slice(1, 2)},
                         selective_groups=("pool_A", "pool_B"), choice=choice, reaction_time_ms=rt,
                         rate_unit="Hz")
