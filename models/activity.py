@@ -21,6 +21,11 @@ class Activity:
         (node_ids int array, times_ms float array relative to trial start);
         `group_sizes` gives the number of neurons of each spiking group.
     extras: anything family-specific worth storing (attention weights, outputs).
+    location_reports: (n_trials, 2) int, optional: an independent yes/no judgment
+        per location (column 0 = A, 1 = B): 1 "present", 0 "absent", -1 none.
+        Filled on dual-report tasks, where each location is judged on its own.
+    location_evidence: (n_trials, 2) float, optional: the decision variable
+        behind each location's report (larger = more evidence for "present").
     """
 
     rates: np.ndarray
@@ -33,6 +38,8 @@ class Activity:
     spikes: dict[str, list[tuple[np.ndarray, np.ndarray]]] | None = None
     group_sizes: dict[str, int] = field(default_factory=dict)
     extras: dict[str, np.ndarray] = field(default_factory=dict)
+    location_reports: np.ndarray | None = None
+    location_evidence: np.ndarray | None = None
 
     def __post_init__(self):
         if self.rates.ndim != 3:
@@ -41,6 +48,10 @@ class Activity:
         for name in ("choice", "reaction_time_ms"):
             if np.shape(getattr(self, name)) != (n,):
                 raise ValueError(f"Activity.{name} must have shape ({n},), got {np.shape(getattr(self, name))}")
+        for name in ("location_reports", "location_evidence"):
+            value = getattr(self, name)
+            if value is not None and np.shape(value) != (n, 2):
+                raise ValueError(f"Activity.{name} must have shape ({n}, 2), got {np.shape(value)}")
         for g in self.selective_groups:
             if g not in self.groups:
                 raise ValueError(f"Activity.selective_groups names {g!r}, not one of {sorted(self.groups)}")
@@ -57,12 +68,19 @@ class Activity:
         """The first n trials (drops padding trials added to keep a batch size fixed)."""
         if n == self.n_trials:
             return self
-        spikes = None if self.spikes is None else {g: v[:n] for g, v in self.spikes.items()}
-        extras = {k: v[:n] for k, v in self.extras.items()}
-        return Activity(rates=self.rates[:n], dt_ms=self.dt_ms, groups=dict(self.groups),
-                        selective_groups=self.selective_groups, choice=self.choice[:n],
-                        reaction_time_ms=self.reaction_time_ms[:n], rate_unit=self.rate_unit, spikes=spikes,
-                        group_sizes=dict(self.group_sizes), extras=extras)
+        return self.take(np.arange(n))
+
+    def take(self, idx) -> "Activity":
+        """The trials `idx` (an int index array, repeats allowed: bootstrap resamples), in that order."""
+        idx = np.asarray(idx, dtype=np.int64)
+        spikes = None if self.spikes is None else {g: [v[i] for i in idx] for g, v in self.spikes.items()}
+        extras = {k: v[idx] for k, v in self.extras.items()}
+        optional = {name: (None if getattr(self, name) is None else getattr(self, name)[idx])
+                    for name in ("location_reports", "location_evidence")}
+        return Activity(rates=self.rates[idx], dt_ms=self.dt_ms, groups=dict(self.groups),
+                        selective_groups=self.selective_groups, choice=self.choice[idx],
+                        reaction_time_ms=self.reaction_time_ms[idx], rate_unit=self.rate_unit, spikes=spikes,
+                        group_sizes=dict(self.group_sizes), extras=extras, **optional)
 
     @staticmethod
     def concatenate(parts: list["Activity"]) -> "Activity":
@@ -86,4 +104,7 @@ class Activity:
             spikes=spikes,
             group_sizes=dict(first.group_sizes),
             extras=extras,
+            **{name: (np.concatenate([getattr(p, name) for p in parts], axis=0)
+                      if all(getattr(p, name) is not None for p in parts) else None)
+               for name in ("location_reports", "location_evidence")},
         )

@@ -13,7 +13,8 @@ class Trials:
     dt_ms: float
     inputs: np.ndarray                  # (n_trials, n_steps, n_channels), drive in [0, 1]
     channels: tuple[str, ...]
-    target: np.ndarray                  # (n_trials,) correct choice: 0 = A, 1 = B
+    target: np.ndarray                  # (n_trials,) correct choice: 0 = A, 1 = B; dual-report
+                                        # tasks: (n_trials, 2) presence at A, B (1 = present)
     epochs: dict[str, slice]            # named periods, in steps, same for every trial
     conditions: dict[str, np.ndarray]   # per-trial labels; "condition" always present
 
