@@ -26,16 +26,15 @@ def rate_hz(trials: Trials, activity: Activity, *, epoch: str = "stimulus") -> d
             for label, idx in condition_groups(trials).items()}
 
 
-def modulation_index(trials: Trials, activity: Activity, *, epoch: str = "stimulus") -> dict[str, float]:
-    """(att - unatt) / (att + unatt) of the selective groups' mean epoch rate, on cued trials.
+def attended_unattended(trials: Trials, activity: Activity, *, epoch: str = "stimulus"):
+    """(att, unatt): (n_trials,) epoch-mean rate of the attended and the other selective group.
 
-    On an attend_A trial group A is the attended one. Means are taken over the
-    cued trials of a label before the ratio (ratio of means: robust when single
-    trials are near zero). Labels without cued trials (neutral) are left out.
+    On an attend_A trial group A (selective_groups[0]) is the attended one; trials
+    without a single cued location are NaN in both. None when the epoch is empty.
     """
     per_trial = _epoch_group_means(trials, activity, epoch)
     if not per_trial:
-        return {}
+        return None
     att_idx = trials.attended_index()
     ga, gb = activity.selective_groups
     both = np.stack([per_trial[ga], per_trial[gb]], axis=1)   # (n_trials, 2)
@@ -43,6 +42,21 @@ def modulation_index(trials: Trials, activity: Activity, *, epoch: str = "stimul
     cued = att_idx >= 0
     att = np.where(cued, both[rows, np.clip(att_idx, 0, 1)], np.nan)
     unatt = np.where(cued, both[rows, 1 - np.clip(att_idx, 0, 1)], np.nan)
+    return att, unatt
+
+
+def modulation_index(trials: Trials, activity: Activity, *, epoch: str = "stimulus") -> dict[str, float]:
+    """(att - unatt) / (att + unatt) of the selective groups' mean epoch rate, on cued trials.
+
+    On an attend_A trial group A is the attended one. Means are taken over the
+    cued trials of a label before the ratio (ratio of means: robust when single
+    trials are near zero). Labels without cued trials (neutral) are left out.
+    """
+    pair = attended_unattended(trials, activity, epoch=epoch)
+    if pair is None:
+        return {}
+    att, unatt = pair
+    cued = np.isfinite(att)
     out = {}
     for label, idx in condition_groups(trials).items():
         sel = idx[cued[idx]]

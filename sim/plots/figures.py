@@ -11,6 +11,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from sim.analysis.conditions import condition_groups  # noqa: E402
+from sim.analysis.rates import attended_unattended  # noqa: E402
+from sim.plots.intervals import index_interval, mean_interval, wilson_interval  # noqa: E402
+
 COLORS = {"attend_A": "tab:blue", "attend_B": "tab:orange", "neutral": "tab:gray"}
 
 
@@ -92,51 +96,68 @@ def draw_rates(run, summary, out_dir, run_dir) -> list[str]:
             ax = axes[r][c]
             idx = trials.conditions["condition"] == cond
             for g, style in ((ga, "-"), (gb, "--")):
-                mean = act.group_rate(g)[idx].mean(axis=0)
-                ax.plot(t, mean, style, color="tab:blue" if g == ga else "tab:orange", lw=1.3, label=g)
+                color = "tab:blue" if g == ga else "tab:orange"
+                mean, lo, hi = mean_interval(act.group_rate(g)[idx], axis=0)
+                ax.fill_between(t, lo, hi, color=color, alpha=0.2, lw=0)
+                ax.plot(t, mean, style, color=color, lw=1.3, label=g)
             _shade_epochs(ax, trials)
             if r == 0:
-                ax.set_title(cond, fontsize=10)
+                ax.set_title(f"{cond} (n = {int(idx.sum())})", fontsize=10)
             if c == 0:
                 ax.set_ylabel(f"{name}\nrate ({act.rate_unit})")
             if r == len(names) - 1:
                 ax.set_xlabel("time (ms)")
         axes[r][-1].legend(fontsize=7)
-    fig.suptitle("selective populations: mean over trials of each condition (shaded: cue, stimulus)")
+    fig.suptitle("selective populations: mean over the n trials of each condition, band 95 % t interval "
+                 "(shaded: cue, stimulus)")
     fig.tight_layout()
     return save_figure(fig, out_dir, "rates")
 
 
-def _by_contrast(per_cond: dict, prefix: str):
-    xs, ys = [], []
-    for k, v in per_cond.items():
-        m = re.fullmatch(re.escape(prefix) + r"@([0-9.eE+-]+)", k)
-        if m and v is not None and not isinstance(v, dict):
-            xs.append(float(m.group(1)))
-            ys.append(v)
-    order = np.argsort(xs)
-    return np.array(xs)[order], np.array(ys)[order]
+def _labels_by_contrast(trials, prefix: str) -> list[tuple[float, np.ndarray]]:
+    """(contrast, trial indices) of the labels "<prefix>@<contrast>", by contrast; [] if none."""
+    out = []
+    for label, idx in condition_groups(trials).items():
+        m = re.fullmatch(re.escape(prefix) + r"@([0-9.eE+-]+)", label)
+        if m:
+            out.append((float(m.group(1)), idx))
+    return sorted(out, key=lambda p: p[0])
+
+
+def _errorbar(ax, x, est, lo, hi, fmt, **kw):
+    est, lo, hi = (np.asarray(v, dtype=float) for v in (est, lo, hi))
+    ax.errorbar(x, est, yerr=[np.clip(est - lo, 0, None), np.clip(hi - est, 0, None)], fmt=fmt,
+                capsize=2.5, **kw)
 
 
 def draw_modulation(run, summary, out_dir, run_dir) -> list[str]:
     fig, ax = plt.subplots(figsize=(5, 3.6))
     drawn = False
+    trials = run.trials
     for k, name in enumerate(_model_order(run, summary)):
-        mi = summary["models"][name]["metrics"].get("modulation_index", {})
-        x, y = _by_contrast(mi, "attended")
-        if len(x):
-            ax.plot(x, y, "o-", color=f"C{k}", label=name)
-            drawn = True
-        elif mi.get("attended") is not None:
-            ax.axhline(mi["attended"], color=f"C{k}", ls=":", label=f"{name} (all contrasts)")
-            drawn = True
+        pair = attended_unattended(trials, run.activities[name])
+        if pair is None or not np.isfinite(pair[0]).any():
+            continue
+        att, unatt = pair
+        cells = _labels_by_contrast(trials, "attended") or [(np.nan, np.flatnonzero(np.isfinite(att)))]
+        stats = [index_interval(att[idx][np.isfinite(att[idx])], unatt[idx][np.isfinite(att[idx])], seed=k)
+                 for _, idx in cells]
+        x = [c for c, _ in cells]
+        est, lo, hi = zip(*stats)
+        n = sum(int(np.isfinite(att[idx]).sum()) for _, idx in cells)
+        if np.isnan(x[0]):
+            ax.axhline(est[0], color=f"C{k}", ls=":", label=f"{name} (all contrasts, n = {n})")
+            ax.axhspan(lo[0], hi[0], color=f"C{k}", alpha=0.15, lw=0)
+        else:
+            _errorbar(ax, x, est, lo, hi, "o-", color=f"C{k}", label=f"{name} (n = {n})")
+        drawn = True
     if not drawn:
         plt.close(fig)
         return []
     ax.axhline(0, color="k", lw=0.6)
     ax.set_xlabel("contrast")
     ax.set_ylabel("modulation index\n(att - unatt)/(att + unatt)")
-    ax.set_title("attentional modulation by contrast")
+    ax.set_title("attentional modulation by contrast\n(error bars: 95 % bootstrap over cued trials)", fontsize=9)
     ax.legend(fontsize=8)
     fig.tight_layout()
     return save_figure(fig, out_dir, "modulation")
@@ -155,34 +176,50 @@ def draw_psychometric(run, summary, out_dir, run_dir) -> list[str]:
         levels = np.unique(coh)
         for k, name in enumerate(names):
             act = run.activities[name]
-            p = [np.mean(act.choice[coh == c] == 0) for c in levels]
-            rt = [np.nanmean(np.where(act.choice[coh == c] == 0, act.reaction_time_ms[coh == c], np.nan))
-                  if np.any(act.choice[coh == c] == 0) else np.nan for c in levels]
+            chose_a = [act.choice[coh == c] == 0 for c in levels]
+            p = [ch.mean() for ch in chose_a]
+            ci = [wilson_interval(int(ch.sum()), ch.size) for ch in chose_a]
+            rt = [mean_interval(np.where(act.choice[coh == c] == 0, act.reaction_time_ms[coh == c], np.nan))
+                  for c in levels]
             x = np.where(levels > 0, levels, levels[levels > 0].min() / 2 if np.any(levels > 0) else 1)
-            a1.semilogx(x, p, "o-", color=f"C{k}", label=name)
-            a2.semilogx(x, rt, "o-", color=f"C{k}", label=name)
+            n = int(np.min([ch.size for ch in chose_a]))
+            _errorbar(a1, x, p, [c[0] for c in ci], [c[1] for c in ci], "o-", color=f"C{k}",
+                      label=f"{name} (n >= {n}/coherence)")
+            _errorbar(a2, x, [r[0] for r in rt], [r[1] for r in rt], [r[2] for r in rt], "o-",
+                      color=f"C{k}", label=name)
+            a1.set_xscale("log")
+            a2.set_xscale("log")
         a1.set_xlabel("coherence (%)  [0 % drawn at left]")
         a1.set_ylabel("P(choice A)")
         a1.set_ylim(0.3, 1.02)
         a2.set_xlabel("coherence (%)")
         a2.set_ylabel("decision time, choice A (ms)")
         a1.legend(fontsize=8)
-        fig.suptitle("psychometric and chronometric curves")
+        fig.suptitle("psychometric (95 % Wilson) and chronometric (95 % t) curves")
         fig.tight_layout()
         return save_figure(fig, out_dir, "psychometric")
     conds = _conditions(trials)
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
+    target = np.asarray(trials.target)
     for k, name in enumerate(names):
-        met = summary["models"][name]["metrics"]
+        act = run.activities[name]
+        if act.choice.shape != target.shape:
+            continue  # a per-location design: accuracy of one choice is not defined
+        correct = act.choice == target
+        rt = np.where(correct, act.reaction_time_ms, np.nan)
         for cond in conds:
-            x, y = _by_contrast(met.get("accuracy", {}), cond)
-            if len(x):
-                a1.plot(x, y, "o-" if cond != "neutral" else "s--", color=f"C{k}",
-                        alpha=1.0 if cond != "neutral" else 0.6, label=f"{name} {cond}")
-            x, y = _by_contrast(met.get("reaction_time_ms", {}), cond)
-            if len(x):
-                a2.plot(x, y, "o-" if cond != "neutral" else "s--", color=f"C{k}",
-                        alpha=1.0 if cond != "neutral" else 0.6)
+            cells = _labels_by_contrast(trials, cond)
+            if not cells:
+                continue
+            x = [c for c, _ in cells]
+            acc = [wilson_interval(int(correct[idx].sum()), idx.size) for _, idx in cells]
+            p = [correct[idx].mean() for _, idx in cells]
+            style = dict(color=f"C{k}", alpha=1.0 if cond != "neutral" else 0.6)
+            fmt = "o-" if cond != "neutral" else "s--"
+            _errorbar(a1, x, p, [a for a, _ in acc], [b for _, b in acc], fmt,
+                      label=f"{name} {cond} (n = {cells[0][1].size}/contrast)", **style)
+            m = [mean_interval(rt[idx]) for _, idx in cells]
+            _errorbar(a2, x, [v[0] for v in m], [v[1] for v in m], [v[2] for v in m], fmt, **style)
     a1.axhline(0.5, color="k", lw=0.6, ls=":")
     a1.set_xlabel("contrast")
     a1.set_ylabel("accuracy")
@@ -190,7 +227,7 @@ def draw_psychometric(run, summary, out_dir, run_dir) -> list[str]:
     a2.set_xlabel("contrast")
     a2.set_ylabel("reaction time (ms)")
     a1.legend(fontsize=6, ncol=2)
-    fig.suptitle("accuracy and reaction time by condition")
+    fig.suptitle("accuracy (95 % Wilson) and reaction time of correct trials (95 % t) by condition")
     fig.tight_layout()
     return save_figure(fig, out_dir, "psychometric")
 
@@ -198,21 +235,41 @@ def draw_psychometric(run, summary, out_dir, run_dir) -> list[str]:
 def draw_comparison(run, summary, out_dir, run_dir) -> list[str]:
     names = _model_order(run, summary)
     conds = [c for c in _conditions(run.trials)]
+    trials = run.trials
+    groups = condition_groups(trials)
+    target = np.asarray(trials.target)
+
+    def stat(metric, act, idx):
+        if metric == "accuracy":
+            if act.choice.shape != target.shape:
+                return (np.nan,) * 3
+            k = int((act.choice[idx] == target[idx]).sum())
+            return (k / idx.size, *wilson_interval(k, idx.size))
+        if metric == "reaction_time_ms":
+            ok = act.choice[idx] == target[idx] if act.choice.shape == target.shape else np.zeros(idx.size, bool)
+            return mean_interval(np.where(ok, act.reaction_time_ms[idx], np.nan))
+        pair = attended_unattended(trials, act)
+        if pair is None:
+            return (np.nan,) * 3
+        sel = idx[np.isfinite(pair[0][idx])]
+        return index_interval(pair[0][sel], pair[1][sel]) if sel.size else (np.nan,) * 3
+
     panels = [("accuracy", "accuracy"), ("modulation_index", "modulation index"), ("reaction_time_ms", "RT (ms)")]
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
     width = 0.8 / max(1, len(conds))
     for ax, (metric, label) in zip(axes, panels):
         for j, cond in enumerate(conds):
-            vals = []
-            for name in names:
-                v = summary["models"][name]["metrics"].get(metric, {}).get(cond)
-                vals.append(np.nan if v is None or isinstance(v, dict) else v)
-            ax.bar(np.arange(len(names)) + j * width, vals, width, label=cond, color=COLORS.get(cond, f"C{j}"))
+            vals = np.array([stat(metric, run.activities[name], groups[cond]) for name in names], float)
+            vals = vals.reshape(len(names), 3)
+            err = np.vstack([np.clip(vals[:, 0] - vals[:, 1], 0, None), np.clip(vals[:, 2] - vals[:, 0], 0, None)])
+            err = np.nan_to_num(err)
+            ax.bar(np.arange(len(names)) + j * width, vals[:, 0], width, yerr=err, capsize=2,
+                   label=f"{cond} (n = {groups[cond].size})", color=COLORS.get(cond, f"C{j}"))
         ax.set_xticks(np.arange(len(names)) + width * (len(conds) - 1) / 2)
         ax.set_xticklabels(names, rotation=30, ha="right", fontsize=8)
         ax.set_ylabel(label)
     axes[0].legend(fontsize=7)
-    fig.suptitle("models side by side (all contrasts pooled)")
+    fig.suptitle("models side by side (all contrasts pooled; error bars 95 %: Wilson, bootstrap, t)")
     fig.tight_layout()
     return save_figure(fig, out_dir, "comparison")
 

@@ -1,0 +1,91 @@
+"""Intervals drawn in figures: Wilson, t and bootstrap, against closed forms and coverage."""
+import numpy as np
+import pytest
+
+from sim.plots.intervals import index_interval, mean_interval, wilson_interval
+
+
+def test_wilson_matches_published_values():
+    # Wilson score interval, z = 1.96 (Agresti & Coull 1998 / Newcombe 1998 table values)
+    lo, hi = wilson_interval(0, 10)
+    assert lo == pytest.approx(0.0, abs=1e-12) and hi == pytest.approx(0.2775, abs=1e-4)
+    lo, hi = wilson_interval(5, 10)
+    assert (lo, hi) == pytest.approx((0.2366, 0.7634), abs=1e-4)
+    assert np.isnan(wilson_interval(0, 0)[0])
+
+
+def test_wilson_coverage_near_nominal():
+    rng = np.random.default_rng(1)
+    p, n = 0.3, 50
+    ks = rng.binomial(n, p, size=4000)
+    cover = np.mean([lo <= p <= hi for lo, hi in (wilson_interval(int(k), n) for k in ks)])
+    assert 0.93 <= cover <= 0.97
+
+
+def test_mean_interval_is_the_t_interval():
+    x = np.array([1.0, 2.0, 3.0, 4.0, np.nan])
+    m, lo, hi = mean_interval(x)
+    # n = 4, s = 1.2910, t_{0.975,3} = 3.1824
+    assert m == pytest.approx(2.5)
+    assert hi - m == pytest.approx(3.182446 * 1.290994 / 2.0, rel=1e-5)
+    assert m - lo == pytest.approx(hi - m)
+    traces = np.vstack([np.zeros(3), np.ones(3) * 2])
+    m2, lo2, hi2 = mean_interval(traces, axis=0)
+    assert m2.shape == (3,) and np.all(lo2 < m2) and np.all(hi2 > m2)
+
+
+def test_index_interval_covers_the_true_index():
+    rng = np.random.default_rng(2)
+    true = (12.0 - 8.0) / (12.0 + 8.0)
+    hits = 0
+    for rep in range(100):
+        a = rng.poisson(12.0, size=60).astype(float)
+        u = rng.poisson(8.0, size=60).astype(float)
+        est, lo, hi = index_interval(a, u, n_boot=300, seed=rep)
+        assert lo <= est <= hi
+        hits += lo <= true <= hi
+    assert hits >= 88
+    est, lo, hi = index_interval([3.0], [1.0])
+    assert est == lo == hi == pytest.approx(0.5)
+
+
+def _synthetic_run():
+    from models.activity import Activity
+    from sim.store import RunData
+    from sim.tasks.selective import make_selective
+
+    trials = make_selective(n_trials=36, dt_ms=5.0,
+                            timing_ms={"fixation": 100, "cue": 50, "stimulus": 200, "response": 50},
+                            contrasts=[0.2, 0.6], conditions=["attend_A", "attend_B", "neutral"], seed=3)
+    rng = np.random.default_rng(0)
+    n, steps = trials.n_trials, trials.n_steps
+    rates = rng.poisson(10.0, size=(n, steps, 2)).astype(float)
+    choice = np.where(rng.random(n) < 0.8, trials.target, 1 - trials.target)
+    act = Activity(rates=rates, dt_ms=5.0, groups={"pool_A": slice(0, 1), "pool_B": slice(1, 2)},
+                   selective_groups=("pool_A", "pool_B"), choice=choice,
+                   reaction_time_ms=rng.uniform(100, 300, n))
+    return RunData(trials=trials, activities={"m": act}, families={"m": "x"})
+
+
+@pytest.mark.parametrize("name", ["psychometric", "modulation", "comparison", "rates"])
+def test_figures_of_means_draw_their_intervals(name, tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+    from sim.plots import figures
+
+    drawn = []
+    monkeypatch.setattr(figures, "save_figure", lambda fig, out, stem: drawn.append(fig) or [stem])
+    run = _synthetic_run()
+    summary = {"models": {"m": {"metrics": {}}}}
+    assert getattr(figures, f"draw_{name}")(run, summary, str(tmp_path), str(tmp_path))
+    axes = drawn[0].axes
+    if name == "rates":   # a band per trace
+        assert any(c.__class__.__name__ in ("PolyCollection", "FillBetweenPolyCollection")
+                   for ax in axes for c in ax.collections)
+    else:                 # error bars on every mean
+        assert any(len(ax.containers) and any(getattr(c, "has_yerr", False) or
+                                              c.__class__.__name__ == "BarContainer" and c.errorbar
+                                              for c in ax.containers) for ax in axes)
+    titles = " ".join([ax.get_title() for ax in axes] + [t.get_text() for ax in axes if ax.get_legend()
+                                                         for t in ax.get_legend().get_texts()])
+    assert "n = " in titles or "n >= " in titles
+    plt.close("all")
