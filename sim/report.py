@@ -107,23 +107,31 @@ def _trajectory_figures(point_dir: str, order: list[str]) -> tuple[list[str], st
     out_dir = os.path.join(point_dir, "figures")
     os.makedirs(out_dir, exist_ok=True)
     files = []
-    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.2), squeeze=False)
-    for ax, name in zip(axes[0], names):
+    # a grid of at most four columns, read at a glance; one legend for the figure
+    ncols = min(4, max(1, len(names)))
+    nrows = -(-len(names) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3.0 * nrows), squeeze=False)
+    for ax in axes.flat[len(names):]:
+        ax.set_visible(False)
+    handles = {}
+    for ax, name in zip(axes.flat, names):
         try:
             p = pca_trajectories(run.trials, run.activities[name], k=2)
         except Exception as e:  # a model with a single unit has no 2-D trajectory
             ax.set_title(f"{name}\n(no PCA: {type(e).__name__})", fontsize=8)
             continue
         for i, (label, tr) in enumerate(p["trajectories"].items()):
-            ax.plot(tr[:, 0], tr[:, 1], color=f"C{i % 10}", lw=1, label=label)
+            handles[label], = ax.plot(tr[:, 0], tr[:, 1], color=f"C{i % 10}", lw=1, label=label)
             ax.plot(tr[-1, 0], tr[-1, 1], "o", color=f"C{i % 10}", ms=3)
         ev = p["explained_variance_ratio"]
         ax.set_title(f"{name}\nPC1 {ev[0]:.0%}, PC2 {ev[1]:.0%}", fontsize=8)
         ax.set_xticks([])
         ax.set_yticks([])
-    axes[0][-1].legend(fontsize=5)
-    fig.suptitle("condition-averaged trajectories, top two principal components")
-    fig.tight_layout()
+    fig.suptitle("condition-averaged trajectories, top two principal components (dot: end of trial)")
+    fig.tight_layout(rect=(0, 0.06 if handles else 0, 1, 1))
+    if handles:
+        fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=min(6, len(handles)),
+                   fontsize=7, frameon=False)
     files += save_figure(fig, out_dir, "pca_trajectories")
     n = len(names)
     mat = np.full((n, n), np.nan)
