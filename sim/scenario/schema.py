@@ -85,6 +85,20 @@ class DividedTask(Strict):
     cue_persists: bool = True
 
 
+class DualReportTask(Strict):
+    """A target present or absent at each location independently; a yes/no judgment at each (sim/tasks/dual_report.py)."""
+    kind: Literal["dual_report"]
+    n_trials: int = Field(120, ge=1, le=100000)
+    dt: PositiveDurationMs = 1.0
+    timing: SelectiveTiming = SelectiveTiming()
+    contrasts: list[Contrast] = Field(default_factory=lambda: [0.3], min_length=1)
+    conditions: list[Literal["focused_A", "focused_B", "divided"]] = Field(
+        default_factory=lambda: ["focused_A", "focused_B", "divided"], min_length=1)
+    distractor_ratio: float = Field(0.0, ge=0.0, le=1.0)
+    cue_strength: float = Field(1.0, ge=0.0, le=1.0)
+    cue_persists: bool = True
+
+
 class SustainedTiming(Strict):
     fixation: DurationMs = 300.0
     cue: PositiveDurationMs = 200.0
@@ -105,9 +119,10 @@ class SustainedTask(Strict):
     cue_strength: float = Field(1.0, ge=0.0, le=1.0)
 
 
-TaskSpec = Annotated[Union[SelectiveTask, DiscriminationTask, SpontaneousTask, DividedTask, SustainedTask],
+TaskSpec = Annotated[Union[SelectiveTask, DiscriminationTask, SpontaneousTask, DividedTask, SustainedTask,
+                           DualReportTask],
                      Field(discriminator="kind")]
-TASK_KINDS = ("selective", "discrimination", "spontaneous", "divided", "sustained")
+TASK_KINDS = ("selective", "discrimination", "spontaneous", "divided", "sustained", "dual_report")
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 

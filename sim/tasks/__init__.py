@@ -8,6 +8,7 @@ TASKS = {
     "discrimination": "two-choice random-dot discrimination at several coherences (Wong & Wang 2006 protocol)",
     "spontaneous": "no input; spontaneous activity measured after a transient (PD14, Brunel 2000)",
     "divided": "target at A or B, cue focused (valid/invalid) or split across both: d' and capacity cost",
+    "dual_report": "target present/absent at A and at B independently, yes/no at each; cue focused or split: capacity",
     "sustained": "brief cue, delay, then both stimuli: persistence of the cued representation",
 }
 
@@ -35,6 +36,11 @@ def build_trials(spec, seed: int, n_trials: int | None = None) -> Trials:
                             conditions=spec.conditions, cue_validity=spec.cue_validity,
                             distractor_ratio=spec.distractor_ratio, cue_strength=spec.cue_strength,
                             cue_persists=spec.cue_persists, seed=seed)
+    if spec.kind == "dual_report":
+        from sim.tasks.dual_report import make_dual_report
+        return make_dual_report(n_trials=n, dt_ms=spec.dt, timing_ms=timing, contrasts=spec.contrasts,
+                                conditions=spec.conditions, distractor_ratio=spec.distractor_ratio,
+                                cue_strength=spec.cue_strength, cue_persists=spec.cue_persists, seed=seed)
     if spec.kind == "sustained":
         from sim.tasks.sustained import make_sustained
         return make_sustained(n_trials=n, dt_ms=spec.dt, timing_ms=timing, contrasts=spec.contrasts,
@@ -46,6 +52,8 @@ def n_cells(spec) -> int:
     """Number of distinct condition cells (enough trials to see every condition label once)."""
     if spec.kind in ("selective", "divided", "sustained"):
         return len(spec.conditions) * len(spec.contrasts)
+    if spec.kind == "dual_report":
+        return len(spec.conditions) * len(spec.contrasts) * 4   # x the four presence patterns
     if spec.kind == "discrimination":
         return len(spec.coherences)
     return 1
