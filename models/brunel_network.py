@@ -36,7 +36,7 @@ import numpy as np
 from models.activity import Activity
 from models.base import BrainModel, channel_index
 from models.params import check_params, param
-from models.readout import stimulus_onset_index, threshold_readout
+from models.readout import location_fields, stimulus_onset_index, threshold_readout
 
 GROUPS = ("exc_A", "exc_B", "inh")
 
@@ -59,6 +59,7 @@ class BrunelParams:
     eta_stim: float = param(0.5, "extra eta per unit of stim_X drive to the E half X (task input)", ge=0)
     eta_cue: float = param(0.1, "extra eta per unit of cue_X drive to the E half X (task input)", ge=0)
     threshold_hz: float = param(80.0, "decision threshold on exc_A / exc_B population rate", gt=0)
+    report_criterion_hz: float | None = param(None, "dual-report criterion: a location is reported present when its selective group's mean rate in the stimulus epoch exceeds it; one value for both locations and every condition (None: evidence only, no reports) (Hz)", ge=0)
     n_record_E: int = param(500, "excitatory neurons whose spikes are returned (the first ones)", ge=0)
     n_record_I: int = param(125, "inhibitory neurons whose spikes are returned (the first ones)", ge=0)
     record_dt_ms: float = param(0.5, "bin width of the returned population rates", gt=0)
@@ -252,7 +253,9 @@ class BrunelNetwork(BrainModel):
                                 "exc": slice(0, 2)},
                         selective_groups=("exc_A", "exc_B"), choice=choice, reaction_time_ms=rt,
                         rate_unit="Hz", spikes=spikes,
-                        group_sizes={"exc": self.n_rec_E, "inh": self.n_rec_I})
+                        group_sizes={"exc": self.n_rec_E, "inh": self.n_rec_I},
+                        **location_fields(inputs, channels, dt_ms, rates[:, :, 0], rates[:, :, 1], rec,
+                                          p.report_criterion_hz))
 
     def _run_trial(self, drive: np.ndarray, duration_ms: float, seed: int):
         b2, p = self._b2, self.params

@@ -38,7 +38,7 @@ from scipy import ndimage
 from models.activity import Activity
 from models.base import BrainModel, channel_index
 from models.params import check_params, param
-from models.readout import stimulus_onset_index, threshold_readout
+from models.readout import location_fields, stimulus_onset_index, threshold_readout
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class NormalizationParams:
     theta_step_deg: float = param(5.0, "orientation sampling step (deg)", gt=0, le=45)
     n_neurons: int = param(0, "neurons per pool read out as independent Poisson spike counts per time step "
                               "(trial-to-trial noise for d'); 0 = the noise-free steady-state rate", ge=0)
+    report_criterion_hz: float | None = param(None, "dual-report criterion: a location is reported present when its selective group's mean rate in the stimulus epoch exceeds it; one value for both locations and every condition (None: evidence only, no reports) (Hz)", ge=0)
 
     def __post_init__(self):
         check_params(self)
@@ -199,4 +200,5 @@ class Normalization(BrainModel):
             choice, rt = threshold_readout(rates[:, :, 0], rates[:, :, 1], dt_ms, onset, np.inf, end_index=last)
         return Activity(rates=rates, dt_ms=float(dt_ms), groups={"pool_A": slice(0, 1), "pool_B": slice(1, 2)},
                         selective_groups=("pool_A", "pool_B"), choice=choice, reaction_time_ms=rt,
-                        rate_unit="Hz")
+                        rate_unit="Hz", **location_fields(inputs, channels, dt_ms, rates[:, :, 0], rates[:, :, 1],
+                                                          dt_ms, p.report_criterion_hz))

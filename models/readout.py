@@ -1,4 +1,5 @@
-"""Decision readout shared by every family: first threshold crossing, else the larger rate."""
+"""Readouts shared by every family: the A/B decision (first threshold crossing, else the larger
+rate) and the per-location yes/no judgment of dual-report tasks (`location_readout`)."""
 from __future__ import annotations
 
 import numpy as np
@@ -49,3 +50,47 @@ def threshold_readout(rate_a: np.ndarray, rate_b: np.ndarray, dt_ms: float,
             ma, mb = a[-w:].mean(), b[-w:].mean()
             choice[i] = -1 if ma == mb else (0 if ma > mb else 1)
     return choice, rt
+
+
+def stimulus_window(inputs: np.ndarray, channels: tuple[str, ...]) -> tuple[int, int]:
+    """(start, stop) input steps of the batch's stimulus epoch: first to last step where any trial
+    has any stimulus channel on. Batch-wide because a trial may show nothing (a blank at both
+    locations of a dual-report task) while sharing its epochs with the others; (0, 0) if none."""
+    idx = [channels.index(c) for c in STIM_CHANNELS if c in channels]
+    on = (np.asarray(inputs)[:, :, idx] > 0).any(axis=(0, 2))
+    if not on.any():
+        return 0, 0
+    steps = np.flatnonzero(on)
+    return int(steps[0]), int(steps[-1]) + 1
+
+
+def location_readout(inputs: np.ndarray, channels: tuple[str, ...], dt_ms: float, rate_a: np.ndarray,
+                     rate_b: np.ndarray, rate_dt_ms: float, criterion: float | None):
+    """Independent yes/no judgment per location (dual-report tasks), from each location's own group.
+
+    evidence[:, k] = mean of location k's rate trace (rate_a, rate_b: (n_trials, n_bins) sampled
+    every `rate_dt_ms`) over the stimulus window (`stimulus_window`, converted to bins);
+    report[:, k] = 1 if evidence > criterion else 0. One criterion for both locations and every
+    condition (a yes/no observer with a fixed criterion; Macmillan & Creelman 2005, ch. 2).
+    Without a window or a criterion (None) the reports are -1 (none); evidence is NaN without
+    a window. Returns (reports (n, 2) int, evidence (n, 2) float).
+    """
+    n = rate_a.shape[0]
+    start, stop = stimulus_window(inputs, channels)
+    b0 = min(int(np.ceil(start * dt_ms / rate_dt_ms - 1e-9)), rate_a.shape[1])
+    b1 = min(int(np.ceil(stop * dt_ms / rate_dt_ms - 1e-9)), rate_a.shape[1])
+    reports = np.full((n, 2), -1, dtype=int)
+    if b1 <= b0:
+        return reports, np.full((n, 2), np.nan)
+    evidence = np.stack([np.asarray(rate_a)[:, b0:b1].mean(axis=1), np.asarray(rate_b)[:, b0:b1].mean(axis=1)], axis=1)
+    if criterion is not None and np.isfinite(criterion):
+        reports = (evidence > criterion).astype(int)
+    return reports, evidence
+
+
+def location_fields(inputs, channels, dt_ms: float, rate_a, rate_b, rate_dt_ms: float,
+                    criterion: float | None) -> dict:
+    """`location_readout` as the Activity keyword arguments location_reports / location_evidence."""
+    reports, evidence = location_readout(np.asarray(inputs), tuple(channels), dt_ms, rate_a, rate_b,
+                                         rate_dt_ms, criterion)
+    return {"location_reports": reports, "location_evidence": evidence}

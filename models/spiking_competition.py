@@ -49,7 +49,7 @@ import numpy as np
 
 from models.activity import Activity
 from models.base import BrainModel, channel_index
-from models.readout import stimulus_onset_index, threshold_readout
+from models.readout import location_fields, stimulus_onset_index, threshold_readout
 from models.spiking_competition_params import SpikingCompetitionParams
 
 GROUPS = ("pool_A", "pool_B", "nonselective", "inhibitory")
@@ -275,7 +275,9 @@ class SpikingCompetition(BrainModel):
         self.last_timing["total_s"] = time.perf_counter() - t_start
         return Activity(rates=rates, dt_ms=rec_dt, groups={g: slice(k, k + 1) for k, g in enumerate(GROUPS)},
                         selective_groups=("pool_A", "pool_B"), choice=choice, reaction_time_ms=rt,
-                        rate_unit="Hz", spikes=spikes, group_sizes=dict(self.sizes))
+                        rate_unit="Hz", spikes=spikes, group_sizes=dict(self.sizes),
+                        **location_fields(inputs, channels, dt_ms, rates[:, :, 0], rates[:, :, 1], rec_dt,
+                                          p.report_criterion_hz))
 
     def _run_batch(self, extra, n_steps, dt_ms, seed_seq):
         """Simulate up to `_batch` trials; extra: (n, n_steps, 2 or 4) added rates in Hz to pools A/B

@@ -64,6 +64,7 @@ class SpikingCompetitionParams:
                             "interneuron pool", ge=1)
     # readout and recording
     threshold_hz: float = param(15.0, "decision threshold on the smoothed pool rate (Wang 2002: 15 Hz)", gt=0)
+    report_criterion_hz: float | None = param(None, "dual-report criterion: a location is reported present when its selective group's mean rate in the stimulus epoch exceeds it; one value for both locations and every condition (None: evidence only, no reports) (Hz)", ge=0)
     rate_window_ms: float = param(50.0, "causal sliding window for population rates", gt=0)
     record_dt_ms: float = param(5.0, "sampling step of the recorded rates", gt=0)
     # numerics

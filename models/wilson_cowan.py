@@ -28,7 +28,7 @@ import numpy as np
 from models.activity import Activity
 from models.base import BrainModel, channel_index
 from models.params import check_params, param
-from models.readout import stimulus_onset_index, threshold_readout
+from models.readout import location_fields, stimulus_onset_index, threshold_readout
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ class WilsonCowanParams:
     E0: float = param(0.0, "initial E of both pairs", ge=0, le=1)
     I0: float = param(0.0, "initial I of both pairs", ge=0, le=1)
     threshold: float = param(0.5, "decision threshold on E (a.u.)", gt=0)
+    report_criterion: float | None = param(None, "dual-report criterion: a location is reported present when its selective group's mean rate in the stimulus epoch exceeds it; one value for both locations and every condition (None: evidence only, no reports) (a.u.)", ge=0)
     dt_integration_ms: float = param(0.1, "Euler(-Maruyama) integration step (ms)", gt=0)
     record_dt_ms: float = param(1.0, "sampling step of the returned activity (ms)", gt=0)
 
@@ -195,4 +196,6 @@ class WilsonCowan(BrainModel):
         return Activity(rates=rates, dt_ms=p.record_dt_ms,
                         groups={"E_A": slice(0, 1), "I_A": slice(1, 2), "E_B": slice(2, 3), "I_B": slice(3, 4)},
                         selective_groups=("E_A", "E_B"), choice=choice, reaction_time_ms=rt, rate_unit="a.u.",
-                        extras={"raw": raw})
+                        extras={"raw": raw},
+                        **location_fields(inputs, channels, dt_ms, rates[:, :, 0], rates[:, :, 2], p.record_dt_ms,
+                                          p.report_criterion))

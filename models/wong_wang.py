@@ -29,7 +29,7 @@ import numpy as np
 from models.activity import Activity
 from models.base import BrainModel, channel_index
 from models.params import check_params, param
-from models.readout import stimulus_onset_index, threshold_readout
+from models.readout import location_fields, stimulus_onset_index, threshold_readout
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class WongWangParams:
     b_hz: float = param(108.0, "b: offset of H (Hz)")
     d_s: float = param(0.154, "d: curvature of H (s)", gt=0)
     threshold_hz: float = param(15.0, "decision threshold on a pool's rate (Hz)", gt=0)
+    report_criterion_hz: float | None = param(None, "dual-report criterion: a location is reported present when its selective group's mean rate in the stimulus epoch exceeds it; one value for both locations and every condition (None: evidence only, no reports) (Hz)", ge=0)
     dt_integration_ms: float = param(0.5, "Euler-Maruyama integration step (ms)", gt=0, le=5)
     record_dt_ms: float = param(1.0, "sampling step of the returned rates (ms)", gt=0)
     codegen_target: str = param("numpy", "Brian2 runtime code generation target",
@@ -172,4 +173,5 @@ class WongWang(BrainModel):
         return Activity(rates=rates, dt_ms=p.record_dt_ms,
                         groups={"pool_A": slice(0, 1), "pool_B": slice(1, 2)},
                         selective_groups=("pool_A", "pool_B"), choice=choice, reaction_time_ms=rt,
-                        rate_unit="Hz", extras={"S": np.stack([s_a, s_b], axis=2)})
+                        rate_unit="Hz", extras={"S": np.stack([s_a, s_b], axis=2)},
+                        **location_fields(inputs, channels, dt_ms, r_a, r_b, p.record_dt_ms, p.report_criterion_hz))

@@ -41,7 +41,7 @@ from models.microcircuit import pd14_params as P
 from models.microcircuit.network import ColumnConfig, build_column, population_slices
 from models.microcircuit.standalone import build_once, seed_point
 from models.params import check_params, param
-from models.readout import stimulus_onset_index, threshold_readout
+from models.readout import location_fields, stimulus_onset_index, threshold_readout
 
 COLUMNS = ("A", "B")
 CHANNELS = ("stim_A", "stim_B", "cue_A", "cue_B")
@@ -65,6 +65,7 @@ class MicrocircuitColumnsParams:
     # while 15 Hz (the Wong-Wang value) is never reached by these small networks
     readout_threshold_hz: float = param(4.0, "decision threshold on the smoothed L2/3E rate (Python only: not in the build key)", gt=0)
     rate_window_ms: float = param(20.0, "boxcar window for the population rates (Python only: not in the build key)", gt=0)
+    report_criterion_hz: float | None = param(None, "dual-report criterion: a location is reported present when its selective group's mean rate in the stimulus epoch exceeds it; one value for both locations and every condition (None: evidence only, no reports); Python only: not in the build key (Hz)", ge=0)
     sim_dt_ms: float = param(0.1, "integration time step", gt=0)
     parallel_trials: int = param(2, "trials run at once (separate processes of the same binary)", ge=1)
     # extension beyond PD14 (models/microcircuit/layer1.py): off keeps the PD14-only build key
@@ -104,7 +105,8 @@ class MicrocircuitColumns(BrainModel):
 
     # ---- build -------------------------------------------------------------------------
     # used only in Python after the binary ran: changing them must not rebuild
-    PYTHON_ONLY: ClassVar[tuple] = ("readout_threshold_hz", "rate_window_ms", "parallel_trials")
+    PYTHON_ONLY: ClassVar[tuple] = ("readout_threshold_hz", "rate_window_ms", "parallel_trials",
+                                    "report_criterion_hz")
 
     def _config(self, n_steps: int, dt_ms: float) -> dict:
         cfg = {k: v for k, v in asdict(self.params).items() if k not in self.PYTHON_ONLY}
@@ -246,13 +248,16 @@ class MicrocircuitColumns(BrainModel):
                 # causal boxcar: the rate at step n uses spikes up to n (no look-ahead for the readout)
                 rates[k, :, u] = np.convolve(counts, kernel)[:n_steps]
         sizes = {f"{c}_{pop}": sl[pop].stop - sl[pop].start for c, pop in names}
+        location = {}
         if self.params.n_columns == 1:     # no competitor column: no decision
             choice, rt, selective = np.full(n_trials, -1), np.full(n_trials, np.nan), ("A_L23E", "A_L23E")
         else:
+            location = location_fields(inputs, channels, dt_ms, rates[:, :, groups["A_L23E"]].mean(2),
+                                       rates[:, :, groups["B_L23E"]].mean(2), dt_ms, self.params.report_criterion_hz)
             onset = stimulus_onset_index(inputs, tuple(channels))
             choice, rt = threshold_readout(rates[:, :, groups["A_L23E"]].mean(2), rates[:, :, groups["B_L23E"]].mean(2),
                                            dt_ms, onset, self.params.readout_threshold_hz)
             selective = ("A_L23E", "B_L23E")
         return Activity(rates=rates, dt_ms=float(dt_ms), groups=groups, selective_groups=selective,
                         choice=choice, reaction_time_ms=rt, spikes=spikes, group_sizes=sizes,
-                        extras={"synapse_counts": np.stack([o["synapse_counts"] for o in outs])})
+                        extras={"synapse_counts": np.stack([o["synapse_counts"] for o in outs])}, **location)
