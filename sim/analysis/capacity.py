@@ -1,79 +1,86 @@
-"""Dual-task cost of divided attention against capacity bounds (validation_targets row 10).
+"""Capacity cost of divided attention on the dual-report design (validation_targets row 10).
 
-Two readings of "d' per location" are reported side by side.
+Design (sim/tasks/dual_report.py): on every trial each location L in {A, B}
+independently holds a target or not, and the observer gives an independent
+yes/no report at each location (`Activity.location_reports`, 1 present,
+0 absent, -1 none). The cue is whole on one location (focused_A, focused_B) or
+split (divided).
 
-Behavioural (keys d_single, d_dual, ratio, p_*): d' of the A/B choice ("choose
-A", A as signal) pooled over the focused conditions (the cue on one location,
-targets there on valid trials and at the other location on invalid ones, so
-hits and false alarms exist) vs the divided condition (the cue split).
-P_single is accuracy on valid focused trials, compared with the all-or-none
-serial prediction P_dual = (P_single + 0.5) / 2.
+Measures, per contrast ("all" and "@<contrast>" when there are several):
 
-Neurometric (keys neuro_*): for location L (A -> selective_groups[0], B ->
-selective_groups[1]) the stimulus-epoch mean rate of L's group on trials with
-the target at L ("present") vs the distractor at L ("absent"),
-d'_L = (m_present - m_absent) / sqrt((var_present + var_absent) / 2).
-Single-task d'_L is computed on focused_L trials (the cue on L), dual-task
-d'_L on divided trials; neuro_d_single / neuro_d_dual average the locations
-that have both, neuro_ratio = neuro_d_dual / neuro_d_single. neuro_d_uncued_L
-(on focused trials cueing the OTHER location) shows how much the cue buys at
-all: single ~ uncued means the cue does not change sensitivity, so a ratio of 1
-is "no attention effect" rather than a capacity statement.
+- d_single_L: yes/no d' = Z(H) - Z(F) at L on focused trials cueing L
+  (sim/analysis/dprime.py; Macmillan & Creelman 2005, ch. 2);
+  d_dual_L: the same on divided trials; d_single, d_dual: their means over
+  the locations measured in both.
+- ratio = d_dual / d_single (pooled over locations), with a 95 % percentile
+  bootstrap interval `ratio_ci_lo/hi` and standard error `ratio_se`: trials
+  are resampled with replacement within each condition x presence-pattern cell
+  (the four patterns of presence at A and B), so every resample keeps the
+  design's counts (Efron & Tibshirani 1993, ch. 13).
+- p_single: fraction of correct reports at the cued location on focused
+  trials; p_dual: fraction of correct reports at both locations on divided trials.
+- Predictions for the ratio (Sperling & Melchner 1978; Shaw 1980; White,
+  Palmer & Boynton 2018):
+  unlimited capacity 1; fixed capacity (sample size, equal split) 1/sqrt(2);
+  all-or-none serial: one location is attended, the other guessed at chance,
+  so P_dual = (P_single + 0.5) / 2, and with unbiased yes/no responding
+  d' = 2 Z(P) gives the ratio Z((P_single + 0.5) / 2) / Z(P_single)
+  (0.46 at P_single 0.8, 0.41 at 0.9).
+- verdict: "unlimited", "fixed" or "serial" when the interval contains that
+  prediction and excludes the other two, and is no wider than 1 - 1/sqrt(2)
+  = 0.29 (row 10: a wider interval is inconclusive); "ceiling" (p_single > 0.95) or
+  "floor" (p_single < 0.6), where d' ratios say nothing and the ratio and its
+  interval are left undefined; else "inconclusive". `n_per_condition_needed`
+  extrapolates, from the bootstrap standard error at the current trials per
+  condition (SE ~ 1/sqrt(n)), the trials per condition at which the 95 %
+  interval's half-width is half the gap between the prediction nearest the
+  estimate and its nearest rival, so that an interval centred on either
+  excludes the other (row 10 quotes SE ~ 2.4/sqrt(n) at P ~ 0.8).
+- neuro_d_single, neuro_d_dual, neuro_ratio: the criterion-free version from
+  `location_evidence` (the decision variable behind each report):
+  (m_present - m_absent) / sqrt((var_present + var_absent) / 2) per location,
+  same conditions, same pooling.
 
-Which reading matches the issue ("measure d' per location and the dual-task
-cost")? In the dual-task paradigm (Sperling & Melchner; White et al.)
-single-task d' is the sensitivity AT the attended location and dual-task d' the
-sensitivity at the same location with attention split; the capacity bounds
-(ratio 1 unlimited, 1/sqrt 2 fixed) are statements about that sensitivity. The
-behavioural measure does not isolate it: focused d' mixes valid trials
-(attention at the target) with invalid ones (attention at the distractor), and
-an additive cue biases the choice toward the cued location. A moderate shift
-of criterion leaves equal-variance Gaussian d' unchanged, but a cue strong
-enough to decide the focused choice drives hits and false alarms both toward
-1, where the (corrected) d' collapses, and an attractor decision variable is
-not Gaussian anyway; either way bias is read as lost sensitivity and the
-ratio can exceed 1 (tests/test_analysis_capacity.py constructs such a case).
-The neurometric d' compares present vs absent under the SAME cue, so the cue's
-additive drive cancels and no decision criterion enters: it is the closer
-reading of "d' per location". Caveats: (1) it is the sensitivity of one group's
-mean rate (a single-channel neurometric observer), not of the animal's
-choice; (2) in this 2AFC localisation task "present at L" always means
-"distractor at the other location" and vice versa, and in competition models
-L's group also feels the other location through inhibition, so the locations
-are not the independent channels of the dual-task paradigm; (3) in
-winner-take-all models the stimulus-epoch rate includes the post-decision
-attractor state, so its d' partly reflects the network's own decision.
-Bounds: unlimited capacity predicts ratio 1, fixed capacity 1/sqrt(2) = 0.707.
-
-Both ratios come with a 95 % percentile bootstrap interval (`ratio_ci_lo/hi`,
-`neuro_ratio_ci_lo/hi`): trials are resampled with replacement within each
-condition x target-location cell, so every resample keeps the design's counts.
-An unlimited-capacity model sits AT the upper bound, so its point estimate lands
-above 1 about half the time; the interval says whether that is sampling error.
+The single-choice `divided` task (one A/B choice per trial) is not the design
+these bounds assume (row 10): capacity_cost is not applicable there, and its
+focused-trial cueing numbers are `cueing_effect` (sim/analysis/cueing.py).
 """
 from __future__ import annotations
 
 import math
 
 import numpy as np
+from scipy.special import ndtri
 
 from models.activity import Activity
-from sim.analysis.dprime import LOCATIONS, capacity_bounds, dprime_from_counts, serial_p_dual
-from sim.analysis.windows import NotApplicable, epoch_steps
+from sim.analysis.dprime import LOCATIONS, dprime_yes_no, is_dual_report
+from sim.analysis.windows import NotApplicable
 from sim.tasks.trials import Trials
 
 FOCUSED = ("focused_A", "focused_B")
+FIXED = 1.0 / math.sqrt(2.0)
+N_BOOT = 1000
+CEILING, FLOOR = 0.95, 0.6
+Z95 = 1.959963984540054
+MAX_WIDTH = 1.0 - FIXED   # row 10: an interval wider than 1 - 1/sqrt(2) is inconclusive
 
 
-def _dprime_on(idx, choice, target) -> float:
-    """d' for 'choose A' (location A as signal) on the trials idx."""
-    sig, noise = idx[target[idx] == 0], idx[target[idx] == 1]
-    return dprime_from_counts(int((choice[sig] == 0).sum()), sig.size, int((choice[noise] == 0).sum()), noise.size)
+def serial_ratio(p_single: float) -> float:
+    """d'_dual / d'_single of the all-or-none serial model: Z((P + 0.5) / 2) / Z(P) (unbiased yes/no)."""
+    if not (0.5 < p_single < 1.0):
+        return float("nan")
+    return float(ndtri((p_single + 0.5) / 2.0) / ndtri(p_single))
+
+
+def predictions(p_single: float) -> dict[str, float]:
+    """The three capacity models' predicted ratio d'_dual / d'_single."""
+    return {"unlimited": 1.0, "fixed": FIXED, "serial": serial_ratio(p_single)}
 
 
 def neurometric_dprime(present, absent) -> float:
     """(mean_p - mean_a) / sqrt((var_p + var_a) / 2); NaN with < 2 trials per side or no variance."""
     p, a = np.asarray(present, float), np.asarray(absent, float)
+    p, a = p[np.isfinite(p)], a[np.isfinite(a)]
     if p.size < 2 or a.size < 2:
         return float("nan")
     sd = math.sqrt((p.var(ddof=1) + a.var(ddof=1)) / 2.0)
@@ -83,110 +90,140 @@ def neurometric_dprime(present, absent) -> float:
     return float((p.mean() - a.mean()) / sd) if sd > 1e-9 * scale else float("nan")
 
 
-def _capacity(idx_f: dict, idx_d, choice, target, valid) -> dict[str, float]:
-    d_focused = [_dprime_on(i, choice, target) for i in idx_f.values() if i.size]
-    d_single = float(np.nanmean(d_focused)) if d_focused else float("nan")
-    d_dual = _dprime_on(idx_d, choice, target)
-    valid_f = np.concatenate([i[valid[i]] for i in idx_f.values()]) if idx_f else np.array([], int)
-    p_single = float(np.mean(choice[valid_f] == target[valid_f])) if valid_f.size else float("nan")
-    p_dual = float(np.mean(choice[idx_d] == target[idx_d])) if idx_d.size else float("nan")
-    bounds = capacity_bounds(d_single)
-    ratio = d_dual / d_single if d_single and math.isfinite(d_single) and d_single > 0 else float("nan")
-    return {"d_single": d_single, "d_dual": d_dual, "ratio": ratio,
-            "fixed_capacity_d_dual": bounds["fixed"], "unlimited_capacity_d_dual": bounds["unlimited"],
-            "within_capacity_bounds": float(bounds["fixed"] <= d_dual <= bounds["unlimited"])
-            if math.isfinite(d_dual) and math.isfinite(d_single) else float("nan"),
-            "p_single": p_single, "p_dual": p_dual, "serial_p_dual": serial_p_dual(p_single)}
-
-
 def _ratio(dual: float, single: float) -> float:
     return dual / single if math.isfinite(single) and single > 0 and math.isfinite(dual) else float("nan")
 
 
-def _neurometric(idx_f: dict, idx_d, loc_rate, target) -> dict[str, float]:
-    """Per-location neurometric d' (cue on L vs split) and their location average; see module docstring."""
-    out, singles, duals = {}, [], []
+def _point(idx_f: dict, idx_d: np.ndarray, reports, evidence, presence) -> dict[str, float]:
+    """d' single/dual per location and pooled, ratios, P single/dual on the given trial indices."""
+    out, singles, duals, nsingles, nduals = {}, [], [], [], []
     for k, loc in enumerate(LOCATIONS):
-        if loc_rate is None:
-            single = dual = uncued = float("nan")
-        else:
-            r = loc_rate[:, k]
-            d_on = lambda i: neurometric_dprime(r[i[target[i] == k]], r[i[target[i] != k]])  # noqa: E731
-            single, dual, uncued = d_on(idx_f[FOCUSED[k]]), d_on(idx_d), d_on(idx_f[FOCUSED[1 - k]])
-        # uncued: the cue wholly on the other location, the far end of the attention operating characteristic
-        out.update({f"neuro_d_single_{loc}": single, f"neuro_d_dual_{loc}": dual,
-                    f"neuro_ratio_{loc}": _ratio(dual, single), f"neuro_d_uncued_{loc}": uncued})
-        if math.isfinite(single) and math.isfinite(dual):  # average only locations measured in both tasks
-            singles.append(single)
-            duals.append(dual)
-    d_single = float(np.mean(singles)) if singles else float("nan")
-    d_dual = float(np.mean(duals)) if duals else float("nan")
-    ratio = _ratio(d_dual, d_single)
-    uncued = [out[f"neuro_d_uncued_{loc}"] for loc in LOCATIONS if math.isfinite(out[f"neuro_d_uncued_{loc}"])]
-    out.update({"neuro_d_single": d_single, "neuro_d_dual": d_dual, "neuro_ratio": ratio,
-                "neuro_d_uncued": float(np.mean(uncued)) if uncued else float("nan"),
-                "neuro_fixed_capacity_d_dual": d_single / math.sqrt(2.0),
-                "neuro_within_capacity_bounds": float(1 / math.sqrt(2.0) <= ratio <= 1.0)
-                if math.isfinite(ratio) else float("nan")})
+        def yes_no(idx):
+            sig, noise = idx[presence[idx, k] == 1], idx[presence[idx, k] == 0]
+            return dprime_yes_no(int((reports[sig, k] == 1).sum()), sig.size,
+                                 int((reports[noise, k] == 1).sum()), noise.size)
+
+        def neuro(idx):
+            if evidence is None:
+                return float("nan")
+            return neurometric_dprime(evidence[idx[presence[idx, k] == 1], k], evidence[idx[presence[idx, k] == 0], k])
+        f = idx_f[FOCUSED[k]]
+        s, d = yes_no(f), yes_no(idx_d)
+        ns, nd = neuro(f), neuro(idx_d)
+        out.update({f"d_single_{loc}": s, f"d_dual_{loc}": d, f"ratio_{loc}": _ratio(d, s),
+                    f"neuro_d_single_{loc}": ns, f"neuro_d_dual_{loc}": nd})
+        if math.isfinite(s) and math.isfinite(d):
+            singles.append(s)
+            duals.append(d)
+        if math.isfinite(ns) and math.isfinite(nd):
+            nsingles.append(ns)
+            nduals.append(nd)
+    mean = (lambda v: float(np.mean(v)) if v else float("nan"))
+    d_single, d_dual = mean(singles), mean(duals)
+    nd_single, nd_dual = mean(nsingles), mean(nduals)
+    cued = np.concatenate([np.column_stack([i, np.full(i.size, k)]) for k, i in
+                           enumerate(idx_f[c] for c in FOCUSED)]) if idx_f else np.zeros((0, 2), int)
+    p_single = float(np.mean(reports[cued[:, 0], cued[:, 1]] == presence[cued[:, 0], cued[:, 1]])) \
+        if cued.size else float("nan")
+    p_dual = float(np.mean(reports[idx_d] == presence[idx_d])) if idx_d.size else float("nan")
+    out.update({"d_single": d_single, "d_dual": d_dual, "ratio": _ratio(d_dual, d_single),
+                "neuro_d_single": nd_single, "neuro_d_dual": nd_dual, "neuro_ratio": _ratio(nd_dual, nd_single),
+                "p_single": p_single, "p_dual": p_dual})
     return out
 
 
-def _location_rates(trials: Trials, activity: Activity) -> np.ndarray | None:
-    """(n_trials, 2) stimulus-epoch mean rate of the A and B selective groups; None without a stimulus window."""
-    try:
-        win = epoch_steps(trials, activity, "stimulus")
-    except NotApplicable:
-        return None
-    if win.stop <= win.start:
-        return None
-    return np.stack([activity.group_rate(g)[:, win].mean(axis=1) for g in activity.selective_groups], axis=1)
-
-
-N_BOOT = 1000
-
-
-def _resample(idx: np.ndarray, target: np.ndarray, rng) -> np.ndarray:
-    """Trials drawn with replacement within each target-location cell of idx."""
-    parts = [rng.choice(cell, size=cell.size) for k in (0, 1) if (cell := idx[target[idx] == k]).size]
+def _resample(idx: np.ndarray, cell: np.ndarray, rng) -> np.ndarray:
+    """Trials drawn with replacement within each presence-pattern cell of idx."""
+    parts = [rng.choice(c, size=c.size) for v in np.unique(cell[idx]) if (c := idx[cell[idx] == v]).size]
     return np.concatenate(parts) if parts else idx
 
 
-def _bootstrap_ci(idx_f: dict, idx_d, choice, target, valid, loc_rate, seed: int, n_boot: int) -> dict[str, float]:
+def _interval(values: list[float], n_boot: int) -> tuple[float, float, float]:
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    if not n_boot or v.size < 0.9 * n_boot:
+        return float("nan"), float("nan"), float("nan")
+    lo, hi = np.percentile(v, [2.5, 97.5])
+    return float(lo), float(hi), float(v.std(ddof=1))
+
+
+def _verdict(ratio: float, lo: float, hi: float, se: float, p_single: float, n_per_cond: float) -> dict:
+    pred = predictions(p_single)
+    out = {"unlimited_prediction": pred["unlimited"], "fixed_prediction": pred["fixed"],
+           "serial_prediction": pred["serial"], "verdict": "inconclusive", "n_per_condition_needed": float("nan")}
+    if not math.isfinite(p_single):
+        return out
+    if p_single > CEILING or p_single < FLOOR:
+        out["verdict"] = "ceiling" if p_single > CEILING else "floor"
+        return out
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return out
+    inside = {k: lo <= v <= hi for k, v in pred.items() if math.isfinite(v)}
+    winners = [k for k, ok in inside.items() if ok]
+    if len(winners) == 1 and len(inside) == 3 and hi - lo <= MAX_WIDTH:
+        out["verdict"] = winners[0]
+        return out
+    if math.isfinite(ratio) and math.isfinite(se) and se > 0:
+        values = {k: v for k, v in pred.items() if math.isfinite(v)}
+        nearest = min(values, key=lambda k: abs(values[k] - ratio))
+        gap = min(abs(values[nearest] - v) for k, v in values.items() if k != nearest)
+        se_needed = gap / 2.0 / Z95
+        out["n_per_condition_needed"] = float(math.ceil(n_per_cond * (se / se_needed) ** 2))
+    return out
+
+
+def _dual_capacity(idx_f: dict, idx_d, reports, evidence, presence, cell, n_boot: int, seed: int) -> dict:
+    out = _point(idx_f, idx_d, reports, evidence, presence)
     rng = np.random.default_rng(seed)
-    draws = {"ratio": [], "neuro_ratio": []}
+    draws, ndraws = [], []
     for _ in range(n_boot):
-        f = {c: _resample(i, target, rng) for c, i in idx_f.items()}
-        d = _resample(idx_d, target, rng)
-        draws["ratio"].append(_capacity(f, d, choice, target, valid)["ratio"])
-        draws["neuro_ratio"].append(_neurometric(f, d, loc_rate, target)["neuro_ratio"])
-    out = {}
-    for key, values in draws.items():
-        v = np.asarray(values, float)
-        v = v[np.isfinite(v)]
-        lo, hi = np.percentile(v, [2.5, 97.5]) if n_boot and v.size >= 0.9 * n_boot else (np.nan, np.nan)
-        out[f"{key}_ci_lo"], out[f"{key}_ci_hi"] = float(lo), float(hi)
+        f = {c: _resample(i, cell, rng) for c, i in idx_f.items()}
+        b = _point(f, _resample(idx_d, cell, rng), reports, evidence, presence)
+        draws.append(b["ratio"])
+        ndraws.append(b["neuro_ratio"])
+    lo, hi, se = _interval(draws, n_boot)
+    nlo, nhi, nse = _interval(ndraws, n_boot)
+    n_per_cond = float(np.mean([i.size for i in list(idx_f.values()) + [idx_d]]))
+    verdict = _verdict(out["ratio"], lo, hi, se, out["p_single"], n_per_cond)
+    out.update({"ratio_ci_lo": lo, "ratio_ci_hi": hi, "ratio_se": se,
+                "neuro_ratio_ci_lo": nlo, "neuro_ratio_ci_hi": nhi, "neuro_ratio_se": nse,
+                "n_per_condition": n_per_cond, **verdict,
+                # the keys the report's capacity table reads (sim/report.py)
+                "fixed_capacity_d_dual": out["d_single"] * FIXED,
+                "serial_p_dual": (out["p_single"] + 0.5) / 2.0,
+                "within_capacity_bounds": float(FIXED <= out["ratio"] <= 1.0) if math.isfinite(out["ratio"])
+                else float("nan")})
+    if verdict["verdict"] in ("ceiling", "floor"):
+        for key in ("ratio", "ratio_ci_lo", "ratio_ci_hi", "ratio_se"):
+            out[key] = float("nan")
     return out
 
 
 def capacity_cost(trials: Trials, activity: Activity, *, n_boot: int = N_BOOT,
-                  bootstrap_seed: int = 0) -> dict[str, dict[str, float]]:
-    """Per contrast ("all" and "@<contrast>"): behavioural and neurometric d'_single, d'_dual, ratios,
-    their 95 % bootstrap intervals (n_boot resamples, 0 = none; seeded by `bootstrap_seed`, so
-    reruns agree), bounds."""
+                  bootstrap_seed: int = 0) -> dict[str, dict]:
+    """Per contrast ("all" and "@<contrast>"): d' single/dual per location and pooled, the ratio with its
+    95 % bootstrap interval (n_boot resamples, 0 = none; seeded by `bootstrap_seed`, so reruns agree),
+    P single/dual, the three predictions and the verdict (see the module docstring)."""
+    if not is_dual_report(trials):
+        raise NotApplicable("capacity_cost needs the dual-report design (task kind dual_report: a yes/no "
+                            "judgment at each location); a single A/B choice is not the design the capacity "
+                            "bounds assume (see cueing_effect for the divided task)")
     cond = np.asarray(trials.conditions["condition"]).astype(str)
     if "divided" not in cond or not np.isin(cond, FOCUSED).any():
-        raise NotApplicable("capacity_cost needs a divided task with focused and divided conditions")
-    choice, target = np.asarray(activity.choice), np.asarray(trials.target)
-    valid = np.asarray(trials.conditions.get("valid", np.ones(trials.n_trials, bool)), dtype=bool)
+        raise NotApplicable("capacity_cost needs focused and divided conditions")
+    if activity.location_reports is None or not (np.asarray(activity.location_reports) >= 0).any():
+        raise NotApplicable("capacity_cost needs per-location reports (Activity.location_reports); for brain "
+                            "families set the report criterion parameter (report_criterion_hz)")
+    reports = np.asarray(activity.location_reports, int)
+    evidence = None if activity.location_evidence is None else np.asarray(activity.location_evidence, float)
+    presence = np.asarray(trials.target, int)
+    cell = presence[:, 0] + 2 * presence[:, 1]
     contrast = np.asarray(trials.conditions.get("contrast", np.zeros(trials.n_trials)), float)
-    loc_rate = _location_rates(trials, activity)
     out = {}
     levels = sorted(set(contrast.tolist()))
     for label, mask in [("all", np.ones(trials.n_trials, bool))] + (
             [(f"@{k:g}", contrast == k) for k in levels] if len(levels) > 1 else []):
         idx_f = {c: np.flatnonzero(mask & (cond == c)) for c in FOCUSED}
         idx_d = np.flatnonzero(mask & (cond == "divided"))
-        out[label] = {**_capacity(idx_f, idx_d, choice, target, valid),
-                      **_neurometric(idx_f, idx_d, loc_rate, target),
-                      **_bootstrap_ci(idx_f, idx_d, choice, target, valid, loc_rate, bootstrap_seed, n_boot)}
+        out[label] = _dual_capacity(idx_f, idx_d, reports, evidence, presence, cell, n_boot, bootstrap_seed)
     return out

@@ -9,9 +9,10 @@ valid trials, at the other location on invalid ones. Reported per contrast
   are a few to ~20 % of accuracy, never the whole of it);
 - cue_capture = P(choose the cued location | invalid): 1 means the cue decides
   the choice whatever the stimulus, 0 that it never overrides the target.
-  A cue that captures the choice turns focused-trial d' into a measure of the
-  cue, not of sensitivity (sim/analysis/capacity.py), so the divided-attention
-  validation states a ceiling on it.
+  A cue that captures the choice makes focused-trial d' a measure of the cue,
+  not of sensitivity. Capacity (d'_dual / d'_single) needs the dual-report
+  design (sim/analysis/capacity.py); on this single-choice task the cueing
+  numbers are what is measured.
 """
 from __future__ import annotations
 

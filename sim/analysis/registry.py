@@ -34,7 +34,7 @@ METRICS: dict[str, tuple[Callable[..., dict], str]] = {
     "dprime": (dprime, "d' = Z(hit) - Z(false alarm) per location, log-linear corrected"),
     "attention_effects": (attention_effects, "attend-in vs attend-out on equal stimuli: rate_change, fano_ratio, variance_ratio, noise_corr_in/out/change (spiking only)"),
     "attention_gain": (attention_gain, "Naka-Rushton fits with/without attention: c50_ratio (contrast gain), rmax_ratio (response gain)"),
-    "capacity_cost": (capacity_cost, "divided task: behavioural d' focused vs divided, ratio, capacity bounds, serial P_dual; criterion-free neuro_d_single/neuro_d_dual/neuro_ratio per location; 95 % bootstrap ratio_ci_lo/hi, neuro_ratio_ci_lo/hi (option n_boot)"),
+    "capacity_cost": (capacity_cost, "dual_report task: yes/no d'_single (cued location) vs d'_dual per location, ratio with 95 % bootstrap ratio_ci_lo/hi, predictions (unlimited 1, fixed 1/sqrt 2, serial), verdict, n_per_condition_needed; neuro_* from location_evidence (option n_boot)"),
     "cueing_effect": (cueing_effect, "divided task, focused trials: acc_valid, acc_invalid, validity_effect, cue_capture = P(choose cued | invalid)"),
     "gamma_power": (gamma_power, "fraction of population-rate power in 30-80 Hz in the stimulus epoch"),
     "selection_latency": (selection_latency, "ms after stimulus onset until attended exceeds unattended"),
