@@ -5,6 +5,23 @@ Each family bins the task's input channels to `step_ms` (so a 1.2 s trial is
 with BPTT + Adam on fresh trials, and reports hidden units plus the two output
 probabilities as Activity. Choice and reaction time come from
 models.readout.threshold_readout on the probabilities from stimulus onset.
+
+Dual report. When the training target is (trials, 2), presence (1) or absence (0)
+of a target at A and at B, the same two outputs become two independent sigmoid
+units, p_k = sigmoid(z_k) = P(present at location k), trained with the binary
+cross-entropy averaged over the loss-mask steps and both locations
+(models.ann.loss.masked_binary_cross_entropy). `run` then reports, per location,
+
+    location_evidence[:, k] = mean of z_k over the loss-mask (response) steps
+    location_reports[:, k]  = 1 if location_evidence[:, k] > 0 else 0
+
+i.e. the same averaged-logit decision the training accuracy scores, with the
+unbiased criterion p = 1/2 on the average step. The window is the loss mask the
+model was trained on (stored with the weights), because it is where the outputs
+were asked to carry the judgment; averaging the logit (the log-odds) rather than
+taking one step keeps the evidence graded, as needed for d' and ROC analyses.
+out_A / out_B are then the two presence probabilities (they need not sum to 1).
+There is no A-versus-B decision: choice is -1 and reaction_time_ms NaN.
 """
 from __future__ import annotations
 
@@ -14,7 +31,9 @@ from typing import ClassVar
 import numpy as np
 
 from models.activity import Activity
+from models.ann.activations import sigmoid
 from models.ann.blas_threads import single_thread_blas
+from models.ann.loss import check_presence_target, report_evidence
 from models.ann.networks import EIRNNNetwork, RecurrentNetwork, TransformerNetwork
 from models.ann.softmax import softmax
 from models.ann.timebins import bin_factor, bin_inputs, bin_mask
@@ -89,6 +108,8 @@ class _ArtificialModel:
             raise TypeError(f"{type(self).__name__} needs {self.Params.__name__}, got {type(self.params).__name__}")
         self.weights: dict[str, np.ndarray] | None = None
         self.channels: tuple[str, ...] | None = None
+        # dual report only: the loss mask (model steps) of training, where run() reads the reports
+        self.report_mask: np.ndarray | None = None
         self._nets: dict[float, object] = {}
 
     # -- to be provided by each family
@@ -124,12 +145,23 @@ class _ArtificialModel:
         self.channels = tuple(channels)
         init_rng, rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
         self.weights = net.init(init_rng, len(channels))
+        self.report_mask = None
+        seen = {}
 
         def batch(n, r):
             inputs, target, mask = sample_batch(n, r)
-            return bin_inputs(self._ordered(inputs, channels), k), np.asarray(target), bin_mask(mask, k)
+            target, mask = np.asarray(target), bin_mask(mask, k)
+            if target.ndim == 2:            # dual report: remember where the judgments are trained
+                target = check_presence_target(target, 2)
+                seen.setdefault("report_mask", mask)
+                if mask.shape != seen["report_mask"].shape or not np.array_equal(mask, seen["report_mask"]):
+                    raise ValueError("dual-report training batches must share one loss mask (one trial timing)")
+            return bin_inputs(self._ordered(inputs, channels), k), target, mask
 
         def readout_accuracy(logits, x, target):
+            if target.ndim == 2:            # the per-location reports, exactly as run() reads them
+                reports = report_evidence(logits, seen["report_mask"]) > 0
+                return float(np.mean(reports == (target == 1)))
             choice, _ = self._readout(softmax(logits), self._onset(x, k * dt_ms, k * dt_ms), k * dt_ms)
             return float(np.mean(choice == target))
 
@@ -137,6 +169,7 @@ class _ArtificialModel:
                      batch_size=p.batch_size, max_steps=p.max_steps, target_accuracy=p.target_accuracy,
                      grad_clip_norm=p.grad_clip_norm, pre_response_weight=p.pre_response_weight,
                      readout_accuracy=readout_accuracy, progress=progress)
+        self.report_mask = seen.get("report_mask")
         hist["step_ms"] = k * dt_ms
         return hist
 
@@ -149,9 +182,20 @@ class _ArtificialModel:
             self.weights = net.init(np.random.default_rng(seed), len(channels))
         x = bin_inputs(self._ordered(np.asarray(inputs, dtype=float), tuple(channels)), k)
         logits, hidden, _, extras = net(self.weights, x, np.random.default_rng(seed))
-        prob = softmax(logits)
         bin_ms = k * dt_ms
-        choice, rt = self._readout(prob, self._onset(inputs, dt_ms, bin_ms, tuple(channels)), bin_ms)
+        location = {}
+        if self.report_mask is not None:    # dual report: an independent yes/no per location
+            if len(self.report_mask) != x.shape[1]:
+                raise ValueError(f"{type(self).__name__}.run: trials of {x.shape[1]} model steps of {bin_ms:g} ms, "
+                                 f"but the dual-report head was trained on {len(self.report_mask)} steps; "
+                                 f"run it on trials with the training timing")
+            prob = sigmoid(logits)
+            evidence = report_evidence(logits, self.report_mask)
+            location = {"location_reports": (evidence > 0).astype(int), "location_evidence": evidence}
+            choice, rt = np.full(len(x), -1, dtype=int), np.full(len(x), np.nan)
+        else:
+            prob = softmax(logits)
+            choice, rt = self._readout(prob, self._onset(inputs, dt_ms, bin_ms, tuple(channels)), bin_ms)
         n_h = hidden.shape[2]
         groups = {"hidden": slice(0, n_h), "out_A": slice(n_h, n_h + 1), "out_B": slice(n_h + 1, n_h + 2)}
         groups.update(self._extra_groups(n_h))
@@ -163,7 +207,7 @@ class _ArtificialModel:
             progress(len(x), len(x))
         return Activity(rates=np.concatenate([hidden, prob], axis=2), dt_ms=bin_ms, groups=groups,
                         selective_groups=("out_A", "out_B"), choice=choice, reaction_time_ms=rt,
-                        rate_unit="a.u.", extras=out_extras)
+                        rate_unit="a.u.", extras=out_extras, **location)
 
     def _onset(self, inputs, dt_ms, bin_ms, channels=None) -> np.ndarray:
         """Stimulus onset of each trial as an index on the model's (binned) time grid."""
@@ -177,20 +221,26 @@ class _ArtificialModel:
         return {}
 
     def state(self) -> dict[str, np.ndarray]:
-        """All weights plus the input channel order; byte strings so h5py can store it too."""
+        """All weights plus the input channel order; byte strings so h5py can store it too.
+        A dual-report model adds "report_mask", its training loss mask (model steps, bool)."""
         if self.weights is None:
             return {}
         out = {k: v.copy() for k, v in self.weights.items()}
         out["channels"] = np.array([c.encode() for c in self.channels], dtype="S")
+        if self.report_mask is not None:
+            out["report_mask"] = self.report_mask.copy()
         return out
 
     def load_state(self, state: dict[str, np.ndarray]) -> None:
         state = dict(state)
         if not state:
-            self.weights, self.channels = None, None
+            self.weights, self.channels, self.report_mask = None, None, None
             return
         channels = tuple(c.decode() if isinstance(c, bytes) else str(c)
                          for c in np.asarray(state.pop("channels")).tolist())
+        report_mask = state.pop("report_mask", None)
+        if report_mask is not None:
+            report_mask = np.asarray(report_mask).astype(bool).ravel()
         weights = {k: np.array(v, dtype=float) for k, v in state.items()}
         # the saved weights must fit these params (e.g. the same hidden size)
         expect = self._network(self.params.step_ms).init(np.random.default_rng(0), len(channels))
@@ -198,7 +248,7 @@ class _ArtificialModel:
         if bad:
             raise ValueError(f"{type(self).__name__}.load_state: weights do not match {self.params}: "
                              f"first mismatch {bad[0]!r}")
-        self.channels, self.weights = channels, weights
+        self.channels, self.weights, self.report_mask = channels, weights, report_mask
 
 
 class DotProductAttentionModel(_ArtificialModel):

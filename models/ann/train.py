@@ -7,7 +7,12 @@ from typing import Callable
 import numpy as np
 
 from models.ann.adam import Adam
-from models.ann.loss import masked_accuracy, masked_cross_entropy, uniform_cross_entropy
+from models.ann.loss import (masked_accuracy, masked_binary_accuracy, masked_binary_cross_entropy,
+                            masked_cross_entropy, uniform_binary_cross_entropy, uniform_cross_entropy)
+
+# target (B,) -> one choice between the outputs (softmax); target (B, 2) -> a yes/no per output (sigmoid)
+_LOSSES = {1: (masked_cross_entropy, uniform_cross_entropy, masked_accuracy),
+           2: (masked_binary_cross_entropy, uniform_binary_cross_entropy, masked_binary_accuracy)}
 
 
 def clip_global_norm(grads: dict[str, np.ndarray], max_norm: float) -> float:
@@ -28,9 +33,14 @@ def train(net, params: dict[str, np.ndarray], batch: Callable[[int, np.random.Ge
           progress: Callable[[int, int], None] | None = None) -> dict:
     """Train `params` in place.
 
-    batch(n, rng) -> (x (n, T, I), target (n,), mask (T,)) already on the model's time grid.
+    batch(n, rng) -> (x (n, T, I), target, mask (T,)) already on the model's time grid.
+    target (n,) is the class per trial: a softmax over the outputs, masked_cross_entropy.
+    target (n, 2) is presence (1/0) at each location (dual report): each output is its
+    own sigmoid, masked_binary_cross_entropy, and "accuracy" counts both locations'
+    yes/no judgments (masked_binary_accuracy). Every batch must have the same kind.
     pre_response_weight > 0 adds that weight times a cross-entropy toward equal
-    output probabilities on the steps outside the mask ("no decision yet").
+    output probabilities (p = 1/2 per sigmoid output in the dual case) on the steps
+    outside the mask ("no decision yet").
     Each step draws fresh trials, so the batch accuracy measured before the update is
     a held-out estimate. "accuracy" scores the mean response-epoch output;
     readout_accuracy(logits, x, target), when given, scores the decision as the
@@ -44,15 +54,24 @@ def train(net, params: dict[str, np.ndarray], batch: Callable[[int, np.random.Ge
     losses, accs, norms, raccs = [], [], [], []
     t0 = time.perf_counter()
     reached = False
+    kind = None
     for step in range(max_steps):
         x, target, mask = batch(batch_size, rng)
+        if kind is None:
+            kind = np.ndim(target)
+            if kind not in _LOSSES:
+                raise ValueError(f"training target must be (trials,) classes or (trials, 2) presence per "
+                                 f"location, got shape {np.shape(target)}")
+        elif np.ndim(target) != kind:
+            raise ValueError(f"training batches mix target shapes: {np.shape(target)} after {kind}-D targets")
+        task_loss, no_decision_loss, accuracy = _LOSSES[kind]
         logits, _, cache, _ = net(params, x, rng)
-        loss, dlogits = masked_cross_entropy(logits, target, mask)
+        loss, dlogits = task_loss(logits, target, mask)
         if pre_response_weight > 0:
-            l0, d0 = uniform_cross_entropy(logits, ~np.asarray(mask, dtype=bool))
+            l0, d0 = no_decision_loss(logits, ~np.asarray(mask, dtype=bool))
             loss += pre_response_weight * l0
             dlogits += pre_response_weight * d0
-        accs.append(masked_accuracy(logits, target, mask))
+        accs.append(accuracy(logits, target, mask))
         if readout_accuracy is not None:
             raccs.append(readout_accuracy(logits, x, target))
         losses.append(loss)
