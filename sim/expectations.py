@@ -1,5 +1,62 @@
-"""Evaluate a scenario's `expect:` entries against computed metrics."""
+"""Evaluate a scenario's `expect:` entries: an estimate, its 95 % interval, a rule, a verdict.
+
+Each expectation names one number (model, metric, condition, group). Its
+estimate is the value in summary.json; its interval is the 95 % percentile
+bootstrap over trials, stratified by the design cells
+(`sim.analysis.bootstrap`, `n_boot` resamples, default 200; 0 = no interval),
+seeded from the scenario seed and the expectation's index so reruns agree. In a
+sweep, an expectation with `where:` averages the matching points (seeds) and
+its interval is the two-stage bootstrap over seeds and trials
+(`sim.analysis.bootstrap.hierarchical`).
+
+Rules (the `rule:` key):
+
+- `inside` (default): the estimate lies in [lo, hi].
+- `consistent`: the interval overlaps [lo, hi].
+- `identifies`: the interval contains `prediction` and excludes every `rivals`
+  value (e.g. capacity: prediction 1.0, rivals [0.707, 0.44]).
+
+Outcome, in this order:
+
+1. no estimate -> `fail` (the note says why);
+2. no interval (n_boot 0, or too few defined resamples) -> the point check of the
+   rule on the estimate alone (`inside`/`consistent`: estimate in range;
+   `identifies`: estimate nearer the prediction than every rival);
+3. `inside` / `consistent`: an interval that misses the range entirely is a `fail`
+   (the data settle it); otherwise an interval wider than the range is
+   `inconclusive`; otherwise the rule decides;
+4. `identifies`: the interval excludes the prediction -> `fail`; it holds the
+   prediction and a rival -> `inconclusive`; else `pass`.
+
+`n_trials` is the run's trial count (task.n_trials; summed over the points of a
+sweep), so `trials_needed` reads as a value for task.n_trials with the design's
+proportions kept. `trials_needed` (inconclusive only): the bootstrap SE scales as 1/sqrt(n), so
+an interval of half-width h on n trials narrows to a target h* on about
+n (h / h*)^2 trials. The target is half the range width (`inside`,
+`consistent`) or the distance from the prediction to the nearest rival
+(`identifies`: an interval centred on the prediction then just excludes it).
+In a sweep, seed-to-seed variance does not shrink with trials, so the count is
+a lower bound there.
+
+Verdict: `deviation` where `known_deviation` is set, `calibration` where
+`calibration: true`, else the outcome (`pass` / `fail` / `inconclusive`). The
+outcome is kept under `outcome`. `--check` (and `all_expectations_pass`) fails
+on `fail` and `inconclusive` only: a known deviation is a documented miss, and a
+calibration target is not validation (it held by construction), so neither can
+fail or pass a check. `pass` (kept for old readers) is true only for verdict
+`pass`; `value` is the estimate.
+"""
 from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.analysis.bootstrap import Bootstrap, bootstrap_metric, hierarchical, percentile_interval
+from sim.seeds import derive_seed
+
+VERDICTS = ("pass", "fail", "inconclusive", "deviation", "calibration")
+CHECK_FAILS = ("fail", "inconclusive")
 
 
 def lookup(metrics: dict, metric: str, condition: str, group: str | None):
@@ -23,29 +80,141 @@ def lookup(metrics: dict, metric: str, condition: str, group: str | None):
     return float(value), ""
 
 
-def evaluate(expect: list[dict], summary_models: dict) -> list[dict]:
+def _target_halfwidth(ex: dict) -> float | None:
+    if ex.get("rule", "inside") == "identifies":
+        d = min(abs(r - ex["prediction"]) for r in ex["rivals"])
+        return d if d > 0 else None
+    lo, hi = ex["range"]
+    return (hi - lo) / 2.0 if hi > lo else None
+
+
+def judge(ex: dict, estimate: float | None, ci_lo: float | None, ci_hi: float | None) -> str:
+    """The rule's outcome: 'pass', 'fail' or 'inconclusive' (module docstring, steps 1-4)."""
+    rule = ex.get("rule", "inside")
+    if estimate is None:
+        return "fail"
+    if rule == "identifies":
+        pred, rivals = ex["prediction"], ex["rivals"]
+        if ci_lo is None:
+            return "pass" if all(abs(estimate - pred) < abs(estimate - r) for r in rivals) else "fail"
+        if not ci_lo <= pred <= ci_hi:
+            return "fail"
+        if any(ci_lo <= r <= ci_hi for r in rivals):
+            return "inconclusive"
+        return "pass"
+    lo, hi = ex["range"]
+    if ci_lo is None:
+        return "pass" if lo <= estimate <= hi else "fail"
+    if ci_hi < lo or ci_lo > hi:
+        return "fail"
+    if ci_hi - ci_lo > hi - lo:
+        return "inconclusive"
+    if rule == "consistent":
+        return "pass"
+    return "pass" if lo <= estimate <= hi else "fail"
+
+
+def trials_needed(ex: dict, n_trials: int, ci_lo: float | None, ci_hi: float | None) -> int | None:
+    """About how many trials would narrow the interval to the rule's target (1/sqrt(n) scaling)."""
+    target = _target_halfwidth(ex)
+    if ci_lo is None or not n_trials or target is None:
+        return None
+    h = (ci_hi - ci_lo) / 2.0
+    return int(math.ceil(n_trials * (h / target) ** 2))
+
+
+def verdict_entry(ex: dict, boot: Bootstrap | None, note: str) -> dict:
+    """The summary.json entry of one expectation from its bootstrap (None: no estimate)."""
+    estimate = None if boot is None else boot.estimate
+    ci_lo, ci_hi = (None, None) if boot is None else percentile_interval(boot.replicates)
+    n = 0 if boot is None else boot.n_trials
+    outcome = judge(ex, estimate, ci_lo, ci_hi)
+    if boot is not None and estimate is not None and ci_lo is None and boot.n_boot > 0:
+        note = (note + "; " if note else "") + (f"no interval: {boot.replicates.size} of {boot.n_boot} "
+                                                "resamples defined the metric; point check only")
+    verdict = outcome
+    if ex.get("known_deviation"):
+        verdict = "deviation"
+        if outcome == "pass":
+            note = (note + "; " if note else "") + "passes now: reconsider known_deviation"
+    elif ex.get("calibration"):
+        verdict = "calibration"
+    need = trials_needed(ex, n, ci_lo, ci_hi) if outcome == "inconclusive" else None
+    rng = ex.get("range")
+    return {**ex, "range": None if rng is None else [rng[0], rng[1]], "rule": ex.get("rule", "inside"),
+            "estimate": estimate, "ci_lo": ci_lo, "ci_hi": ci_hi, "n_trials": n,
+            "verdict": verdict, "outcome": outcome, "trials_needed": need,
+            "value": estimate, "pass": verdict == "pass", "note": note}
+
+
+def evaluate(expect: list[dict], summary_models: dict, trials=None, activities: dict | None = None,
+             seed: int = 0) -> list[dict]:
+    """One entry per expectation (module docstring). Without trials/activities: point checks only."""
     out = []
-    for ex in expect:
+    for i, ex in enumerate(expect):
         metrics = summary_models.get(ex["model"], {}).get("metrics", {})
         value, note = lookup(metrics, ex["metric"], ex["condition"], ex.get("group"))
-        lo, hi = ex["range"]
-        passed = value is not None and lo <= value <= hi
-        out.append({**ex, "range": [lo, hi], "value": value, "pass": bool(passed), "note": note})
+        boot = None
+        if value is not None:
+            act = (activities or {}).get(ex["model"])
+            n_boot = int(ex.get("n_boot", 200)) if trials is not None and act is not None else 0
+            if n_boot > 0:
+                boot = bootstrap_metric(trials, act, ex["metric"], ex["condition"], ex.get("group"),
+                                        n_boot=n_boot, seed=derive_seed(seed, "expect", i), estimate=value)
+            else:
+                boot = Bootstrap(value, np.zeros(0), 0 if trials is None else trials.n_trials, 0)
+        out.append(verdict_entry(ex, boot, note))
     return out
 
 
+def evaluate_seeds(ex: dict, per_seed: list[Bootstrap], index: int, seed: int, note: str = "") -> dict:
+    """A sweep expectation averaged over its matching points: two-stage bootstrap over seeds and trials."""
+    boot = hierarchical(per_seed, n_boot=int(ex.get("n_boot", 200)), seed=derive_seed(seed, "expect", index))
+    k = sum(p.estimate is not None for p in per_seed)
+    if boot.estimate is None:
+        return verdict_entry(ex, None, note or f"no sweep point matches where={ex.get('where')}")
+    return verdict_entry(ex, boot, f"mean over {k} point(s)")
+
+
+def all_pass(results: list[dict]) -> bool:
+    """What `--check` asks: no expectation failed or was inconclusive."""
+    return not any(r.get("verdict", "pass" if r.get("pass") else "fail") in CHECK_FAILS for r in results)
+
+
+def _num(v) -> str:
+    return "n/a" if v is None else f"{v:.4g}"
+
+
+def _claim(r: dict) -> str:
+    if r.get("rule") == "identifies":
+        return f"{r['prediction']:g} not {', '.join(f'{x:g}' for x in r['rivals'])}"
+    return f"[{r['range'][0]:g}, {r['range'][1]:g}]"
+
+
 def table(results: list[dict]) -> str:
+    """The printed expectation table: verdict, what, estimate [95 % CI] (n), rule, claim, source."""
     if not results:
         return "no expectations in this scenario"
-    rows = [("", "model", "metric", "condition", "value", "range", "source")]
+    rows = [("verdict", "model", "metric", "condition", "estimate [95 % CI] (n)", "rule", "range/claim", "source")]
     for r in results:
+        verdict = r.get("verdict", "pass" if r.get("pass") else "fail")
+        label = verdict.upper()
+        if verdict in ("deviation", "calibration"):
+            label += f" ({r.get('outcome', '?')})"
         cond = r["condition"] + (f"/{r['group']}" if r.get("group") else "")
-        val = "n/a" if r["value"] is None else f"{r['value']:.4g}"
-        rows.append(("PASS" if r["pass"] else "FAIL", r["model"], r["metric"], cond, val,
-                     f"[{r['range'][0]:g}, {r['range'][1]:g}]", r["source"][:50]))
+        est = r.get("estimate", r.get("value"))
+        ci = f" [{_num(r['ci_lo'])}, {_num(r['ci_hi'])}]" if r.get("ci_lo") is not None else ""
+        n = f" (n={r['n_trials']})" if r.get("n_trials") else ""
+        rows.append((label, r["model"], r["metric"], cond, _num(est) + ci + n, r.get("rule", "inside"),
+                     _claim(r), r["source"][:50]))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
     for r in results:
-        if r["note"]:
+        if r.get("trials_needed"):
+            lines.append(f"  inconclusive ({r['model']} {r['metric']} {r['condition']}): about "
+                         f"{r['trials_needed']} trials would settle it (now {r['n_trials']})")
+        if r.get("known_deviation"):
+            lines.append(f"  known deviation ({r['model']} {r['metric']}): {r['known_deviation']}")
+        if r.get("note"):
             lines.append(f"  note ({r['model']} {r['metric']}): {r['note']}")
     return "\n".join(lines)

@@ -4,8 +4,17 @@ Stable keys (documented in the README):
 {"scenario": str, "seed": int, "task": str, "n_trials": int,
  "models": {name: {"family": str, "kind": str, "metrics": {metric: {condition: number | {group: number}}},
                    "training": {...} (artificial models only)}},
- "expectations": [{model, metric, condition, group, range, source, value, pass, note}],
+ "expectations": [{model, metric, condition, group, rule, range, prediction, rivals, source,
+                   estimate, ci_lo, ci_hi, n_trials, verdict, outcome, trials_needed,
+                   known_deviation, calibration, n_boot, value, pass, note}],
  "all_expectations_pass": bool}
+Expectations (sim/expectations.py): `estimate` is the metric value (`value` is the
+same number, kept for old readers), [ci_lo, ci_hi] its 95 % stratified bootstrap
+interval over `n_trials` trials, `verdict` one of pass / fail / inconclusive /
+deviation / calibration (`outcome` is the rule's result before the deviation or
+calibration label), `trials_needed` the trial count that would settle an
+inconclusive one; `pass` is true only for verdict pass. `all_expectations_pass`
+is what `--check` asks: no verdict fail or inconclusive.
 Timings live in provenance.json so that summaries of identical runs are identical.
 """
 from __future__ import annotations
@@ -14,7 +23,7 @@ import json
 import math
 import os
 
-from sim.expectations import evaluate
+from sim.expectations import all_pass, evaluate
 
 
 def clean(x):
@@ -44,7 +53,7 @@ def build_summary(scn, trials, activities, families, partial: str) -> dict:
                 c = json.load(fh)
             entry["training"] = clean({k: (v[-1] if isinstance(v, list) and v else v) for k, v in c.items()})
         models[m.name] = entry
-    expectations = evaluate([e.model_dump() for e in scn.expect], models)
+    expectations = evaluate([e.model_dump() for e in scn.expect], models, trials, activities, seed=scn.seed)
     return {"scenario": scn.name, "seed": scn.seed, "task": scn.task.kind, "n_trials": trials.n_trials,
             "models": models, "expectations": clean(expectations),
-            "all_expectations_pass": all(e["pass"] for e in expectations)}
+            "all_expectations_pass": all_pass(expectations)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sim.scenario.quantities import DurationMs, PositiveDurationMs
 
@@ -141,19 +141,76 @@ class ModelSpec(Strict):
 
 
 class Expectation(Strict):
+    """One checked claim about a metric (sim/expectations.py evaluates it).
+
+    `rule` says what the estimate and its 95 % bootstrap interval must do:
+    `inside` (default): the estimate lies in `range`; `consistent`: the interval
+    overlaps `range`; `identifies`: the interval contains `prediction` and excludes
+    every value in `rivals` (then `range` is optional). An interval wider than the
+    range is inconclusive. `n_boot` resamples (0: no interval, the old point check).
+    `known_deviation: "<reason>"` marks a miss the model is known to have: evaluated
+    and shown as DEVIATION, never PASS, and not failing `--check`. `calibration: true`
+    marks a measure a free parameter was set from: shown as CALIBRATION, never
+    counted as validation, and not failing `--check`.
+    """
     model: str
     metric: str
     condition: str = "all"
     group: str | None = None
-    range: tuple[float, float]
+    rule: Literal["inside", "consistent", "identifies"] = "inside"
+    range: tuple[float, float] | None = Field(None, validate_default=True)
+    prediction: float | None = Field(None, validate_default=True)
+    rivals: list[float] = Field(default_factory=list, validate_default=True)
+    n_boot: int = Field(200, ge=0, le=100000)
+    known_deviation: str | None = Field(None, min_length=1)
+    calibration: bool = Field(False, validate_default=True)
     source: str = Field(min_length=1)
     where: dict[str, object] | None = None   # sweeps: the grid values (and seeds averaged) it applies to
 
-    @model_validator(mode="after")
-    def _ordered(self):
-        if self.range[0] > self.range[1]:
-            raise ValueError(f"range must be [low, high] with low <= high (got {list(self.range)})")
-        return self
+    @field_validator("range")
+    @classmethod
+    def _range(cls, v, info):
+        if v is None:
+            if info.data.get("rule", "inside") != "identifies":
+                raise ValueError("required key is missing (got none): a [low, high] pair; "
+                                 "only rule 'identifies' may omit it")
+            return v
+        if v[0] > v[1]:
+            raise ValueError(f"range must be [low, high] with low <= high (got {list(v)})")
+        return v
+
+    @field_validator("prediction")
+    @classmethod
+    def _prediction(cls, v, info):
+        rule = info.data.get("rule", "inside")
+        if rule == "identifies" and v is None:
+            raise ValueError("rule 'identifies' needs the claimed value, e.g. prediction: 1.0")
+        if rule != "identifies" and v is not None:
+            raise ValueError(f"only rule 'identifies' uses a prediction (rule here: {rule!r}); "
+                             "valid rules: inside, consistent, identifies")
+        return v
+
+    @field_validator("rivals")
+    @classmethod
+    def _rivals(cls, v, info):
+        rule = info.data.get("rule", "inside")
+        if rule == "identifies":
+            if not v:
+                raise ValueError("rule 'identifies' needs at least one rival value to exclude, e.g. rivals: [0.707]")
+            pred = info.data.get("prediction")
+            if pred is not None and any(r == pred for r in v):
+                raise ValueError(f"a rival equals the prediction {pred:g}; rivals must differ from it")
+        elif v:
+            raise ValueError(f"only rule 'identifies' uses rivals (rule here: {rule!r}); "
+                             "valid rules: inside, consistent, identifies")
+        return v
+
+    @field_validator("calibration")
+    @classmethod
+    def _one_role(cls, v, info):
+        if v and info.data.get("known_deviation"):
+            raise ValueError("an expectation is either a calibration or a known deviation, not both")
+        return v
 
 
 class SweepPlot(Strict):

@@ -1,0 +1,240 @@
+"""Expectations with uncertainty: bootstrap interval, rules, verdicts, schema errors.
+
+Known answers: the percentile bootstrap of an accuracy over n Bernoulli trials
+against the (stratified) binomial normal-approximation interval; verdicts on
+constructed estimates; the same seed giving the same interval.
+"""
+import math
+import textwrap
+
+import numpy as np
+import pytest
+from scipy.stats import norm
+
+from models.activity import Activity
+from sim.analysis.bootstrap import bootstrap_metric, hierarchical, strata
+from sim.analysis.registry import compute_metrics
+from sim.expectations import all_pass, evaluate, judge, table, trials_needed
+from sim.scenario.load import load_scenario
+from sim.scenario.yaml_lines import ScenarioError
+from sim.tasks.trials import Trials
+
+
+def _trials(target, condition=None):
+    n = len(target)
+    cond = np.array(["attend_A"] * n) if condition is None else np.asarray(condition)
+    return Trials(dt_ms=10.0, inputs=np.zeros((n, 3, 4)), channels=("stim_A", "stim_B", "cue_A", "cue_B"),
+                  target=np.asarray(target), epochs={"stimulus": slice(0, 3)}, conditions={"condition": cond})
+
+
+def _activity(choice):
+    n = len(choice)
+    return Activity(rates=np.zeros((n, 3, 2)), dt_ms=10.0, groups={"A": slice(0, 1), "B": slice(1, 2)},
+                    selective_groups=("A", "B"), choice=np.asarray(choice), reaction_time_ms=np.full(n, np.nan))
+
+
+def _bernoulli(n, p, seed):
+    rng = np.random.default_rng(seed)
+    target = rng.integers(0, 2, n)
+    correct = rng.random(n) < p
+    return _trials(target), _activity(np.where(correct, target, 1 - target))
+
+
+def _ex(**kw):
+    base = {"model": "m", "metric": "accuracy", "condition": "all", "group": None, "rule": "inside",
+            "range": [0.8, 0.9], "prediction": None, "rivals": [], "n_boot": 200, "known_deviation": None,
+            "calibration": False, "source": "test", "where": None}
+    return {**base, **kw}
+
+
+def _evaluate(expect, tr, act, seed=0):
+    models = {"m": {"metrics": compute_metrics(["accuracy", "p_choice_A"], tr, act)}}
+    return evaluate(expect, models, tr, {"m": act}, seed=seed)
+
+
+def test_bootstrap_accuracy_matches_binomial_interval():
+    """Percentile interval of accuracy vs p_hat -/+ 1.96 SE, SE^2 = sum_s (n_s/n)^2 p_s(1-p_s)/n_s
+    (stratified binomial variance, Cochran 1977 eq. 5.6; strata: the target here)."""
+    n, p, B = 400, 0.8, 2000
+    tr, act = _bernoulli(n, p, seed=5)
+    boot = bootstrap_metric(tr, act, "accuracy", "all", n_boot=B, seed=1)
+    correct = act.choice == tr.target
+    assert boot.estimate == pytest.approx(correct.mean())
+    cells = strata(tr)
+    var = sum((np.sum(cells == c) / n) ** 2 * correct[cells == c].mean() * (1 - correct[cells == c].mean())
+              / np.sum(cells == c) for c in np.unique(cells))
+    se = math.sqrt(var)
+    lo, hi = boot.interval
+    # tolerance from theory, in units of se: Monte Carlo sd of a 2.5 % sample quantile
+    # sqrt(q(1-q)/B)/phi(z_q), 4 of them; the lattice step 1/n of a proportion; and the
+    # Cornish-Fisher shift of the binomial quantile from the normal one, |g|(z^2-1)/6, g = skewness
+    q, z = 0.025, norm.ppf(0.975)
+    mc = math.sqrt(q * (1 - q) / B) / norm.pdf(z)
+    skew = abs(1 - 2 * p) / math.sqrt(n * p * (1 - p))
+    tol = (4 * mc + (1 / n) / se + skew * (z ** 2 - 1) / 6) * se
+    assert lo == pytest.approx(boot.estimate - z * se, abs=tol)
+    assert hi == pytest.approx(boot.estimate + z * se, abs=tol)
+    assert boot.se == pytest.approx(se, rel=0.1)   # sd of B bootstrap values: rel. MC error 1/sqrt(2B) = 1.6 %
+
+
+def test_same_seed_same_interval_and_other_seed_differs():
+    tr, act = _bernoulli(60, 0.7, seed=2)
+    a = bootstrap_metric(tr, act, "accuracy", n_boot=100, seed=7)
+    b = bootstrap_metric(tr, act, "accuracy", n_boot=100, seed=7)
+    c = bootstrap_metric(tr, act, "accuracy", n_boot=100, seed=8)
+    assert np.array_equal(a.replicates, b.replicates)
+    assert not np.array_equal(a.replicates, c.replicates)
+    r1 = _evaluate([_ex()], tr, act, seed=3)
+    r2 = _evaluate([_ex()], tr, act, seed=3)
+    assert r1 == r2
+
+
+def test_resample_keeps_every_cell_size():
+    cond = np.array(["attend_A", "attend_B", "neutral"] * 10)
+    target = np.array([0, 1] * 15)
+    tr = _trials(target, cond)
+    cells = strata(tr)
+    assert len(np.unique(cells)) == 6
+    boot = bootstrap_metric(tr, _activity(target), "accuracy", "attend_B", n_boot=50, seed=0)
+    # all choices correct: every resample, whatever its cell, reads accuracy 1 (the label exists in each)
+    assert boot.replicates.size == 50 and np.all(boot.replicates == 1.0)
+
+
+def test_estimate_inside_but_interval_wider_is_inconclusive():
+    n = 20
+    target = np.array([0, 1] * 10)
+    choice = target.copy()
+    choice[[0, 1, 2]] = 1 - target[[0, 1, 2]]     # 17 / 20 = 0.85, inside [0.8, 0.9]
+    tr, act = _trials(target), _activity(choice)
+    (r,) = _evaluate([_ex()], tr, act)
+    assert r["estimate"] == pytest.approx(0.85) and r["value"] == r["estimate"]
+    assert r["ci_hi"] - r["ci_lo"] > 0.1
+    assert r["verdict"] == "inconclusive" and r["pass"] is False and not all_pass([r])
+    h = (r["ci_hi"] - r["ci_lo"]) / 2
+    assert r["trials_needed"] == math.ceil(n * (h / 0.05) ** 2) and r["trials_needed"] > n
+    assert r["n_trials"] == n
+    assert "INCONCLUSIVE" in table([r]) and "trials would settle it" in table([r])
+
+
+def test_interval_missing_the_range_is_a_fail_not_inconclusive():
+    target = np.array([0, 1] * 10)
+    choice = 1 - target
+    choice[:6] = target[:6]                       # accuracy 0.3, far below [0.8, 0.9]
+    (r,) = _evaluate([_ex()], _trials(target), _activity(choice))
+    assert r["ci_hi"] < 0.8 and r["ci_hi"] - r["ci_lo"] > 0.1
+    assert r["verdict"] == "fail" and r["trials_needed"] is None
+
+
+def test_consistent_rule_needs_overlap_only():
+    ex = _ex(rule="consistent", range=[0.5, 0.7])
+    assert judge(ex, 0.75, 0.66, 0.84) == "pass"       # estimate outside, interval overlaps
+    assert judge(_ex(range=[0.5, 0.7]), 0.75, 0.66, 0.84) == "fail"   # `inside` asks the estimate
+    assert judge(ex, 0.8, 0.72, 0.88) == "fail"
+
+
+def test_identifies_with_rivals():
+    # exactly half the trials choose A in each target cell: p_choice_A = 0.5, CI half-width ~ 1.96 * 0.025
+    target = np.array([0, 1] * 200)
+    choice = np.array([0, 0, 1, 1] * 100)
+    tr, act = _trials(target), _activity(choice)
+    base = dict(metric="p_choice_A", rule="identifies", range=None, n_boot=400)
+    res = _evaluate([_ex(**base, prediction=0.5, rivals=[0.707, 0.3]),
+                     _ex(**base, prediction=0.5, rivals=[0.52]),
+                     _ex(**base, prediction=0.707, rivals=[0.5])], tr, act)
+    assert [r["verdict"] for r in res] == ["pass", "inconclusive", "fail"]
+    lo, hi = res[0]["ci_lo"], res[0]["ci_hi"]
+    assert lo < 0.5 < hi and hi < 0.6
+    h = (res[1]["ci_hi"] - res[1]["ci_lo"]) / 2
+    assert res[1]["trials_needed"] == math.ceil(400 * (h / 0.02) ** 2)
+    assert "0.5 not 0.707, 0.3" in table(res)
+
+
+def test_known_deviation_is_never_pass_and_does_not_fail_check():
+    tr, act = _bernoulli(200, 0.5, seed=4)
+    miss = _ex(range=[0.95, 1.0], known_deviation="the model has no lapse process")
+    held = _ex(range=[0.0, 1.0], known_deviation="old reason")
+    res = _evaluate([miss, held], tr, act)
+    assert [r["verdict"] for r in res] == ["deviation", "deviation"]
+    assert [r["outcome"] for r in res] == ["fail", "pass"]
+    assert all(r["pass"] is False for r in res) and all_pass(res)
+    assert "reconsider known_deviation" in res[1]["note"]
+    out = table(res)
+    assert "DEVIATION (fail)" in out and "PASS " not in out and "no lapse process" in out
+
+
+def test_calibration_is_shown_apart_and_not_validation():
+    tr, act = _bernoulli(200, 0.9, seed=4)
+    (r,) = _evaluate([_ex(range=[0.8, 1.0], calibration=True)], tr, act)
+    assert r["verdict"] == "calibration" and r["outcome"] == "pass" and r["pass"] is False
+    assert all_pass([r]) and "CALIBRATION" in table([r])
+
+
+def test_no_interval_falls_back_to_point_check():
+    tr, act = _bernoulli(40, 0.85, seed=1)
+    (r,) = _evaluate([_ex(range=[0.0, 1.0], n_boot=0)], tr, act)
+    assert r["ci_lo"] is None and r["verdict"] == "pass"
+    assert trials_needed(_ex(), 40, None, None) is None
+
+
+def test_hierarchical_over_seeds_is_wider_than_pooled_trials_when_seeds_differ():
+    parts = [bootstrap_metric(*_bernoulli(200, p, seed=s), "accuracy", n_boot=300, seed=s)
+             for s, p in enumerate([0.6, 0.75, 0.9])]
+    h = hierarchical(parts, n_boot=2000, seed=0)
+    assert h.estimate == pytest.approx(np.mean([p.estimate for p in parts]))
+    lo, hi = h.interval
+    # seed means differ by far more than trial noise: the seed stage dominates; its sd is
+    # about sd(seed estimates) / sqrt(k) (k = 3), the trial stage only adds ~0.03 / sqrt(3)
+    sd_seeds = np.std([p.estimate for p in parts], ddof=0) / math.sqrt(3)
+    assert h.se == pytest.approx(math.hypot(sd_seeds, np.mean([p.se for p in parts]) / math.sqrt(3)), rel=0.2)
+    assert lo < h.estimate < hi and h.n_trials == 600
+
+
+SCN = textwrap.dedent("""\
+    name: tiny
+    seed: 3
+    task:
+      kind: selective
+      n_trials: 6
+      dt: 1 ms
+      timing: {fixation: 100 ms, cue: 100 ms, stimulus: 300 ms, response: 100 ms}
+      contrasts: [0.5]
+    models:
+      - {name: rate, family: rate_competition}
+    analysis: [accuracy]
+    expect:
+    """)
+
+
+@pytest.mark.parametrize("entry, key, fragment", [
+    ("{model: rate, metric: accuracy, rule: identifies, rivals: [0.7], source: t}",
+     "expect[0].prediction", "rule 'identifies' needs the claimed value"),
+    ("{model: rate, metric: accuracy, rule: identifies, prediction: 1.0, source: t}",
+     "expect[0].rivals", "needs at least one rival"),
+    ("{model: rate, metric: accuracy, range: [0.8, 1], rivals: [0.7], source: t}",
+     "expect[0].rivals", "only rule 'identifies' uses rivals"),
+    ("{model: rate, metric: accuracy, rule: within, range: [0.8, 1], source: t}",
+     "expect[0].rule", "'inside', 'consistent' or 'identifies'"),
+    ("{model: rate, metric: accuracy, source: t}", "expect[0].range", "only rule 'identifies' may omit it"),
+    ("{model: rate, metric: accuracy, range: [0.8, 1], n_boot: -1, source: t}", "expect[0].n_boot", "0"),
+    ("{model: rate, metric: accuracy, range: [0.8, 1], known_deviation: x, calibration: true, source: t}",
+     "expect[0].calibration", "either a calibration or a known deviation"),
+])
+def test_bad_expectation_fields_name_file_line_and_key(tmp_path, entry, key, fragment):
+    path = tmp_path / "x.yaml"
+    path.write_text(SCN + f"  - {entry}\n")
+    with pytest.raises(ScenarioError) as e:
+        load_scenario(str(path))
+    msg = "\n".join(e.value.messages)
+    assert f"{path}:13: {key}:" in msg and fragment in msg
+
+
+def test_identifies_without_range_loads():
+    import os
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "x.yaml")
+        with open(path, "w") as fh:
+            fh.write(SCN + "  - {model: rate, metric: accuracy, rule: identifies, prediction: 1.0, "
+                           "rivals: [0.707, 0.44], source: t}\n")
+        scn, _ = load_scenario(path)
+    assert scn.expect[0].rule == "identifies" and scn.expect[0].range is None
