@@ -218,3 +218,46 @@ def table(results: list[dict]) -> str:
         if r.get("note"):
             lines.append(f"  note ({r['model']} {r['metric']}): {r['note']}")
     return "\n".join(lines)
+
+
+def evaluate_sweep(expect: list[dict], points: list[dict], run_dir: str, seed: int, matches) -> list[dict]:
+    """Sweep expectations: the mean over the points `where:` selects (`matches(values, where)`),
+    with the two-stage bootstrap over those points (seeds) and their trials.
+
+    points: [{"index", "values", "seed", "dir" (relative to run_dir), "models": {name: {"metrics"}}}];
+    each point's trials and activity are read back from its results.h5, one point in memory at a time.
+    """
+    import os
+
+    from sim.store import read_results
+
+    parts: list[list[Bootstrap]] = [[] for _ in expect]
+    notes: list[list[str]] = [[] for _ in expect]
+    for p in points:
+        run = None
+        for i, ex in enumerate(expect):
+            if not matches(p["values"], ex.get("where")):
+                continue
+            metrics = p["models"].get(ex["model"], {}).get("metrics", {})
+            v, note = lookup(metrics, ex["metric"], ex["condition"], ex.get("group"))
+            if v is None:
+                notes[i].append(note)
+                continue
+            n_boot = int(ex.get("n_boot", 200))
+            path = os.path.join(run_dir, p["dir"], "results.h5")
+            if run is None and n_boot > 0 and os.path.exists(path):
+                run = read_results(path)
+            if n_boot <= 0 or run is None or ex["model"] not in run.activities:
+                parts[i].append(Bootstrap(v, np.zeros(0), 0, 0))
+                continue
+            parts[i].append(bootstrap_metric(run.trials, run.activities[ex["model"]], ex["metric"],
+                                             ex["condition"], ex.get("group"), n_boot=n_boot,
+                                             seed=derive_seed(seed, "expect", i, p["index"]), estimate=v))
+    out = []
+    for i, ex in enumerate(expect):
+        if not parts[i]:
+            out.append(verdict_entry(ex, None, notes[i][0] if notes[i] else
+                                     f"no sweep point matches where={ex.get('where')}"))
+        else:
+            out.append(evaluate_seeds(ex, parts[i], i, seed))
+    return out

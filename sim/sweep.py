@@ -78,10 +78,11 @@ def run_sweep(scn, resolved: dict, partial: str, *, workers: int, started: float
             s = json.load(fh)
         points.append({"index": index, "values": values, "seed": seed, "dir": os.path.relpath(pdir, partial),
                        "task": s["task"], "models": s["models"]})
-    expectations = evaluate_sweep_expectations([e.model_dump() for e in scn.expect], points)
+    from sim.expectations import all_pass, evaluate_sweep
+    expectations = evaluate_sweep([e.model_dump() for e in scn.expect], points, partial, scn.seed, _matches)
     models = {m.name: {"family": m.family, "kind": points[0]["models"][m.name]["kind"] if points else "",
                        "metrics": {}} for m in scn.models}
     return {"scenario": scn.name, "seed": scn.seed, "task": scn.task.kind, "n_trials": scn.task.n_trials,
             "models": models, "sweep": clean({"grid": resolved["sweep"]["grid"], "seeds": resolved["sweep"]["seeds"],
                                               "points": points}),
-            "expectations": clean(expectations), "all_expectations_pass": all(e["pass"] for e in expectations)}
+            "expectations": clean(expectations), "all_expectations_pass": all_pass(expectations)}

@@ -238,3 +238,33 @@ def test_identifies_without_range_loads():
                            "rivals: [0.707, 0.44], source: t}\n")
         scn, _ = load_scenario(path)
     assert scn.expect[0].rule == "identifies" and scn.expect[0].range is None
+
+
+def test_sweep_expectation_bootstraps_over_seeds_and_trials(tmp_path, monkeypatch):
+    """evaluate_sweep: the `where` points' estimates averaged, the interval from their trials and seeds."""
+    import sim.store
+    from sim.expectations import evaluate_sweep
+    from sim.store import RunData
+    from sim.sweep import _matches
+
+    runs, points = {}, []
+    for index, (w, s, p) in enumerate([(1.0, 1, 0.6), (1.0, 2, 0.9), (2.0, 1, 0.5)]):
+        tr, act = _bernoulli(200, p, seed=s + 10 * index)
+        d = tmp_path / f"{index:03d}"
+        d.mkdir()
+        (d / "results.h5").write_text("")
+        runs[str(d / "results.h5")] = RunData(trials=tr, activities={"m": act}, families={"m": "x"})
+        points.append({"index": index, "values": {"w": w}, "seed": s, "dir": d.name,
+                       "models": {"m": {"metrics": compute_metrics(["accuracy"], tr, act)}}})
+    monkeypatch.setattr(sim.store, "read_results", lambda path: runs[path])
+    ex = _ex(range=[0.0, 1.0], where={"w": 1.0}, n_boot=300)
+    (r,) = evaluate_sweep([ex], points, str(tmp_path), 5, _matches)
+    est = [pt["models"]["m"]["metrics"]["accuracy"]["all"] for pt in points[:2]]
+    assert r["estimate"] == pytest.approx(np.mean(est)) and r["n_trials"] == 400
+    assert r["note"] == "mean over 2 point(s)" and r["verdict"] == "pass"
+    # two seeds 0.3 apart: the seed stage makes the interval far wider than one seed's trial interval (~0.1)
+    assert r["ci_hi"] - r["ci_lo"] > 0.2 and r["ci_lo"] <= min(est) + 0.05 and r["ci_hi"] >= max(est) - 0.05
+    (again,) = evaluate_sweep([ex], points, str(tmp_path), 5, _matches)
+    assert again == r
+    (none,) = evaluate_sweep([_ex(where={"w": 3.0})], points, str(tmp_path), 5, _matches)
+    assert none["verdict"] == "fail" and "no sweep point matches" in none["note"]
