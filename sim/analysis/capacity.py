@@ -36,8 +36,10 @@ Measures, per contrast ("all" and "@<contrast>" when there are several):
   interval's half-width is half the gap between the prediction nearest the
   estimate and its nearest rival, so that an interval centred on either
   excludes the other (row 10 quotes SE ~ 2.4/sqrt(n) at P ~ 0.8).
-  identifies_unlimited / _fixed / _serial: the verdict as 1.0 / 0.0 (NaN at
-  ceiling or floor), so a scenario can expect e.g. identifies_unlimited in [1, 1].
+  In a scenario, check the ratio with sim/expectations.py's rule `identifies`
+  (prediction and rivals stated in the file); the verdict string is not a
+  number to bootstrap (inside that bootstrap capacity_cost runs without its own
+  interval, so every replicate would read "inconclusive").
 - neuro_d_single, neuro_d_dual, neuro_ratio: the criterion-free version from
   `location_evidence` (the decision variable behind each report):
   (m_present - m_absent) / sqrt((var_present + var_absent) / 2) per location,
@@ -195,10 +197,7 @@ def _dual_capacity(idx_f: dict, idx_d, reports, evidence, presence, cell, n_boot
                 "serial_p_dual": (out["p_single"] + 0.5) / 2.0,
                 "within_capacity_bounds": float(FIXED <= out["ratio"] <= 1.0) if math.isfinite(out["ratio"])
                 else float("nan")})
-    bounded = verdict["verdict"] in ("ceiling", "floor")
-    for name in ("unlimited", "fixed", "serial"):   # the verdict as numbers, for `expect:` ranges
-        out[f"identifies_{name}"] = float("nan") if bounded else float(verdict["verdict"] == name)
-    if bounded:
+    if verdict["verdict"] in ("ceiling", "floor"):
         for key in ("ratio", "ratio_ci_lo", "ratio_ci_hi", "ratio_se"):
             out[key] = float("nan")
     return out
