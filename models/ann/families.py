@@ -56,6 +56,10 @@ class TrainingParams:
     pre_response_weight: float = param(
         0.0, "weight of a loss toward equal A/B outputs outside the response epoch (withhold the "
         "decision until the response, NeuroGym's fixation convention); 0 = response epoch only", ge=0)
+    sigma_in: float = param(
+        0.0, "input noise: s.d. of independent Gaussian noise added to every input channel at every model "
+        "step, in training and in runs (Song, Yang & Wang 2016's sigma_in); sets difficulty for a noise-free "
+        "network; 0 = none", ge=0)
 
     def __post_init__(self):
         check_params(self)
@@ -156,13 +160,15 @@ class _ArtificialModel:
                 seen.setdefault("report_mask", mask)
                 if mask.shape != seen["report_mask"].shape or not np.array_equal(mask, seen["report_mask"]):
                     raise ValueError("dual-report training batches must share one loss mask (one trial timing)")
-            return bin_inputs(self._ordered(inputs, channels), k), target, mask
+            seen["clean_x"] = bin_inputs(self._ordered(inputs, channels), k)  # onsets come from noise-free input
+            return self._noisy(seen["clean_x"], r), target, mask
 
         def readout_accuracy(logits, x, target):
             if target.ndim == 2:            # the per-location reports, exactly as run() reads them
                 reports = report_evidence(logits, seen["report_mask"]) > 0
                 return float(np.mean(reports == (target == 1)))
-            choice, _ = self._readout(softmax(logits), self._onset(x, k * dt_ms, k * dt_ms), k * dt_ms)
+            onset = self._onset(seen["clean_x"], k * dt_ms, k * dt_ms)   # this step's batch, before its noise
+            choice, _ = self._readout(softmax(logits), onset, k * dt_ms)
             return float(np.mean(choice == target))
 
         hist = train(net, self.weights, batch, rng=rng, learning_rate=p.learning_rate,
@@ -181,6 +187,7 @@ class _ArtificialModel:
             self.channels = tuple(channels)
             self.weights = net.init(np.random.default_rng(seed), len(channels))
         x = bin_inputs(self._ordered(np.asarray(inputs, dtype=float), tuple(channels)), k)
+        x = self._noisy(x, np.random.default_rng([seed, 1]))
         logits, hidden, _, extras = net(self.weights, x, np.random.default_rng(seed))
         bin_ms = k * dt_ms
         location = {}
@@ -208,6 +215,12 @@ class _ArtificialModel:
         return Activity(rates=np.concatenate([hidden, prob], axis=2), dt_ms=bin_ms, groups=groups,
                         selective_groups=("out_A", "out_B"), choice=choice, reaction_time_ms=rt,
                         rate_unit="a.u.", extras=out_extras, **location)
+
+    def _noisy(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """x + sigma_in * N(0, 1) per trial, model step and channel; x itself when sigma_in is 0."""
+        if self.params.sigma_in == 0:
+            return x
+        return x + self.params.sigma_in * rng.standard_normal(x.shape)
 
     def _onset(self, inputs, dt_ms, bin_ms, channels=None) -> np.ndarray:
         """Stimulus onset of each trial as an index on the model's (binned) time grid."""

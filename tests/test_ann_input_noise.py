@@ -1,0 +1,42 @@
+"""sigma_in: Gaussian input noise that makes a noise-free network's task hard (matched difficulty)."""
+import numpy as np
+import pytest
+
+from models.ann.families import GRUModel, RNNModel
+from tests.test_ann_dual_report import CHANNELS, DT_MS, dual_trials, small
+
+
+def _fit_and_score(sigma_in, seed=3, steps=150):
+    model = small(RNNModel, max_steps=steps, batch_size=32, sigma_in=sigma_in, target_accuracy=0.999)
+    model.fit(lambda n, r: dual_trials(n, r, noise=0.0), DT_MS, CHANNELS, seed=seed)
+    x, target, _ = dual_trials(400, np.random.default_rng(99), noise=0.0)
+    act = model.run(x, DT_MS, CHANNELS, seed=7)
+    return act, float(np.mean(act.location_reports == target))
+
+
+def test_zero_noise_is_the_noise_free_network():
+    x, _, _ = dual_trials(8, np.random.default_rng(0), noise=0.0)
+    a = small(GRUModel)
+    b = small(GRUModel, sigma_in=0.0)
+    ra = a.run(x, DT_MS, CHANNELS, seed=5).rates
+    np.testing.assert_array_equal(ra, b.run(x, DT_MS, CHANNELS, seed=5).rates)
+    np.testing.assert_array_equal(ra, a.run(x, DT_MS, CHANNELS, seed=6).rates)  # no noise: seed irrelevant
+
+
+def test_input_noise_is_seeded_and_lowers_accuracy():
+    x, _, _ = dual_trials(8, np.random.default_rng(0), noise=0.0)
+    m = small(GRUModel, sigma_in=0.5)
+    r1 = m.run(x, DT_MS, CHANNELS, seed=5).rates
+    np.testing.assert_array_equal(r1, m.run(x, DT_MS, CHANNELS, seed=5).rates)
+    assert not np.array_equal(r1, m.run(x, DT_MS, CHANNELS, seed=6).rates)
+    _, clean = _fit_and_score(0.0)
+    _, noisy = _fit_and_score(1.5)
+    # signal 0.3-0.6 over 10 steps, noise s.d. 1.5 per step: the ideal observer's d' is ~1.3-2.5,
+    # far from the noise-free network's ceiling
+    assert clean >= 0.9
+    assert 0.5 < noisy < clean - 0.1
+
+
+def test_negative_sigma_in_is_refused():
+    with pytest.raises(Exception, match="sigma_in"):
+        RNNModel.Params(sigma_in=-0.1)
