@@ -41,6 +41,10 @@ def _write_trials(f: h5py.File, trials: Trials) -> None:
         c.create_dataset(k, data=v.astype("S") if v.dtype.kind in "OU" else v)
 
 
+# per-location yes/no reports and their evidence (dual-report tasks): (trials, 2) each, stored when present
+_LOCATION_FIELDS = ("location_reports", "location_evidence")
+
+
 def _write_activity(f: h5py.File, name: str, family: str, kind: str, act: Activity, record: list[str]) -> None:
     g = f.create_group(f"models/{name}")
     g.attrs.update(family=family, kind=kind, unit=act.rate_unit, dt_ms=act.dt_ms,
@@ -56,6 +60,9 @@ def _write_activity(f: h5py.File, name: str, family: str, kind: str, act: Activi
         d.attrs.update(unit=act.rate_unit, dt_ms=act.dt_ms, axes="trials, units, time")
     g.create_dataset("choice", data=act.choice)
     g.create_dataset("reaction_time_ms", data=act.reaction_time_ms)
+    for k in _LOCATION_FIELDS:
+        if getattr(act, k) is not None:
+            g.create_dataset(k, data=np.asarray(getattr(act, k)))
     for k, v in act.extras.items():
         g.create_dataset(f"extras/{k}", data=np.asarray(v), **_Z)
     if act.spikes is not None and "spikes" in record:
@@ -120,7 +127,8 @@ def _read_activity(f: h5py.File, name: str) -> Activity:
                     selective_groups=tuple(json.loads(g.attrs["selective_groups"])),
                     choice=g["choice"][()], reaction_time_ms=g["reaction_time_ms"][()],
                     rate_unit=str(g.attrs["unit"]), spikes=spikes,
-                    group_sizes={k: int(v) for k, v in json.loads(g.attrs["group_sizes"]).items()}, extras=extras)
+                    group_sizes={k: int(v) for k, v in json.loads(g.attrs["group_sizes"]).items()}, extras=extras,
+                    **{k: g[k][()] for k in _LOCATION_FIELDS if k in g})
 
 
 def read_results(path: str) -> RunData:

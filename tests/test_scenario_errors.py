@@ -34,6 +34,10 @@ CASES = [
     ("negative model parameter", ("{name: rate, family: rate_competition}",
                                   "{name: rate, family: rate_competition, params: {tau_NMDA_ms: -5}}"), 10,
      ["models[0].params.tau_NMDA_ms", "greater than 0"]),
+    ("optional bounded parameter out of range", ("{name: rate, family: rate_competition}",
+                                                 "{name: rate, family: rate_competition, "
+                                                 "params: {report_criterion_hz: -1}}"), 10,
+     ["models[0].params.report_criterion_hz", "greater than or equal to 0"]),
     ("unknown model parameter", ("{name: rate, family: rate_competition}",
                                  "{name: rate, family: rate_competition, params: {tau_nmda: 5}}"), 10,
      ["models[0].params.tau_nmda", "unknown key", "tau_NMDA_ms"]),
@@ -119,4 +123,13 @@ def test_bundled_scenarios_validate():
     files = sorted(glob.glob(os.path.join(ROOT, "scenarios", "**", "*.yaml"), recursive=True))
     assert files
     res = run_cli("validate", *files)
+    assert res.returncode == 0, res.stderr
+
+
+def test_optional_bounded_parameter_accepts_null(tmp_path):
+    """A resolved scenario.yaml writes an unset optional parameter as null; it must load again."""
+    path = tmp_path / "s.yaml"
+    path.write_text(GOOD.replace("{name: rate, family: rate_competition}",
+                                 "{name: rate, family: rate_competition, params: {report_criterion_hz: null}}"))
+    res = run_cli("validate", str(path))
     assert res.returncode == 0, res.stderr

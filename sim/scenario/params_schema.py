@@ -38,6 +38,13 @@ def params_model(params_cls):
         tp = hints.get(f.name, Any)
         if m.get("choices") is not None:
             tp = typing.Literal[tuple(m["choices"])]
+        args = typing.get_args(tp)
+        if constraints and type(None) in args:
+            # optional (X | None): the bounds apply to a given X; None (e.g. "off") stays valid
+            inner = [a for a in args if a is not type(None)]
+            tp = typing.Optional[Annotated[inner[0] if len(inner) == 1 else typing.Union[tuple(inner)],
+                                           Field(**constraints)]]
+            constraints = {}
         annotated = [Field(description=m.get("doc", ""), **constraints)]
         dim = param_dimension(f.name)
         if dim is not None:
