@@ -1,6 +1,13 @@
 """report.md: the brain-versus-ANN comparison of a run (or of every point of a sweep).
 
-For each task run: a metrics table per model, the dual-task cost against the
+It opens with the attention scorecard (`scorecard`): for every model, each
+attention signature experiments measured (rate gain, contrast vs response gain,
+Fano factor and noise-correlation change, gamma power, selection latency,
+divided-attention capacity), its value with a 95 % stratified bootstrap
+interval over trials (`sim.analysis.bootstrap`, SCORECARD_N_BOOT resamples),
+the data's value and source (`sim.reference_signatures`, from
+validation_targets.md rows 8-12) and whether the model matches the data's
+direction and magnitude. Then, for each task run: a metrics table per model, the dual-task cost against the
 capacity bounds (divided task), PCA trajectories side by side, the linear CKA
 matrix between models, and the run's figures. Everything is computed from
 the stored results, so a report can be rebuilt from a run directory.
@@ -17,6 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from sim.expectations import table as expectation_table  # noqa: E402
+from sim.reference_signatures import SIGNATURES  # noqa: E402
 from sim.plots.figures import save_figure  # noqa: E402
 
 COLUMNS = [  # (header, metric, condition, group-reducer)
@@ -91,6 +99,213 @@ def capacity_table(models: dict) -> str | None:
             "P single | P dual | serial P dual ((P+0.5)/2) | verdict | neurometric d' single | neurometric d' dual | "
             "neurometric ratio [95 % CI] |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
     return head + "\n" + "\n".join(rows)
+
+
+SCORECARD_N_BOOT = 200  # resamples per model; cost ~ 200 x (attention_effects + attention_gain + gamma_power
+#                         + selection_latency + modulation_index + capacity_cost) on that model's trials
+
+
+def _metric(name: str, trials, activity):
+    """(result, reason): a registry metric called by name; reason says why it does not apply."""
+    from sim.analysis.registry import METRICS, json_ready
+    from sim.analysis.windows import NotApplicable
+    fn = METRICS[name][0]
+    opts = {"n_boot": 0} if name == "capacity_cost" else {}
+    try:
+        res = fn(trials, activity, **opts)
+    except NotApplicable as e:  # a KeyError: its message is args[0], not str(e) (which quotes it)
+        return None, str(e.args[0]) if e.args else f"{name} does not apply"
+    except (ValueError, RuntimeError, FloatingPointError, ZeroDivisionError, np.linalg.LinAlgError) as e:
+        return None, f"{name} failed: {e}"
+    if not res:
+        return None, f"{name} does not apply to this task or recording"
+    return json_ready(res), ""
+
+
+def _num(x):
+    return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) and np.isfinite(x) else None
+
+
+def _sub(res: dict | None, condition: str, key: str | None = None):
+    v = (res or {}).get(condition)
+    if key is not None:
+        v = v.get(key) if isinstance(v, dict) else None
+    return _num(v)
+
+
+def _gamma_change(res: dict | None, activity) -> float | None:
+    """mean_X gamma[attend_X][X] / mean_X gamma[attend_other][X] - 1 over the two selective groups."""
+    if not res:
+        return None
+    a, b = activity.selective_groups
+    pairs = [(_sub(res, "attend_A", a), _sub(res, "attend_B", a)), (_sub(res, "attend_B", b), _sub(res, "attend_A", b))]
+    if any(x is None for pair in pairs for x in pair):
+        return None
+    att, out = np.mean([p[0] for p in pairs]), np.mean([p[1] for p in pairs])
+    return float(att / out - 1.0) if out > 0 else None
+
+
+def signature_values(trials, activity, equal_stimuli: bool = True) -> tuple[dict, dict]:
+    """({signature key: value or None}, {key: reason where None}) for one model on one run.
+
+    Each value comes from registry metrics called by name (attention_effects, attention_gain,
+    gamma_power, selection_latency, modulation_index, capacity_cost). Without spikes the rate
+    gain falls back to the modulation index of the selective groups on cued trials,
+    rate_in/rate_out - 1 = 2 MI / (1 - MI) (MI = (in - out)/(in + out)), valid only with equal
+    stimuli at A and B (`equal_stimuli`, the task's distractor_ratio 1).
+    """
+    vals, why = {}, {}
+    eff, r_eff = _metric("attention_effects", trials, activity)
+    for key, sub in (("rate_gain", "rate_change"), ("fano_change", "fano_ratio"),
+                     ("noise_corr_change", "noise_corr_change")):
+        vals[key] = _sub(eff, "all", sub)
+        why[key] = r_eff if eff is None else (f"attention_effects gives no {sub}" if vals[key] is None else "")
+    if vals["rate_gain"] is None:
+        mi, r_mi = _metric("modulation_index", trials, activity)
+        m = _sub(mi, "attended")
+        if m is not None and equal_stimuli and m < 1:
+            vals["rate_gain"], why["rate_gain"] = 2 * m / (1 - m), ""
+        elif m is not None and not equal_stimuli:
+            why["rate_gain"] += "; modulation index not used: unequal stimuli (distractor_ratio < 1)"
+    gain, r_gain = _metric("attention_gain", trials, activity)
+    for key, sub in (("contrast_gain", "c50_ratio"), ("response_gain", "rmax_ratio")):
+        vals[key] = _sub(gain, "all", sub)
+        why[key] = r_gain if gain is None else (f"no {sub} (fit undefined)" if vals[key] is None else "")
+    gam, r_gam = _metric("gamma_power", trials, activity)
+    vals["gamma_change"] = _gamma_change(gam, activity)
+    why["gamma_change"] = r_gam if gam is None else ("needs attend_A and attend_B trials with gamma power > 0"
+                                                     if vals["gamma_change"] is None else "")
+    lat, r_lat = _metric("selection_latency", trials, activity)
+    vals["selection_latency"] = _sub(lat, "attended")
+    why["selection_latency"] = r_lat if lat is None else ("the attended representation never dominates"
+                                                          if vals["selection_latency"] is None else "")
+    cap, r_cap = _metric("capacity_cost", trials, activity)
+    vals["capacity_ratio"] = _sub(cap, "all", "ratio")
+    why["capacity_ratio"] = r_cap if cap is None else ("ratio undefined (ceiling or floor)"
+                                                      if vals["capacity_ratio"] is None else "")
+    if cap is not None and _sub(cap, "all", "serial_prediction") is not None:
+        vals["_serial_prediction"] = _sub(cap, "all", "serial_prediction")
+    return vals, why
+
+
+def compare(sig: dict, lo: float | None, hi: float | None, estimate: float | None,
+            predictions: dict | None = None) -> str:
+    """The scorecard verdict of one interval against one signature (sim/reference_signatures.py)."""
+    if estimate is None:
+        return "n/a"
+    if lo is None:
+        lo = hi = estimate
+    if sig.get("prediction") is not None:
+        held = [name for name, v in (predictions or sig["prediction"]).items() if lo <= v <= hi]
+        if len(held) == 1:
+            return f"identifies {held[0]}"
+        return ("inconclusive (holds " + " and ".join(held) + ")") if held else "none of the predictions"
+    null, d, span = sig["null"], sig["direction"], sig["span"]
+    side = +1 if lo > null else (-1 if hi < null else 0)
+    if span is not None:
+        overlaps = lo <= span[1] and hi >= span[0]
+        if overlaps and (side == d or span[0] <= null <= span[1]):
+            return "match"
+    elif side == d:
+        return "match (direction; no magnitude in the data)"
+    if side == d:
+        return "direction only"
+    if side == -d:
+        return "opposite"
+    return "no clear effect"
+
+
+def model_scorecard(trials, activity, *, n_boot: int = SCORECARD_N_BOOT, seed: int = 0,
+                    equal_stimuli: bool = True) -> dict[str, dict]:
+    """{signature key: {estimate, ci_lo, ci_hi, n_trials, verdict, reason}} for one model on one run."""
+    from sim.analysis.bootstrap import bootstrap_many
+    _, why = signature_values(trials, activity, equal_stimuli)
+    full_extra = {}
+
+    def stats(t, a):
+        v, _ = signature_values(t, a, equal_stimuli)
+        if "_serial_prediction" in v and not full_extra:
+            full_extra["serial"] = v["_serial_prediction"]
+        return {k: x for k, x in v.items() if not k.startswith("_")}
+
+    boots = bootstrap_many(trials, activity, stats, n_boot=n_boot, seed=seed)
+    out = {}
+    for sig in SIGNATURES:
+        b = boots.get(sig["key"])
+        est = None if b is None else b.estimate
+        lo, hi = (None, None) if b is None else b.interval
+        preds = None
+        if sig.get("prediction") is not None and "serial" in full_extra:
+            preds = {**sig["prediction"], "serial": full_extra["serial"]}
+        out[sig["key"]] = {"estimate": est, "ci_lo": lo, "ci_hi": hi, "n_trials": trials.n_trials,
+                           "verdict": compare(sig, lo, hi, est, preds),
+                           "reason": why.get(sig["key"], "") if est is None else ""}
+    return out
+
+
+def _equal_stimuli(task: dict) -> bool:
+    return float(task.get("distractor_ratio", 1.0)) == 1.0
+
+
+def scorecard(run_dir: str, resolved: dict, summary: dict, *, n_boot: int = SCORECARD_N_BOOT) -> dict:
+    """{model: {signature: entry}}: each signature from the first run (or sweep point) where it applies."""
+    from sim.seeds import derive_seed
+    from sim.store import read_results
+    if "sweep" in summary:
+        runs = [(os.path.join(run_dir, p["dir"]), p["index"], p["values"]) for p in summary["sweep"]["points"]]
+    else:
+        runs = [(run_dir, 0, {})]
+    card: dict[str, dict] = {name: {} for name in summary["models"]}
+    for point_dir, index, values in runs:
+        path = os.path.join(point_dir, "results.h5")
+        if not os.path.exists(path):
+            continue
+        run = read_results(path)
+        task = resolved.get("task", {})
+        if "task" in values and isinstance(values["task"], dict):
+            task = values["task"]
+        task = {**task, **{k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("task.")}}
+        for name in card:
+            done = len(card[name]) == len(SIGNATURES) and all(e["estimate"] is not None for e in card[name].values())
+            if name not in run.activities or done:
+                continue
+            entries = model_scorecard(run.trials, run.activities[name], n_boot=n_boot,
+                                      seed=derive_seed(summary["seed"], "scorecard", name, index),
+                                      equal_stimuli=_equal_stimuli(task))
+            where = f" ({task.get('kind', summary['task'])} task" + (f", point {index}" if runs[1:] else "") + ")"
+            for key, e in entries.items():
+                have = card[name].get(key)
+                if have is None or (have["estimate"] is None and e["estimate"] is not None):
+                    card[name][key] = {**e, "where": where}
+                elif have["estimate"] is None and e["reason"] and e["reason"] not in have["reason"]:
+                    have["reason"] += f"; {e['reason']}{where}"
+        del run
+    return card
+
+
+def _interval(e: dict) -> str:
+    if e["estimate"] is None:
+        return "–"
+    ci = f" [{_fmt(e['ci_lo'])}, {_fmt(e['ci_hi'])}]" if e["ci_lo"] is not None else ""
+    return _fmt(e["estimate"]) + ci
+
+
+def scorecard_table(card: dict) -> str:
+    """One markdown table: a row per model and signature (value [95 % CI], data, verdict)."""
+    lines = ["| model | signature (row) | model value [95 % CI] (n trials) | data (source) | verdict |",
+             "|---|---|---|---|---|"]
+    for name, entries in card.items():
+        for sig in SIGNATURES:
+            e = entries.get(sig["key"])
+            if e is None:
+                continue
+            if e["estimate"] is None:
+                value, verdict = "n/a", "n/a: " + (e["reason"] or "not measured").replace("|", "/")
+            else:
+                value = f"{_interval(e)} (n={e['n_trials']}){e.get('where', '')}"
+                verdict = e["verdict"]
+            lines.append(f"| {name} | {sig['name']} ({sig['row']}) | {value} | {sig['data']} | {verdict} |")
+    return "\n".join(lines)
 
 
 def _trajectory_figures(point_dir: str, order: list[str]) -> tuple[list[str], str | None]:
@@ -192,6 +407,19 @@ def write_report(run_dir: str, resolved: dict, summary: dict) -> str:
         lines += [resolved["description"].strip(), ""]
     lines += [f"Seed {summary['seed']}. Models: " + ", ".join(
         f"{n} ({m['family']})" for n, m in summary["models"].items()) + ".", ""]
+    card = scorecard(run_dir, resolved, summary)
+    if any(card.values()):
+        lines += ["## Attention scorecard", "",
+                  f"Each model's value of the signatures measured in experiments, with its 95 % percentile "
+                  f"bootstrap interval over trials ({SCORECARD_N_BOOT} resamples within condition x target "
+                  "cells), against the data (validation_targets.md rows 8-12; sim/reference_signatures.py). "
+                  "match: the interval is on the data's side of no effect and overlaps the published values; "
+                  "direction only: right side, other magnitude; opposite: wholly on the other side; "
+                  "no clear effect: the interval holds no effect. Row 10 gives model predictions, not data: "
+                  "the verdict names the prediction the interval identifies.", "",
+                  scorecard_table(card), ""]
+        with open(os.path.join(run_dir, "scorecard.json"), "w") as fh:
+            json.dump(card, fh, indent=1)
     if "sweep" in summary:
         for p in summary["sweep"]["points"]:
             values = ", ".join(f"{k} = {v['kind'] if isinstance(v, dict) and 'kind' in v else v}"

@@ -136,27 +136,41 @@ def metric_value(trials: Trials, activity: Activity, metric: str, condition: str
     return pick(res, metric, condition, group)
 
 
+def bootstrap_statistic(trials: Trials, activity: Activity, statistic, *, n_boot: int = 200, seed: int = 0,
+                        estimate: float | None = None) -> Bootstrap:
+    """Stratified percentile bootstrap of any statistic(trials, activity) -> float | None.
+
+    `statistic` is called on the full data (unless `estimate` is given) and on each resample
+    (trials.subset(idx), activity.take(idx)); None marks a resample where it is undefined.
+    """
+    if estimate is None:
+        estimate = statistic(trials, activity)
+    reps = []
+    if estimate is not None and n_boot > 0:
+        rng = np.random.default_rng(seed)
+        cells = strata(trials)
+        for _ in range(n_boot):
+            idx = resample(cells, rng)
+            v = statistic(trials.subset(idx), activity.take(idx))
+            if v is not None and math.isfinite(v):
+                reps.append(v)
+    return Bootstrap(estimate, np.asarray(reps, dtype=float), trials.n_trials, n_boot)
+
+
 def bootstrap_metric(trials: Trials, activity: Activity, metric: str, condition: str = "all",
                      group: str | None = None, *, n_boot: int = 200, seed: int = 0,
                      options: dict | None = None, estimate: float | None = None) -> Bootstrap:
-    """Stratified percentile bootstrap of one metric value over trials (module docstring).
+    """Stratified percentile bootstrap of one registered metric value over trials (module docstring).
 
     `estimate`, if given, is the value already computed on all trials (saves one recomputation).
     Same `seed` -> same replicates.
     """
     if estimate is None:
         estimate = metric_value(trials, activity, metric, condition, group, options)
-    reps = []
-    if estimate is not None and n_boot > 0:
-        rng = np.random.default_rng(seed)
-        cells = strata(trials)
-        inner = _options(metric, options)
-        for _ in range(n_boot):
-            idx = resample(cells, rng)
-            v = metric_value(trials.subset(idx), activity.take(idx), metric, condition, group, inner)
-            if v is not None:
-                reps.append(v)
-    return Bootstrap(estimate, np.asarray(reps, dtype=float), trials.n_trials, n_boot)
+    inner = _options(metric, options)
+    return bootstrap_statistic(trials, activity,
+                               lambda t, a: metric_value(t, a, metric, condition, group, inner),
+                               n_boot=n_boot, seed=seed, estimate=estimate)
 
 
 def hierarchical(parts: list[Bootstrap], *, n_boot: int, seed: int = 0) -> Bootstrap:
@@ -182,3 +196,27 @@ def hierarchical(parts: list[Bootstrap], *, n_boot: int, seed: int = 0) -> Boots
         drawn = rng.integers(0, k, size=k)
         reps[b] = np.mean([parts[j].replicates[rng.integers(0, parts[j].replicates.size)] for j in drawn])
     return Bootstrap(est, reps, n, n_boot)
+
+
+def bootstrap_many(trials: Trials, activity: Activity, statistics, *, n_boot: int = 200,
+                   seed: int = 0) -> dict[str, Bootstrap]:
+    """Several statistics on the same resamples: statistics(trials, activity) -> {key: float | None}.
+
+    One loop over B stratified resamples; each key's bootstrap keeps its own finite replicates.
+    Keys undefined on the full data get estimate None and no replicates.
+    """
+    full = statistics(trials, activity)
+    keys = [k for k, v in full.items() if v is not None and math.isfinite(v)]
+    reps: dict[str, list[float]] = {k: [] for k in keys}
+    if keys and n_boot > 0:
+        rng = np.random.default_rng(seed)
+        cells = strata(trials)
+        for _ in range(n_boot):
+            idx = resample(cells, rng)
+            vals = statistics(trials.subset(idx), activity.take(idx))
+            for k in keys:
+                v = vals.get(k)
+                if v is not None and math.isfinite(v):
+                    reps[k].append(v)
+    return {k: Bootstrap(full[k] if k in reps else None, np.asarray(reps.get(k, []), dtype=float),
+                         trials.n_trials, n_boot) for k in full}

@@ -1,0 +1,140 @@
+"""The report's attention scorecard on synthetic activity whose signatures are known."""
+import json
+
+import numpy as np
+import pytest
+
+from models.activity import Activity
+from sim.reference_signatures import SIGNATURES
+from sim.report import compare, model_scorecard, scorecard_table, write_report
+from sim.store import write_results
+from sim.tasks.selective import make_selective
+
+TIMING = {"fixation": 100, "cue": 100, "stimulus": 300, "response": 100}
+SIG = {s["key"]: s for s in SIGNATURES}
+N_UNITS = 20
+LATENCY_MS = 160
+
+
+def _trials(n=60, seed=1):
+    return make_selective(n_trials=n, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.5],
+                          conditions=["attend_A", "attend_B"], seed=seed)
+
+
+def _rates(trials, r_in, r_out):
+    """Selective groups at r_out, the attended one at r_in from LATENCY_MS after stimulus onset."""
+    n, steps = trials.n_trials, trials.n_steps
+    s = trials.epochs["stimulus"]
+    rates = np.zeros((n, steps, 2 * N_UNITS))
+    rates[:, s, :] = r_out
+    att = trials.attended_index()
+    on = slice(s.start + LATENCY_MS, s.stop)
+    for k in (0, 1):
+        rows = np.flatnonzero(att == k)
+        rates[rows[:, None], np.arange(steps)[on][None, :], k * N_UNITS:(k + 1) * N_UNITS] = r_in
+    return rates
+
+
+def _spiking(trials, r_in_hz, r_out_hz, seed=0):
+    """Independent Poisson neurons in the stimulus epoch: pool X fires r_in on attend-X trials."""
+    rng = np.random.default_rng(seed)
+    t0, t1 = trials.epoch_ms("stimulus")
+    att = trials.attended_index()
+    spikes = {}
+    for k, g in enumerate(("pool_A", "pool_B")):
+        per_trial = []
+        for i in range(trials.n_trials):
+            rate = r_in_hz if att[i] == k else r_out_hz
+            counts = rng.poisson(rate * (t1 - t0) * 1e-3, N_UNITS)
+            ids = np.repeat(np.arange(N_UNITS), counts)
+            per_trial.append((ids, rng.uniform(t0, t1, ids.size)))
+        spikes[g] = per_trial
+    return Activity(rates=_rates(trials, r_in_hz, r_out_hz), dt_ms=1.0,
+                    groups={"pool_A": slice(0, N_UNITS), "pool_B": slice(N_UNITS, 2 * N_UNITS)},
+                    selective_groups=("pool_A", "pool_B"), choice=np.asarray(trials.target),
+                    reaction_time_ms=np.full(trials.n_trials, 300.0), spikes=spikes,
+                    group_sizes={"pool_A": N_UNITS, "pool_B": N_UNITS})
+
+
+def _ann(trials, r_in, r_out):
+    return Activity(rates=_rates(trials, r_in, r_out), dt_ms=1.0,
+                    groups={"A": slice(0, N_UNITS), "B": slice(N_UNITS, 2 * N_UNITS)},
+                    selective_groups=("A", "B"), choice=np.asarray(trials.target),
+                    reaction_time_ms=np.full(trials.n_trials, np.nan), rate_unit="a.u.")
+
+
+def test_compare_labels_on_constructed_intervals():
+    rate = SIG["rate_gain"]                                          # null 0, up, span [0.07, 0.26]
+    assert compare(rate, 0.10, 0.20, 0.15) == "match"
+    assert compare(rate, 0.30, 0.40, 0.35) == "direction only"
+    assert compare(rate, -0.3, -0.1, -0.2) == "opposite"
+    assert compare(rate, -0.05, 0.10, 0.02) == "no clear effect"   # overlaps the span but holds 0
+    gain = SIG["response_gain"]                                      # span [1.0, 1.4] holds the null
+    assert compare(gain, 0.95, 1.05, 1.0) == "match"
+    assert compare(SIG["gamma_change"], 0.01, 0.2, 0.1).startswith("match (direction")
+    cap = SIG["capacity_ratio"]
+    assert compare(cap, 0.9, 1.1, 1.0) == "identifies unlimited capacity"
+    assert compare(cap, 0.6, 1.1, 0.8).startswith("inconclusive (holds unlimited capacity and fixed")
+    assert compare(cap, 0.5, 0.6, 0.55) == "none of the predictions"
+    assert compare(rate, None, None, None) == "n/a"
+
+
+def test_spiking_model_with_attention_gain_matches_rate_and_latency():
+    tr = _trials()
+    card = model_scorecard(tr, _spiking(tr, 24.0, 20.0), n_boot=100, seed=3)
+    r = card["rate_gain"]
+    assert r["estimate"] == pytest.approx(0.2, abs=0.04)          # 24/20 - 1, Poisson noise on ~3600 spikes/side
+    assert r["ci_lo"] < r["estimate"] < r["ci_hi"] and r["verdict"] == "match"
+    # Poisson in and out: Fano ratio 1. A per-neuron Fano estimate on m trials has variance ~ 2/(m - 1);
+    # in and out each average 2 groups x N_UNITS neurons on m = 30 trials, so the ratio's sd is
+    # sqrt(2 * 2/(m - 1) / (2 N_UNITS)); the estimate lies within 4 sd, the interval is ~ +-1.96 sd
+    f = card["fano_change"]
+    sd = np.sqrt(2 * 2 / 29 / (2 * N_UNITS))
+    assert f["estimate"] == pytest.approx(1.0, abs=4 * sd)
+    assert 0.6 < (f["ci_hi"] - f["ci_lo"]) / (2 * 1.96 * sd) < 1.5
+    assert f["verdict"] in ("no clear effect", "opposite", "direction only")   # never a magnitude match at 1
+    lat = card["selection_latency"]
+    assert lat["estimate"] == pytest.approx(LATENCY_MS, abs=1.0) and lat["verdict"] == "match"
+    cap = card["capacity_ratio"]
+    assert cap["estimate"] is None and "dual-report" in cap["reason"]
+
+
+def test_opposite_when_attention_lowers_the_rate():
+    tr = _trials()
+    r = model_scorecard(tr, _spiking(tr, 16.0, 20.0), n_boot=100, seed=3)["rate_gain"]
+    assert r["ci_hi"] < 0 and r["verdict"] == "opposite"
+
+
+def test_rate_model_uses_modulation_index_and_says_why_spike_metrics_are_na():
+    tr = _trials(n=40)
+    card = model_scorecard(tr, _ann(tr, 1.2, 1.0), n_boot=50, seed=0)
+    # MI = 0.2 / 2.2 in the attended window; 2 MI / (1 - MI) is not 0.2 because the MI averages the whole
+    # stimulus epoch (before LATENCY_MS both groups are at 1.0): in = 1 + 0.2 (300-160)/300
+    frac = (300 - LATENCY_MS) / 300
+    mi = 0.2 * frac / (2 + 0.2 * frac)
+    assert card["rate_gain"]["estimate"] == pytest.approx(2 * mi / (1 - mi), rel=1e-6)
+    assert card["rate_gain"]["ci_lo"] == pytest.approx(card["rate_gain"]["estimate"])   # noise-free
+    for key in ("fano_change", "noise_corr_change"):
+        assert card[key]["estimate"] is None and "spikes" in card[key]["reason"]
+    table = scorecard_table({"ann": card})
+    assert table.splitlines()[0].startswith("| model | signature (row) |")
+    assert "n/a: attention_effects needs spikes" in table
+
+
+def test_write_report_opens_with_the_scorecard(tmp_path):
+    tr = _trials(n=30)
+    acts = {"spk": _spiking(tr, 24.0, 20.0), "ann": _ann(tr, 1.2, 1.0)}
+    write_results(str(tmp_path / "results.h5"), tr, acts, {"spk": ("x", "brain"), "ann": ("y", "artificial")},
+                  ["rates", "spikes"])
+    summary = {"scenario": "s", "seed": 4, "task": "selective", "n_trials": 30, "expectations": [],
+               "models": {"spk": {"family": "x", "kind": "brain", "metrics": {}},
+                          "ann": {"family": "y", "kind": "artificial", "metrics": {}}}}
+    path = write_report(str(tmp_path), {"task": {"kind": "selective", "distractor_ratio": 1.0}}, summary)
+    text = open(path).read()
+    sections = [line for line in text.splitlines() if line.startswith("## ")]
+    assert sections[0] == "## Attention scorecard"
+    assert "| spk | rate gain" in text and "| ann | Fano factor ratio" in text
+    card = json.loads((tmp_path / "scorecard.json").read_text())
+    assert card["spk"]["rate_gain"]["verdict"] == "match"
+    again = write_report(str(tmp_path), {"task": {"kind": "selective", "distractor_ratio": 1.0}}, summary)
+    assert json.loads((tmp_path / "scorecard.json").read_text()) == card and again == path
