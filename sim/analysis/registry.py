@@ -31,7 +31,7 @@ METRICS: dict[str, tuple[Callable[..., dict], str]] = {
     "modulation_index": (modulation_index, "(att - unatt) / (att + unatt) of the selective groups, cued trials"),
     "fano_factor": (fano_factor, "spike-count variance / mean per neuron in the stimulus epoch (spiking only)"),
     "noise_correlation": (noise_correlation, "mean pairwise spike-count correlation within a group (spiking only)"),
-    "dprime": (dprime, "d' = Z(hit) - Z(false alarm) per location, log-linear corrected"),
+    "dprime": (dprime, "single choice: one 2AFC d' = (Z(H) - Z(F))/sqrt 2 per label; dual_report: yes/no Z(H) - Z(F) per location; log-linear corrected"),
     "attention_effects": (attention_effects, "attend-in vs attend-out on equal stimuli: rate_change, fano_ratio, variance_ratio, noise_corr_in/out/change (spiking only)"),
     "attention_gain": (attention_gain, "Naka-Rushton fits with/without attention: c50_ratio (contrast gain), rmax_ratio (response gain)"),
     "capacity_cost": (capacity_cost, "dual_report task: yes/no d'_single (cued location) vs d'_dual per location, ratio with 95 % bootstrap ratio_ci_lo/hi, predictions (unlimited 1, fixed 1/sqrt 2, serial), verdict, n_per_condition_needed; neuro_* from location_evidence (option n_boot)"),

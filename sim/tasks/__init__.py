@@ -7,7 +7,7 @@ TASKS = {
     "selective": "two stimuli in one receptive field; a cue says which to attend (cueing, biased competition)",
     "discrimination": "two-choice random-dot discrimination at several coherences (Wong & Wang 2006 protocol)",
     "spontaneous": "no input; spontaneous activity measured after a transient (PD14, Brunel 2000)",
-    "divided": "target at A or B, cue focused (valid/invalid) or split across both: d' and capacity cost",
+    "divided": "target at A or B, cue focused (valid/invalid) or split across both: 2AFC d' and cueing effect",
     "dual_report": "target present/absent at A and at B independently, yes/no at each; cue focused or split: capacity",
     "sustained": "brief cue, delay, then both stimuli: persistence of the cued representation",
 }
