@@ -10,9 +10,11 @@ the target's location (2AFC localisation). Conditions:
 - divided: the cue split evenly (`cue_strength / 2` on each location); target
   at A or B with equal probability.
 
-d' per location (Z(P(choose X | target X)) - Z(P(choose X | target not X)))
-in focused vs divided conditions gives the dual-task cost, compared with the
-capacity bounds of Sperling & Melchner / White et al. (see sim/analysis/capacity.py).
+One choice per trial is a 2AFC localisation: one d' per condition,
+(Z(H) - Z(F)) / sqrt 2 (sim/analysis/dprime.py), and the cueing effect on
+focused trials (sim/analysis/cueing.py). The capacity bounds of Sperling &
+Melchner / White et al. assume a separate judgment at each location: that is
+the dual_report task (sim/tasks/dual_report.py, sim/analysis/capacity.py).
 """
 from __future__ import annotations
 
