@@ -13,6 +13,7 @@ import numpy as np
 from models.microcircuit import pd14_params as P
 from models.microcircuit.network import ColumnConfig, build_column, pathways, population_slices
 from models.microcircuit.standalone import build_once, seed_point, start_run_timer
+from models.spike_train_stats import isi_cv_per_neuron
 
 
 def column_binary(cfg: ColumnConfig, t_sim_ms: float, threads: int = 1):
@@ -33,25 +34,15 @@ def column_binary(cfg: ColumnConfig, t_sim_ms: float, threads: int = 1):
 
 
 def rates_and_cv(i, t_ms, slices, t_start_ms, t_stop_ms):
-    """(rates_hz, cv_isi) per population from spike arrays; CV over neurons with >= 3 spikes."""
+    """(rates_hz, cv_isi) per population from spike arrays; mean over neurons with >= 3 spikes of
+    the ISI CV (models.spike_train_stats.isi_cv_per_neuron: ddof 0, as the isi_cv metric)."""
     keep = (t_ms >= t_start_ms) & (t_ms < t_stop_ms)
     i, t_ms = i[keep], t_ms[keep]
     order = np.lexsort((t_ms, i))
     i, t_ms = i[order], t_ms[order]
     n_total = max(s.stop for s in slices.values())
     counts = np.bincount(i, minlength=n_total)
-    # per-neuron ISI CV from consecutive spikes of the same neuron
-    same = i[1:] == i[:-1]
-    isi = np.diff(t_ms)[same]
-    owner = i[1:][same]
-    n_isi = np.bincount(owner, minlength=n_total)
-    s1 = np.bincount(owner, weights=isi, minlength=n_total)
-    s2 = np.bincount(owner, weights=isi ** 2, minlength=n_total)
-    # unbiased variance; CVs from few ISIs are still biased low, so measure over seconds
-    ok = n_isi >= 2
-    mean = np.where(ok, s1 / np.maximum(n_isi, 1), np.nan)
-    var = np.where(ok, (s2 - n_isi * mean ** 2) / np.maximum(n_isi - 1, 1), np.nan)
-    cv = np.sqrt(np.maximum(var, 0)) / mean
+    cv = isi_cv_per_neuron(i, t_ms, n_total, min_spikes=3)
     dur_s = (t_stop_ms - t_start_ms) / 1000.0
     rates = np.array([counts[s].mean() / dur_s for s in slices.values()])
     cvs = np.array([np.nanmean(cv[s]) if np.isfinite(cv[s]).any() else np.nan for s in slices.values()])
