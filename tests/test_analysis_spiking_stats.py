@@ -92,7 +92,8 @@ def test_oscillation_peak_of_modulated_population():
     rates = 10 + 6 * np.sin(2 * np.pi * 6.5 * t)[None, :, None] + rng.normal(0, 3, (3, t.size, 1))
     # a 1 Hz component below fmin must not win
     rates += 20 * np.sin(2 * np.pi * 1.0 * t)[None, :, None]
-    act = activity_from(trials, {"pop": [(np.array([0]), np.array([200.0]))] * 3}, 1, rates=rates)
+    act = activity_from(trials, {}, 1, rates=rates)
+    act.spikes = None                 # a rate model: the rate trace is its population signal
     f = oscillation_hz(trials, act)["all"]["pop"]
     assert f == pytest.approx(6.5, abs=0.3)
     assert peak_frequency_hz(np.ones((1, 1000)), 1.0) != peak_frequency_hz(np.ones((1, 1000)), 1.0)  # NaN
@@ -115,3 +116,58 @@ def test_stimulus_epoch_preferred_over_measure():
                     {"condition": np.array(["x"])})
     spk = {"pop": [(np.zeros(10, int), np.linspace(110, 290, 10))]}   # 10 spikes inside the stimulus epoch
     assert mean_rate_hz(trials, activity_from(trials, spk, 1))["all"]["pop"] == pytest.approx(50.0)
+
+
+def test_oscillation_of_spiking_population_ignores_dt_and_display_smoothing():
+    """A 40 Hz modulated Poisson population: the peak comes from the spikes, not from the rate traces
+    (a 50 ms boxcar has a zero at 40 Hz; its rates would peak elsewhere)."""
+    from tests.test_analysis_gamma import modulated_poisson, spiking_activity
+    trials = spontaneous_trials(n_trials=2, measure=3000.0)
+    rng = np.random.default_rng(4)
+    t_end = trials.n_steps * DT
+    trains = [modulated_poisson(rng, 200, t_end) for _ in range(2)]
+    for dt, smooth in ((0.5, None), (1.0, 50.0), (5.0, 50.0), (5.0, 20.0)):
+        f = oscillation_hz(trials, spiking_activity(trials, trains, 200, dt, smooth))["all"]["pop"]
+        assert f == pytest.approx(40.0, abs=0.5), (dt, smooth)
+
+
+def _elephant_trains(rng):
+    """Poisson, gamma (shape 4, regular) and few-spike neurons, as one (ids, times) pair, unsorted."""
+    ids, times = [], []
+    for k in range(60):
+        kind = k % 3
+        if kind == 0:
+            t = np.cumsum(rng.exponential(25.0, rng.integers(3, 80)))
+        elif kind == 1:
+            t = np.cumsum(rng.gamma(4.0, 5.0, rng.integers(3, 80)))
+        else:
+            t = np.cumsum(rng.exponential(200.0, rng.integers(0, 4)))    # 0-3 spikes
+        ids.append(np.full(t.size, k))
+        times.append(t)
+    ids, times = np.concatenate(ids), np.concatenate(times)
+    perm = rng.permutation(ids.size)
+    return ids[perm], times[perm]
+
+
+def test_isi_cv_equals_elephant():
+    es = pytest.importorskip("elephant.statistics")
+    from models.spike_train_stats import isi_cv_per_neuron
+    rng = np.random.default_rng(9)
+    ids, times = _elephant_trains(rng)
+    ref = np.full(60, np.nan)
+    for k in range(60):
+        t = np.sort(times[ids == k])
+        if t.size >= 3:
+            ref[k] = es.cv(es.isi(t))
+    got = isi_cv_per_neuron(ids, times, 60, min_spikes=3)
+    assert np.array_equal(np.isnan(got), np.isnan(ref))
+    np.testing.assert_allclose(got[np.isfinite(ref)], ref[np.isfinite(ref)], rtol=1e-9, atol=1e-12)
+    # the metric (mean over qualifying cells) and the PD14 validation use the same estimator
+    epochs, n_steps = timeline({"measure": float(np.ceil(times.max() + 1))}, DT)
+    trials = Trials(DT, np.zeros((1, n_steps, 4)), CHANNELS, np.full(1, -1), epochs,
+                    {"condition": np.array(["spontaneous"])})
+    act = activity_from(trials, {"pop": [(ids, times)]}, 60)
+    assert isi_cv(trials, act)["all"]["pop"] == pytest.approx(np.nanmean(ref), rel=1e-9)
+    from models.microcircuit.spontaneous import rates_and_cv
+    _, cvs = rates_and_cv(ids, times, {"a": slice(0, 30), "b": slice(30, 60)}, 0.0, times.max() + 1)
+    np.testing.assert_allclose(cvs, [np.nanmean(ref[:30]), np.nanmean(ref[30:])], rtol=1e-9)

@@ -36,13 +36,13 @@ METRICS: dict[str, tuple[Callable[..., dict], str]] = {
     "attention_gain": (attention_gain, "Naka-Rushton fits with/without attention: c50_ratio (contrast gain), rmax_ratio (response gain)"),
     "capacity_cost": (capacity_cost, "dual_report task: yes/no d'_single (cued location) vs d'_dual per location, ratio with 95 % bootstrap ratio_ci_lo/hi, predictions (unlimited 1, fixed 1/sqrt 2, serial), verdict, n_per_condition_needed; neuro_* from location_evidence (option n_boot)"),
     "cueing_effect": (cueing_effect, "divided task, focused trials: acc_valid, acc_invalid, validity_effect, cue_capture = P(choose cued | invalid)"),
-    "gamma_power": (gamma_power, "fraction of population-rate power in 30-80 Hz in the stimulus epoch"),
+    "gamma_power": (gamma_power, "Welch power in 30-80 Hz / power in 2-100 Hz of the unsmoothed population signal (1 ms spike counts, else rates), stimulus epoch; n/a if Nyquist < 100 Hz"),
     "selection_latency": (selection_latency, "ms after stimulus onset until attended exceeds unattended"),
     "weibull_threshold": (weibull_threshold, "Weibull fit of P(correct) vs coherence: alpha (%) at 'all', beta at 'slope'"),
-    "isi_cv": (isi_cv, "mean ISI CV of recorded cells with >= 3 spikes (stimulus epoch, else measure; spiking only)"),
+    "isi_cv": (isi_cv, "mean ISI CV (std/mean, ddof 0, as Elephant) of recorded cells with >= 3 spikes (stimulus, else measure; spiking only)"),
     "mean_rate_hz": (mean_rate_hz, "spikes per recorded neuron per second from the spike trains (stimulus, else measure)"),
-    "synchrony": (synchrony, "Golomb chi = sqrt(var(pop count) / mean single-cell variance), 1 ms bins (spiking only)"),
-    "oscillation_hz": (oscillation_hz, "peak frequency > 2 Hz of the population rate's Welch PSD (stimulus, else measure)"),
+    "synchrony": (synchrony, "Golomb chi = sqrt(var(pop count) / mean single-cell variance), unsmoothed 1 ms spike counts (spiking only)"),
+    "oscillation_hz": (oscillation_hz, "peak frequency > 2 Hz of the Welch PSD of the unsmoothed population signal (1 ms spike counts, else rates; stimulus, else measure)"),
     "persistence_time": (persistence_time, "ms after cue offset that the cued group stays elevated"),
 }
 

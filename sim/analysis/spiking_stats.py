@@ -12,8 +12,10 @@ import numpy as np
 from scipy.signal import welch
 
 from models.activity import Activity
+from models.spike_train_stats import isi_cv_per_neuron
 from sim.analysis.conditions import condition_groups
-from sim.analysis.windows import NotApplicable, epoch_ms, epoch_steps, group_size
+from sim.analysis.population_signal import DEFAULT_BIN_MS, binned_counts, population_signal
+from sim.analysis.windows import NotApplicable, epoch_ms, group_size
 from sim.tasks.trials import Trials
 
 
@@ -34,36 +36,28 @@ def _spiking(activity: Activity) -> dict:
 
 
 def _window(trains, t0: float, t1: float):
-    """(ids, times) of one trial restricted to [t0, t1), sorted by neuron then time."""
+    """(ids, times) of one trial restricted to [t0, t1)."""
     ids, times = np.asarray(trains[0], dtype=np.int64), np.asarray(trains[1], dtype=float)
     keep = (times >= t0) & (times < t1)
-    ids, times = ids[keep], times[keep]
-    order = np.lexsort((times, ids))
-    return ids[order], times[order]
+    return ids[keep], times[keep]
 
 
 def cv_of_trains(ids: np.ndarray, times: np.ndarray, min_spikes: int = 3) -> np.ndarray:
-    """ISI coefficient of variation (std / mean, ddof 0) of every neuron with >= min_spikes spikes.
+    """ISI CV (std / mean, ddof 0) of every neuron with >= min_spikes spikes (and a mean ISI > 0).
 
-    `ids`, `times` must be sorted by neuron, then time (see _window).
+    The project's one estimator, models.spike_train_stats.isi_cv_per_neuron (Elephant's
+    statistics.cv of statistics.isi), restricted to the qualifying neurons, in id order.
     """
-    if ids.size == 0:
-        return np.empty(0)
-    isi = np.diff(times)
-    same = ids[1:] == ids[:-1]
-    isi, owner = isi[same], ids[1:][same]
-    n_spk = np.bincount(ids)
-    out = []
-    for n in np.flatnonzero(n_spk >= min_spikes):
-        x = isi[owner == n]
-        m = x.mean()
-        out.append(x.std() / m if m > 0 else np.nan)
-    return np.asarray(out, dtype=float)
+    cv = isi_cv_per_neuron(ids, times, min_spikes=min_spikes)
+    return cv[np.isfinite(cv)]
 
 
 def isi_cv(trials: Trials, activity: Activity, *, epoch: str | None = None,
            min_spikes: int = 3) -> dict[str, dict[str, float]]:
     """Mean ISI CV over the neurons (of every trial) with >= min_spikes spikes in the epoch.
+
+    Per-neuron CV = std / mean of the ISIs, ddof 0 (models.spike_train_stats.isi_cv_per_neuron,
+    Elephant's convention); intervals only between spikes inside the epoch.
 
     Poisson trains give 1, a regular train 0. NaN for a group where no neuron qualifies.
     A window holding few ISIs reads low (long ISIs are cut off): Poisson at 5 Hz in a
@@ -100,17 +94,6 @@ def mean_rate_hz(trials: Trials, activity: Activity, *, epoch: str | None = None
             for label, idx in condition_groups(trials).items()}
 
 
-def binned_counts(ids, times, n_neurons: int, t0: float, t1: float, bin_ms: float) -> np.ndarray:
-    """(n_neurons, n_bins) spike counts of one trial in bins of bin_ms from t0."""
-    n_bins = int(np.floor((t1 - t0) / bin_ms + 1e-9))
-    ids, times = np.asarray(ids, dtype=np.int64), np.asarray(times, dtype=float)
-    b = np.floor((times - t0) / bin_ms).astype(np.int64)
-    keep = (b >= 0) & (b < n_bins) & (ids < n_neurons)
-    out = np.zeros((n_neurons, n_bins))
-    np.add.at(out, (ids[keep], b[keep]), 1.0)
-    return out
-
-
 def chi_of_counts(x: np.ndarray) -> float:
     """Golomb's synchrony chi = sqrt(var_t(mean_i x_i) / mean_i var_t(x_i)) of (n_neurons, n_bins) traces.
 
@@ -123,11 +106,12 @@ def chi_of_counts(x: np.ndarray) -> float:
 
 
 def synchrony(trials: Trials, activity: Activity, *, epoch: str | None = None,
-              bin_ms: float = 1.0) -> dict[str, dict[str, float]]:
+              bin_ms: float = DEFAULT_BIN_MS) -> dict[str, dict[str, float]]:
     """Population coherence chi (Golomb 2007; Brunel & Hakim 1999) of each spiking group, mean over trials.
 
     chi = sqrt(var(population count) / mean single-neuron count variance) of the recorded
-    cells' spike counts in bin_ms bins. chi depends on the bin and on the number N of cells
+    cells' spike counts in bin_ms bins (population_signal.binned_counts: the same unsmoothed
+    counts whose sum is the population signal of gamma_power and oscillation_hz). chi depends on the bin and on the number N of cells
     (independent Poisson cells give about 1/sqrt(N), 0.045 for 500); it is 1 when all cells
     fire together.
     """
@@ -173,15 +157,17 @@ def peak_frequency_hz(signals: np.ndarray, dt_ms: float, fmin_hz: float = 2.0, w
 
 
 def oscillation_hz(trials: Trials, activity: Activity, *, epoch: str | None = None, fmin_hz: float = 2.0,
-                   window_ms: float = 1000.0) -> dict[str, dict[str, float]]:
-    """Peak frequency (> fmin_hz) of the Welch PSD of each group's population rate trace in the epoch.
+                   window_ms: float = 1000.0, bin_ms: float = DEFAULT_BIN_MS) -> dict[str, dict[str, float]]:
+    """Peak frequency (> fmin_hz) of the Welch PSD of each group's population signal in the epoch.
 
-    Uses the rate traces (all cells of a group, not only the recorded ones). Only meaningful
-    where the PSD has a clear peak: an asynchronous state gives a noisy, arbitrary value.
+    The signal is sim.analysis.population_signal's: for spiking models the recorded cells'
+    population spike count in bin_ms bins (unsmoothed; the peak is searched up to the
+    Nyquist frequency 500 / bin_ms Hz), otherwise the rate trace the model returned. Only
+    meaningful where the PSD has a clear peak: an asynchronous state gives a noisy,
+    arbitrary value.
     """
-    win = epoch_steps(trials, activity, default_epoch(trials, epoch))
-    if win.stop - win.start < 8 or 500.0 / activity.dt_ms <= fmin_hz:
-        raise NotApplicable("epoch too short or rate sampled too coarsely for the PSD")
-    pop = {g: activity.rates[:, win, s].mean(axis=2) for g, s in activity.groups.items()}
-    return {label: {g: peak_frequency_hz(x[idx], activity.dt_ms, fmin_hz, window_ms) for g, x in pop.items()}
+    sig = population_signal(trials, activity, default_epoch(trials, epoch), bin_ms)
+    if sig.nyquist_hz <= fmin_hz:
+        raise NotApplicable(f"signal sampled every {sig.dt_ms:g} ms: Nyquist {sig.nyquist_hz:g} Hz <= fmin {fmin_hz:g} Hz")
+    return {label: {g: peak_frequency_hz(x[idx], sig.dt_ms, fmin_hz, window_ms) for g, x in sig.signals.items()}
             for label, idx in condition_groups(trials).items()}
