@@ -2,6 +2,8 @@
 import numpy as np
 
 from sim.analysis.conditions import condition_groups, stimulus_cells
+from sim.tasks.discrimination import make_discrimination
+from sim.tasks.divided import make_divided
 from sim.tasks.selective import make_selective
 
 TIMING = {"fixation": 10, "cue": 10, "stimulus": 20, "response": 10}
@@ -30,11 +32,70 @@ def test_single_contrast_has_no_contrast_labels():
     assert set(condition_groups(tr)) == {"all", "neutral"}
 
 
-def test_stimulus_cells_split_condition_and_contrast():
-    tr = make_selective(n_trials=24, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.2, 0.5],
-                        conditions=["attend_A", "attend_B", "neutral"])
+def _same_inputs(tr, rows):
+    first = tr.inputs[rows][0]
+    return all(np.array_equal(x, first) for x in tr.inputs[rows])
+
+
+def _assert_cells_are_identical_inputs(tr, cells):
+    """Ground truth: trials share a cell iff their inputs and condition/contrast labels are equal."""
+    ids = sorted(set(cells.tolist()))
+    assert ids == list(range(len(ids)))
+    for c in ids:
+        assert _same_inputs(tr, np.flatnonzero(cells == c))
+    reps = [np.flatnonzero(cells == c)[0] for c in ids]
+    for a in range(len(reps)):
+        for b in range(a + 1, len(reps)):
+            i, j = reps[a], reps[b]
+            same_label = all(tr.conditions[k][i] == tr.conditions[k][j] for k in ("condition", "contrast")
+                             if k in tr.conditions)
+            assert not (same_label and np.array_equal(tr.inputs[i], tr.inputs[j]))
+
+
+def test_stimulus_cells_split_neutral_trials_by_the_stronger_location():
+    tr = make_selective(n_trials=48, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.2, 0.5],
+                        conditions=["attend_A", "attend_B", "neutral"], seed=1)
     cells = stimulus_cells(tr)
-    assert len(set(cells.tolist())) == 6
+    _assert_cells_are_identical_inputs(tr, cells)
+    cond, k, target = tr.conditions["condition"], tr.conditions["contrast"], tr.target
+    design = {(c, float(x), int(t)) for c, x, t in zip(cond, k, target)}
+    assert len(set(cells.tolist())) == len(design) == 8      # neutral@k holds two stimuli (A or B stronger)
     for c in set(cells.tolist()):
         rows = cells == c
-        assert len(set(tr.conditions["condition"][rows])) == 1 and len(set(tr.conditions["contrast"][rows])) == 1
+        assert len({(a, float(b), int(t)) for a, b, t in zip(cond[rows], k[rows], target[rows])}) == 1
+
+
+def test_stimulus_cells_split_cue_validity_and_target_location():
+    tr = make_divided(n_trials=96, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.3],
+                      conditions=["focused_A", "focused_B", "divided"], cue_validity=0.75, seed=2)
+    cells = stimulus_cells(tr)
+    _assert_cells_are_identical_inputs(tr, cells)
+    cond, valid, target = tr.conditions["condition"], tr.conditions["valid"], tr.target
+    assert len(set(cells.tolist())) == 6                     # focused_X valid / invalid, divided target A / B
+    for c in set(cells.tolist()):
+        rows = cells == c
+        assert len(set(cond[rows])) == 1 and len(set(valid[rows])) == 1 and len(set(target[rows])) == 1
+
+
+def test_stimulus_cells_follow_the_inputs_not_the_target():
+    # at coherence 0 the target is drawn at random but every trial sees the same input: one cell
+    tr = make_discrimination(n_trials=40, dt_ms=1.0, timing_ms={"fixation": 10, "stimulus": 20, "response": 10},
+                             coherences=[0.0, 12.8], seed=3)
+    cells = stimulus_cells(tr)
+    zero = tr.conditions["coherence"] == 0
+    assert len(set(tr.target[zero].tolist())) == 2
+    assert len(set(cells[zero].tolist())) == 1 and len(set(cells.tolist())) == 2
+    _assert_cells_are_identical_inputs(tr, cells)
+
+
+def test_every_label_is_a_union_of_whole_cells_and_ids_are_reproducible():
+    tr = make_selective(n_trials=60, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.2, 0.5],
+                        conditions=["attend_A", "attend_B", "neutral"], seed=4)
+    cells = stimulus_cells(tr)
+    for idx in condition_groups(tr).values():
+        inside = set(cells[idx].tolist())
+        assert np.array_equal(np.flatnonzero(np.isin(cells, list(inside))), np.sort(idx))
+    again = make_selective(n_trials=60, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.2, 0.5],
+                           conditions=["attend_A", "attend_B", "neutral"], seed=4)
+    assert np.array_equal(stimulus_cells(again), cells)
+    assert stimulus_cells(tr.subset(np.zeros(0, dtype=int))).shape == (0,)

@@ -48,13 +48,33 @@ def condition_groups(trials: Trials) -> dict[str, np.ndarray]:
 
 
 def stimulus_cells(trials: Trials) -> np.ndarray:
-    """(n_trials,) integer id of each trial's (condition, contrast) cell.
+    """(n_trials,) integer id of each trial's stimulus cell: the trials given identical inputs.
 
-    Trials in one cell share the stimulus, so variability within a cell is
-    noise, not signal (used to z-score counts before noise correlations).
+    Two trials share a cell when their whole input arrays ``inputs[i]``
+    (n_steps, n_channels: the stimulus channels stim_A, stim_B and the cue
+    channels cue_A, cue_B over every time step) are equal element by element
+    and their "condition" and "contrast" labels are equal. The inputs are the
+    ground truth of what a model was shown, so the cells separate everything a
+    task varies: condition and contrast, which location holds the target (or,
+    on neutral trials, the stronger stimulus) and cue validity (an invalid
+    trial puts the target away from the cue). Across-trial variability within
+    a cell is therefore noise, not stimulus (signal) variance, as Fano factors
+    and noise correlations require (Cohen & Maunsell 2009, Nat Neurosci 12:1594,
+    counts taken over repeats of one stimulus and attention condition).
+    Adding the labels to the key makes every label of `condition_groups` a union
+    of whole cells, so statistics computed once per cell serve every label.
+
+    Returns shape (n_trials,), int64 ids 0..n_cells-1, the same for the same trials.
     """
-    keys = [str(c) for c in trials.conditions["condition"]]
+    n = trials.n_trials
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    # + 0.0 turns -0.0 into 0.0, so equal drives compare equal
+    flat = np.ascontiguousarray(np.asarray(trials.inputs, dtype=float).reshape(n, -1) + 0.0)
+    _, input_id = np.unique(flat, axis=0, return_inverse=True)
+    keys = [str(c) for c in np.asarray(trials.conditions["condition"]).astype(str)]
     if "contrast" in trials.conditions:
-        keys = [f"{c}@{k:g}" for c, k in zip(keys, np.asarray(trials.conditions["contrast"], float))]
+        keys = [f"{c}@{k!r}" for c, k in zip(keys, np.asarray(trials.conditions["contrast"], float).tolist())]
+    keys = [f"{k}|{i}" for k, i in zip(keys, np.asarray(input_id).reshape(n).tolist())]
     _, ids = np.unique(np.asarray(keys), return_inverse=True)
-    return ids
+    return np.asarray(ids, dtype=np.int64).reshape(n)
