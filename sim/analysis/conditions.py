@@ -8,6 +8,8 @@ uses more than one contrast, "<condition>@<contrast:g>" and
 """
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from sim.tasks.trials import Trials
@@ -53,7 +55,8 @@ def stimulus_cells(trials: Trials) -> np.ndarray:
     Two trials share a cell when their whole input arrays ``inputs[i]``
     (n_steps, n_channels: the stimulus channels stim_A, stim_B and the cue
     channels cue_A, cue_B over every time step) are equal element by element
-    and their "condition" and "contrast" labels are equal. The inputs are the
+    (compared through a 128-bit BLAKE2b digest of the float64 values) and their
+    "condition" and "contrast" labels are equal. The inputs are the
     ground truth of what a model was shown, so the cells separate everything a
     task varies: condition and contrast, which location holds the target (or,
     on neutral trials, the stronger stimulus) and cue validity (an invalid
@@ -69,12 +72,19 @@ def stimulus_cells(trials: Trials) -> np.ndarray:
     n = trials.n_trials
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    # + 0.0 turns -0.0 into 0.0, so equal drives compare equal
-    flat = np.ascontiguousarray(np.asarray(trials.inputs, dtype=float).reshape(n, -1) + 0.0)
-    _, input_id = np.unique(flat, axis=0, return_inverse=True)
+    inputs = np.asarray(trials.inputs)
+    if inputs.ndim != 3 or inputs.shape[0] != n:
+        raise ValueError(f"trials.inputs must be (n_trials, n_steps, n_channels), got shape {inputs.shape}")
     keys = [str(c) for c in np.asarray(trials.conditions["condition"]).astype(str)]
     if "contrast" in trials.conditions:
         keys = [f"{c}@{k!r}" for c, k in zip(keys, np.asarray(trials.conditions["contrast"], float).tolist())]
-    keys = [f"{k}|{i}" for k, i in zip(keys, np.asarray(input_id).reshape(n).tolist())]
+    # one digest per trial's input array (exact bytes; + 0.0 turns -0.0 into 0.0): equal inputs, equal
+    # digest, at a cost linear in the input size (bootstrap resamples call this once per resample)
+    keys = [f"{k}|{_digest(inputs[i])}" for i, k in enumerate(keys)]
     _, ids = np.unique(np.asarray(keys), return_inverse=True)
     return np.asarray(ids, dtype=np.int64).reshape(n)
+
+
+def _digest(x: np.ndarray) -> str:
+    """BLAKE2b-128 of an array's float64 values in C order."""
+    return hashlib.blake2b(np.ascontiguousarray(x, dtype=np.float64) + 0.0, digest_size=16).hexdigest()
