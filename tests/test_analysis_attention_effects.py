@@ -125,3 +125,52 @@ def test_agrees_with_per_condition_noise_correlation_and_fano():
     assert r["noise_corr_out"] == pytest.approx((nc["attend_B"]["pool_A"] + nc["attend_A"]["pool_B"]) / 2, rel=1e-12)
     assert r["noise_corr_in"] == pytest.approx((nc["attend_A"]["pool_A"] + nc["attend_B"]["pool_B"]) / 2, rel=1e-12)
     assert r["fano_in"] == pytest.approx((ff["attend_A"]["pool_A"] + ff["attend_B"]["pool_B"]) / 2, rel=1e-12)
+
+
+def _pair_mean_r(x):
+    return np.corrcoef(x.astype(float), rowvar=False)[np.triu_indices(x.shape[1], 1)].mean()
+
+
+def test_small_cells_leave_the_correlation_and_are_counted():
+    # contrast 0.8 keeps 2 attend_A and 2 attend_B trials: those cells enter the Fano factor (>= 2 trials)
+    # but not the noise correlation (>= 3), where two trials would give r = +-1 for every pair
+    rng = np.random.default_rng(5)
+    full = _task(120, contrasts=(0.2, 0.8), seed=5)
+    k, cond = full.conditions["contrast"], full.conditions["condition"]
+    keep = [np.flatnonzero(k == 0.2)] + [np.flatnonzero((k == 0.8) & (cond == c))[:2] for c in ("attend_A", "attend_B")]
+    tr = full.subset(np.sort(np.concatenate(keep)))
+    counts = {"pool_A": _correlated(rng, tr.n_trials, 10, 0.2, 10.0, 3.0),
+              "pool_B": _correlated(rng, tr.n_trials, 10, 0.1, 10.0, 3.0)}
+    r = attention_effects(tr, _activity(tr, counts, rng))["all"]
+    k, cond = tr.conditions["contrast"], tr.conditions["condition"]
+    big = {c: (k == 0.2) & (cond == c) for c in ("attend_A", "attend_B")}
+    expect_in = (_pair_mean_r(counts["pool_A"][big["attend_A"]]) + _pair_mean_r(counts["pool_B"][big["attend_B"]])) / 2
+    expect_out = (_pair_mean_r(counts["pool_A"][big["attend_B"]]) + _pair_mean_r(counts["pool_B"][big["attend_A"]])) / 2
+    assert r["noise_corr_in"] == pytest.approx(expect_in, rel=1e-12)
+    assert r["noise_corr_out"] == pytest.approx(expect_out, rel=1e-12)
+
+    def fano(x):
+        x = x.astype(float)
+        return np.mean(x.var(axis=0, ddof=1) / x.mean(axis=0))
+
+    small = {c: (k == 0.8) & (cond == c) for c in ("attend_A", "attend_B")}
+    w_big, w_small = big["attend_A"].sum(), 2
+    fano_in_a = (w_big * fano(counts["pool_A"][big["attend_A"]]) + w_small * fano(counts["pool_A"][small["attend_A"]])) / \
+        (w_big + w_small)
+    fano_in_b = (big["attend_B"].sum() * fano(counts["pool_B"][big["attend_B"]]) +
+                 w_small * fano(counts["pool_B"][small["attend_B"]])) / (big["attend_B"].sum() + w_small)
+    assert r["fano_in"] == pytest.approx((fano_in_a + fano_in_b) / 2, rel=1e-12)
+    assert (r["n_trials"], r["n_cells"], r["n_cells_fano"], r["n_cells_corr"]) == (tr.n_trials, 4, 4, 2)
+
+
+def test_neutral_trials_do_not_enter_and_counts_name_the_cued_cells():
+    rng = np.random.default_rng(6)
+    tr = _task(90, contrasts=(0.3, 0.6), conditions=("attend_A", "attend_B", "neutral"), seed=6)
+    counts = {"pool_A": rng.poisson(8, (90, 6)), "pool_B": rng.poisson(8, (90, 6))}
+    r = attention_effects(tr, _activity(tr, counts, rng))["all"]
+    cued = tr.attended_index() >= 0
+    assert (r["n_trials"], r["n_cells"], r["n_cells_fano"], r["n_cells_corr"]) == (cued.sum(), 4, 4, 4)
+    # the neutral counts can be anything: the values do not change
+    other = {g: np.where(cued[:, None], c, 50 * c + 3) for g, c in counts.items()}
+    r2 = attention_effects(tr, _activity(tr, other, np.random.default_rng(6)))["all"]
+    assert r2 == pytest.approx(r, rel=1e-12)

@@ -8,14 +8,23 @@ mean pairwise noise correlation (about 0.065 -> 0.045, Kanashiro et al. 2017).
 On a selective task with equal contrasts (distractor_ratio 1) both selective
 groups see the same stimulus on every cued trial, so for group X the trials
 cueing X (attend-in) and those cueing the other group (attend-out) differ only
-in the top-down cue. Per group X, from stimulus-epoch spike counts per neuron:
-  rate       mean count / epoch length (Hz),
-  Fano       var/mean per neuron within each contrast cell (no stimulus variance),
-  variance   count variance per neuron within each contrast cell,
-  noise corr mean pairwise correlation of counts z-scored within each
-             (condition, contrast) cell and pooled (as in variability.py).
+in the top-down cue. All within-cell statistics use the stimulus cells of
+`sim.analysis.conditions.stimulus_cells` (trials with identical inputs), so no
+stimulus variance counts as noise. Per group X, from stimulus-epoch spike
+counts per neuron (estimators as in `sim.analysis.variability`):
+  rate       mean count / epoch length (Hz), over all the side's trials,
+  Fano       F = sum_c n_c F_c / sum_c n_c, F_c the mean over active neurons of
+             var (ddof 1) / mean within cell c; cells with >= 2 trials,
+  variance   the same trial-weighted mean of the mean count variance (ddof 1),
+  noise corr mean pairwise Pearson r of counts z-scored within each cell with
+             >= 3 trials and pooled.
 Each in and out value is averaged over X = A, B first, and the ratios are formed
 from those means (stable when single-group values are small).
+
+Besides the values, "all" holds what entered: n_trials (cued trials; each is
+attend-in for one group and attend-out for the other), n_cells (their stimulus
+cells), n_cells_fano (cells with >= 2 trials, used for Fano and variance) and
+n_cells_corr (cells with >= 3 trials, used for the noise correlation).
 """
 from __future__ import annotations
 
@@ -24,7 +33,8 @@ import numpy as np
 from models.activity import Activity
 from models.base import channel_index
 from sim.analysis.conditions import stimulus_cells
-from sim.analysis.variability import fano_from_counts, noise_correlation_from_counts
+from sim.analysis.variability import (MIN_TRIALS_CORR, MIN_TRIALS_FANO, cell_counts, fano_within_cells,
+                                      noise_correlation_from_counts, within_cells)
 from sim.analysis.windows import NotApplicable, epoch_ms, has_spikes, spike_counts
 from sim.tasks.trials import Trials
 
@@ -36,34 +46,29 @@ def _equal_stimuli(trials: Trials, cued: np.ndarray) -> bool:
     return bool(np.allclose(a, b, rtol=1e-9, atol=1e-12))
 
 
-def _within_cells(counts: np.ndarray, cells: np.ndarray, fn) -> float:
-    """Trial-weighted mean of fn(block) over the stimulus cells with >= 2 trials."""
-    vals, weights = [], []
-    for c in np.unique(cells):
-        block = counts[cells == c]
-        if block.shape[0] >= 2:
-            v = fn(block)
-            if np.isfinite(v):
-                vals.append(v)
-                weights.append(block.shape[0])
-    return float(np.average(vals, weights=weights)) if vals else float("nan")
-
-
 def _mean_variance(block: np.ndarray) -> float:
+    """Mean over neurons of the count variance (ddof 1) of one cell's (n_trials, n_neurons) counts."""
     return float(np.mean(block.astype(float).var(axis=0, ddof=1)))
 
 
 def condition_stats(counts: np.ndarray, cells: np.ndarray, duration_s: float, max_neurons: int = 400) -> dict:
-    """Rate (Hz), Fano factor, mean count variance and noise correlation of (n_trials, n_neurons) counts."""
+    """Rate (Hz), Fano factor, mean count variance and noise correlation of (n_trials, n_neurons) counts.
+
+    cells: (n_trials,) stimulus-cell ids; the last three are computed within cells (module docstring).
+    """
     return {"rate_hz": float(counts.mean() / duration_s),
-            "fano": _within_cells(counts, cells, fano_from_counts),
-            "variance": _within_cells(counts, cells, _mean_variance),
+            "fano": fano_within_cells(counts, cells),
+            "variance": within_cells(counts, cells, _mean_variance, MIN_TRIALS_FANO),
             "noise_corr": noise_correlation_from_counts(counts, cells, max_neurons)}
 
 
 def attention_effects(trials: Trials, activity: Activity, *, epoch: str = "stimulus",
                       max_neurons: int = 400) -> dict[str, dict[str, float]]:
-    """{"all": {rate_change, fano_ratio, variance_ratio, noise_corr_in/out, noise_corr_change, ...}}."""
+    """{"all": {rate_change, fano_ratio, variance_ratio, noise_corr_in/out, noise_corr_change, ..., n_*}}.
+
+    Raises NotApplicable without spikes, with < 3 attend_A or attend_B trials,
+    or when the stimuli at A and B differ on cued trials.
+    """
     if not has_spikes(activity):
         raise NotApplicable("attention_effects needs spikes")
     att = trials.attended_index()
@@ -74,6 +79,8 @@ def attention_effects(trials: Trials, activity: Activity, *, epoch: str = "stimu
     t0, t1 = epoch_ms(trials, epoch)
     duration_s = (t1 - t0) * 1e-3
     cells = stimulus_cells(trials)
+    cued = att >= 0
+    n_fano, n_corr = cell_counts(cells[cued], MIN_TRIALS_FANO), cell_counts(cells[cued], MIN_TRIALS_CORR)
     stats = {"in": [], "out": []}
     for k, group in enumerate(activity.selective_groups):
         counts = spike_counts(activity, group, t0, t1)
@@ -91,4 +98,6 @@ def attention_effects(trials: Trials, activity: Activity, *, epoch: str = "stimu
                     "noise_corr_in": i["noise_corr"], "noise_corr_out": o["noise_corr"],
                     "noise_corr_change": ratio(i["noise_corr"], o["noise_corr"]) - 1.0,
                     "rate_in_hz": i["rate_hz"], "rate_out_hz": o["rate_hz"],
-                    "fano_in": i["fano"], "fano_out": o["fano"]}}
+                    "fano_in": i["fano"], "fano_out": o["fano"],
+                    "n_trials": int(cued.sum()), "n_cells": n_fano["n_cells"] + n_fano["n_cells_dropped"],
+                    "n_cells_fano": n_fano["n_cells"], "n_cells_corr": n_corr["n_cells"]}}
