@@ -4,8 +4,9 @@ One entry per signature, taken from ../shared/reference/validation_targets.md
 rows 8-12 (the wording of `data` follows the row). Each model's value of the
 same signature is compared with it in `sim.report.scorecard`:
 
-    null        the value meaning "no attention effect" (0 for a change, 1 for a ratio)
-    direction   +1: the data rise above null, -1: they fall below it
+    null        the value meaning "no attention effect" (0 for a change, 1 for a ratio);
+                None for a magnitude with no direction (a latency)
+    direction   +1: the data rise above null, -1: they fall below it (None with null None)
     span        (lo, hi) of the published values, or None where the row is qualitative;
                 a single published value is (v, v)
     prediction  rows that give model predictions instead of one data value (row 10):
@@ -15,7 +16,8 @@ Comparison labels (see `sim.report.compare`): "match" (the 95 % interval lies
 on the data's side of null, or the span holds null, and overlaps the span; with
 no span, the right side of null suffices), "direction only" (right side, misses
 the span), "opposite" (wholly on the other side), "no clear effect" (the
-interval holds null and the span excludes it), "n/a" (with the reason).
+interval holds null and the span excludes it), "other magnitude (below|above the
+data)" (no direction: the interval misses the span), "n/a" (with the reason).
 """
 from __future__ import annotations
 
@@ -47,7 +49,7 @@ SIGNATURES = [
              "population rate's relative power, a proxy; Fries, Reynolds, Rorie & Desimone 2001)",
      "row": 11},
     {"key": "selection_latency", "name": "selection latency after array onset (ms)",
-     "null": 0.0, "direction": +1, "span": (150.0, 200.0),
+     "null": None, "direction": None, "span": (150.0, 200.0),
      "data": "about 150-200 ms (V4, IT; recalled, not re-read: provisional; Chelazzi et al. 1993, 1998)",
      "row": 12},
     {"key": "capacity_ratio", "name": "divided-attention d' ratio, dual / single",

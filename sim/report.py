@@ -201,6 +201,10 @@ def compare(sig: dict, lo: float | None, hi: float | None, estimate: float | Non
             return f"identifies {held[0]}"
         return ("inconclusive (holds " + " and ".join(held) + ")") if held else "none of the predictions"
     null, d, span = sig["null"], sig["direction"], sig["span"]
+    if null is None:  # a magnitude without a direction (a latency): compare with the span only
+        if span is None or (lo <= span[1] and hi >= span[0]):
+            return "match"
+        return "other magnitude (" + ("below" if hi < span[0] else "above") + " the data)"
     side = +1 if lo > null else (-1 if hi < null else 0)
     if span is not None:
         overlaps = lo <= span[1] and hi >= span[0]

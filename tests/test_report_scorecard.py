@@ -77,6 +77,10 @@ def test_compare_labels_on_constructed_intervals():
     assert compare(cap, 0.6, 1.1, 0.8).startswith("inconclusive (holds unlimited capacity and fixed")
     assert compare(cap, 0.5, 0.6, 0.55) == "none of the predictions"
     assert compare(rate, None, None, None) == "n/a"
+    lat = SIG["selection_latency"]                                   # no direction, span [150, 200] ms
+    assert compare(lat, 140, 160, 150) == "match"
+    assert compare(lat, 0, 65, 0) == "other magnitude (below the data)"
+    assert compare(lat, 210, 260, 230) == "other magnitude (above the data)"
 
 
 def test_spiking_model_with_attention_gain_matches_rate_and_latency():
