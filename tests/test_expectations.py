@@ -268,3 +268,12 @@ def test_sweep_expectation_bootstraps_over_seeds_and_trials(tmp_path, monkeypatc
     assert again == r
     (none,) = evaluate_sweep([_ex(where={"w": 3.0})], points, str(tmp_path), 5, _matches)
     assert none["verdict"] == "fail" and "no sweep point matches" in none["note"]
+
+
+def test_interval_that_excludes_its_estimate_is_noted():
+    from sim.analysis.bootstrap import Bootstrap
+    from sim.expectations import verdict_entry
+    r = verdict_entry(_ex(range=[0.0, 2.0]), Bootstrap(1.0, np.linspace(0.5, 0.9, 50), 30, 50), "")
+    assert "excludes the estimate" in r["note"] and r["ci_hi"] < r["estimate"]
+    r = verdict_entry(_ex(range=[0.0, 2.0]), Bootstrap(0.7, np.linspace(0.5, 0.9, 50), 30, 50), "")
+    assert r["note"] == ""
