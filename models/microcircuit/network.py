@@ -8,8 +8,10 @@ with replacement. This is NEST's fixed_total_number (random pre and post, multap
 except that the total is Poisson-distributed around K (relative sd 1/sqrt(K): < 2 % for
 every pathway with K > 2500) instead of exactly K. Nothing is built as a numpy array in Python, so the full
 scale (3e8 synapses) needs only the memory of the synapse arrays themselves.
-Weights: normal (mean PSC, sd 10 %), clipped at 0 to keep the sign; delays normal (sd 50 %),
-clipped below at dt. Downscaling: in-degrees x K_scaling, weights / sqrt(K_scaling), DC
+Weights: normal (mean PSC, sd 10 %) truncated to the sign of the mean (> 0 excitatory, < 0
+inhibitory); delays normal (sd 50 %) truncated below at dt. As NEST's PD14 example
+(nest.math.redraw: values outside are redrawn, not clipped), drawn by inverse-CDF sampling in
+generated code (models/microcircuit/truncnorm.py). Downscaling: in-degrees x K_scaling, weights / sqrt(K_scaling), DC
 compensation (pd14_params.dc_compensation_pA).
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from models.microcircuit import pd14_params as P
+from models.microcircuit import truncnorm as T
 
 NEURON_EQS = """
 dv/dt = (E_L - v) / tau_m + (I_syn + I_dc) / C_m : volt (unless refractory)
@@ -100,14 +103,11 @@ def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", names
         name = f"{prefix}syn_{src}_to_{tgt}"
         # `gain` (shared, 1 by default) can be set per run without recompiling (lesion tests)
         S = Synapses(pre, post, "w : amp (constant)\ngain : 1 (shared, constant)",
-                     on_pre="I_syn_post += gain * w", name=name)
+                     on_pre="I_syn_post += gain * w", name=name, namespace=T.namespace())
         S.connect(j=f"int(rand() * N_post) for _ in range(poisson({K / n_pre!r}))")
         S.gain = 1.0
-        w_mean = float(psc[t, s]); w_sd = abs(w_mean) * P.WEIGHT_REL_SD
-        lo, hi = ("0", "inf") if w_mean > 0 else ("-inf", "0")
-        S.w = f"clip({w_mean!r} + {w_sd!r} * randn(), {lo}, {hi}) * pA"
-        d_mean = float(delay_ms[t, s]); d_sd = d_mean * P.DELAY_REL_SD
-        S.delay = f"clip({d_mean!r} + {d_sd!r} * randn(), {cfg.dt_ms!r}, inf) * ms"
+        S.w = T.weight_expr(float(psc[t, s]), P.WEIGHT_REL_SD)
+        S.delay = T.delay_expr(float(delay_ms[t, s]), P.DELAY_REL_SD, cfg.dt_ms)
         synapses[(tgt, src)] = S
         objects.append(S)
 
@@ -131,11 +131,12 @@ def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", names
             K = int(round(P.synapse_count(P.CONN_PROB_TH[k], P.N_THALAMUS, P.N_FULL[k])
                           * cfg.N_scaling * cfg.K_scaling))
             name = f"{prefix}syn_TH_to_{p}"
-            S = Synapses(th, pops[p], "w : amp (constant)", on_pre="I_syn_post += w", name=name)
+            S = Synapses(th, pops[p], "w : amp (constant)", on_pre="I_syn_post += w", name=name,
+                         namespace=T.namespace())
             S.connect(j=f"int(rand() * N_post) for _ in range(poisson({K / n_th!r}))")
             w = float(P.PSC_EXC_PA * w_scale)
-            S.w = f"clip({w!r} + {w * P.WEIGHT_REL_SD!r} * randn(), 0, inf) * pA"
-            S.delay = f"clip({P.DELAY_EXC_MS!r} + {P.DELAY_EXC_MS * P.DELAY_REL_SD!r} * randn(), {cfg.dt_ms!r}, inf) * ms"
+            S.w = T.weight_expr(w, P.WEIGHT_REL_SD)
+            S.delay = T.delay_expr(P.DELAY_EXC_MS, P.DELAY_REL_SD, cfg.dt_ms)
             synapses[(p, "TH")] = S
             inputs.append(S)
     objects += inputs

@@ -45,7 +45,7 @@ def source_fingerprint(extra_sources=()) -> str:
     import brian2
     h = hashlib.sha256(brian2.__version__.encode())
     here = Path(__file__).parent
-    for f in [here / "network.py", here / "pd14_params.py", here / "standalone.py", *map(Path, extra_sources)]:
+    for f in [here / "network.py", here / "pd14_params.py", here / "standalone.py", here / "truncnorm.py", *map(Path, extra_sources)]:
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
