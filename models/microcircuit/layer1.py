@@ -10,7 +10,7 @@ input mechanics and downscaling rules apply unchanged), with:
   L2/3E -> L1I  excitatory, OFF by default (NGFCs receive no L2/3 pyramidal input, 0 of 68
                 pairs in Wozny & Williams 2011; the other L1 classes do, see `p_from_l23e`)
 Weights and delays follow PD14's rules by source type (inhibitory: g x 87.81 pA, 0.75 ms;
-excitatory: 87.81 pA, 1.5 ms; sd 10 % / 50 %) and the same downscaling (in-degree x K_scaling,
+excitatory: 87.81 pA, 1.5 ms; sd 10 % / 50 %, normal truncated as in network.py) and the same downscaling (in-degree x K_scaling,
 weight / sqrt(K_scaling)).
 
 Every number below is NOT in PD14; each is an assumption with its source in the comment.
@@ -31,6 +31,7 @@ from scipy.integrate import quad
 from scipy.special import erfcx, zeta
 
 from models.microcircuit import pd14_params as P
+from models.microcircuit import truncnorm as T
 
 NAME = "L1I"
 
@@ -59,31 +60,44 @@ CONN_PROB_L1I_TO_L23E = P_L1_TO_L23E_LOCAL * AREA_FACTOR                        
 
 # --- spontaneous rate and background ----------------------------------------------------------
 # Assumption: L1I fires spontaneously at the rate of PD14's other superficial inhibitory
-# population (L2/3I, full scale 2.965 Hz). The background in-degree is the one whose Siegert
+# population (L2/3I, full scale 2.965 Hz). The background in-degree is the integer whose Siegert
 # rate (diffusion approximation with the synaptic-filtering correction, Fourcaud & Brunel 2002)
-# is that rate for Poisson inputs at PD14's 8 Hz and 87.81 pA (tests check the closed form).
-# Measured (tests/test_microcircuit_layer1.py, full in-degree, Brian2 runtime, 2 s): 8.6 Hz, not
-# 2.9: the diffusion approximation underestimates this low-noise (sigma ~1 mV) regime, where the
-# rate is steep in the mean (Siegert: 0.3 Hz at 900 inputs, 11.6 Hz at 1000). Known weakness:
-# a simulation-based calibration would lower K_EXT_L1I by a few %. The DC cancellation below
-# still uses L1_SPONT_RATE_HZ, so L2/3 sees a small net extra inhibition at rest.
+# is closest to that rate for Poisson inputs at PD14's 8 Hz and 87.81 pA (tests check the closed
+# form). The Siegert formula takes the diffusion sigma (Brunel 2000, eq. 21: sigma^2 = J^2 C nu
+# tau), which is sqrt(2) x the free membrane sd (diffusion_sigma_mV).
 L1_SPONT_RATE_HZ = float(P.FULL_MEAN_RATES_HZ[P.POPULATIONS.index("L23I")])
-K_EXT_L1I = 946
+K_EXT_L1I = 900
 
 
 def free_membrane_stats(K: float, rate_hz: float, psc_pA: float = P.PSC_EXC_PA,
                         extra_mean_mV: float = 0.0) -> tuple[float, float]:
     """Mean (above E_L) and sd (mV) of the free membrane potential for K Poisson inputs at
-    rate_hz, exponential PSCs (shot noise: mu = K r q tau_m, sigma^2 = K r q^2 tau_m / 2 with
-    q = PSC tau_syn / C_m the voltage kick)."""
+    rate_hz, exponential PSCs (shot noise, Campbell's theorem: mu = K r q tau_m,
+    sd^2 = K r q^2 tau_m / 2 with q = PSC tau_syn / C_m the voltage kick; tau_syn << tau_m).
+    This sd is NOT the sigma of the Siegert formula: see diffusion_sigma_mV."""
     n = P.NEURON
     q = psc_pA * n["tau_syn_ms"] / n["C_m_pF"]                 # mV per input spike
     r = K * rate_hz * 1e-3                                      # input spikes per ms
     return r * q * n["tau_m_ms"] + extra_mean_mV, float(np.sqrt(r * q * q * n["tau_m_ms"] / 2))
 
 
+def diffusion_sigma_mV(membrane_sd_mV: float) -> float:
+    """Noise amplitude sigma of the diffusion approximation, tau dV/dt = -V + mu + sigma sqrt(tau)
+    xi(t) (Brunel 2000, eqs. 2-4 and 21: sigma^2 = J^2 C nu tau). Its stationary free membrane
+    sd is sigma / sqrt(2), so sigma = sqrt(2) x the free membrane sd."""
+    return float(np.sqrt(2.0) * membrane_sd_mV)
+
+
+def siegert_inputs(K: float, rate_hz: float, psc_pA: float = P.PSC_EXC_PA,
+                   extra_mean_mV: float = 0.0) -> tuple[float, float]:
+    """(mu, sigma) in mV for siegert_rate_hz: the free membrane mean and the diffusion sigma."""
+    mu, sd = free_membrane_stats(K, rate_hz, psc_pA, extra_mean_mV)
+    return mu, diffusion_sigma_mV(sd)
+
+
 def siegert_rate_hz(mu_mV: float, sigma_mV: float) -> float:
-    """Stationary LIF rate (Hz) for white-noise input, thresholds shifted by
+    """Stationary LIF rate (Hz) for white-noise input of mean mu and diffusion sigma (Brunel 2000
+    eq. 21; sigma = sqrt(2) x membrane sd, use siegert_inputs), thresholds shifted by
     sqrt(2)|zeta(1/2)|/2 sigma sqrt(tau_syn/tau_m) for exponential synapses (Fourcaud & Brunel 2002)."""
     n = P.NEURON
     theta, reset = n["V_th_mV"] - n["E_L_mV"], n["V_reset_mV"] - n["E_L_mV"]
@@ -158,13 +172,13 @@ def build_layer1(prefix: str, pops: dict, N_scaling: float, K_scaling: float, dt
         pre, post = group[src], group[tgt]
         K = scaled_synapse_count(conn, src, tgt, N_scaling, K_scaling)
         S = Synapses(pre, post, "w : amp (constant)\ngain : 1 (shared, constant)",
-                     on_pre="I_syn_post += gain * w", name=f"{prefix}syn_{src}_to_{tgt}")
+                     on_pre="I_syn_post += gain * w", name=f"{prefix}syn_{src}_to_{tgt}",
+                     namespace=T.namespace())
         S.connect(j=f"int(rand() * N_post) for _ in range(poisson({float(K / len(pre))!r}))")
         S.gain = 1.0
         w, d_mean = float(w_mean * w_scale), float(d_mean)
-        lo, hi = ("0", "inf") if w > 0 else ("-inf", "0")
-        S.w = f"clip({w!r} + {abs(w) * P.WEIGHT_REL_SD!r} * randn(), {lo}, {hi}) * pA"
-        S.delay = f"clip({d_mean!r} + {d_mean * P.DELAY_REL_SD!r} * randn(), {dt_ms!r}, inf) * ms"
+        S.w = T.weight_expr(w, P.WEIGHT_REL_SD)
+        S.delay = T.delay_expr(d_mean, P.DELAY_REL_SD, dt_ms)
         synapses[(tgt, src)] = S
         objects.append(S)
         # cancel this pathway's mean at the spontaneous rates (scaled network: K_scaled/N_post x w)
