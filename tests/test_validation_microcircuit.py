@@ -1,0 +1,52 @@
+"""Reduced PD14 microcircuit validations: the scenario files' own expectations (ranges, rules,
+calibration flags read from the files, never restated here) on fewer trials / shorter runs.
+
+- scenarios/validation/pd14_spontaneous.yaml at 1 trial x 20 s (the file: 3 x 60 s). Same binary
+  (one column, 0.1 scale). One trial gives no bootstrap interval, so each expectation is the
+  point check of its rule. Size: the Poisson count error of a population rate over 20 s is
+  below 1 % for every population (>= 16,000 spikes in L2/3E at 0.4 Hz x 2068 cells), well inside
+  the +-20 % ranges; what 1 seed cannot bound is the seed-to-seed spread of the network.
+- scenarios/microcircuit_attention.yaml at 12 trials (the file: 30): 2 per condition x contrast
+  cell, 4 attend_A and 4 neutral trials. At this size the 95 % interval of a rate change is about
+  sqrt(30/12) = 1.6 x wider than the file's; the verdicts are the file's rules (calibration rows
+  shown, not counted; known deviations do not fail --check).
+Each run takes < 3 min on 2 cores with the binary cached (a cold build takes longer).
+"""
+import json
+import os
+
+import pytest
+
+pytestmark = pytest.mark.validation
+
+ROOT = os.path.join(os.path.dirname(__file__), "..")
+
+
+def _run(cli, tmp_path, scenario, *sets):
+    out = tmp_path / "run"
+    args = ["run", os.path.join(ROOT, scenario), "--out", str(out), "--check"]
+    for s in sets:
+        args += ["--set", s]
+    p = cli(*args, timeout=900)
+    print(p.stdout[-4000:])
+    summary = json.loads((out / "summary.json").read_text()) if (out / "summary.json").exists() else None
+    return p, summary
+
+
+def test_pd14_spontaneous_reduced(cli, tmp_path):
+    pytest.importorskip("brian2")
+    p, summary = _run(cli, tmp_path, "scenarios/validation/pd14_spontaneous.yaml",
+                      "task.n_trials=1", "task.timing.measure=20000 ms", "run.chunk_trials=1")
+    assert summary is not None, p.stderr[-2000:]
+    assert len(summary["expectations"]) == 16
+    assert p.returncode == 0, [(e["group"], e["metric"], e["value"], e["range"]) for e in summary["expectations"]
+                               if e.get("verdict") not in ("pass", "calibration", "deviation")]
+
+
+def test_microcircuit_attention_reduced(cli, tmp_path):
+    pytest.importorskip("brian2")
+    p, summary = _run(cli, tmp_path, "scenarios/microcircuit_attention.yaml", "task.n_trials=12")
+    assert summary is not None, p.stderr[-2000:]
+    groups = {e["group"] for e in summary["expectations"]}
+    assert {"A_L4E", "B_L23E", "B_L5E"} <= groups          # the validation rows are the non-injected layers
+    assert p.returncode == 0, [(e["group"], e["value"], e["range"]) for e in summary["expectations"]]
