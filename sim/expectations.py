@@ -26,7 +26,10 @@ Outcome, in this order:
    (the data settle it); otherwise an interval wider than the range is
    `inconclusive`; otherwise the rule decides;
 4. `identifies`: the interval excludes the prediction -> `fail`; it holds the
-   prediction and a rival -> `inconclusive`; else `pass`.
+   prediction and a rival, or is wider than the distance from the prediction to
+   the nearest rival (row 10: an interval wider than 1 - 0.707 = 0.29 cannot
+   separate unlimited from fixed capacity, even where it happens to exclude
+   0.707) -> `inconclusive`; else `pass`.
 
 `n_trials` is the run's trial count (task.n_trials; summed over the points of a
 sweep), so `trials_needed` reads as a value for task.n_trials with the design's
@@ -102,6 +105,8 @@ def judge(ex: dict, estimate: float | None, ci_lo: float | None, ci_hi: float | 
         if not ci_lo <= pred <= ci_hi:
             return "fail"
         if any(ci_lo <= r <= ci_hi for r in rivals):
+            return "inconclusive"
+        if ci_hi - ci_lo > min(abs(r - pred) for r in rivals):
             return "inconclusive"
         return "pass"
     lo, hi = ex["range"]

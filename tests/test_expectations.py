@@ -277,3 +277,12 @@ def test_interval_that_excludes_its_estimate_is_noted():
     assert "excludes the estimate" in r["note"] and r["ci_hi"] < r["estimate"]
     r = verdict_entry(_ex(range=[0.0, 2.0]), Bootstrap(0.7, np.linspace(0.5, 0.9, 50), 30, 50), "")
     assert r["note"] == ""
+
+
+def test_identifies_is_inconclusive_when_wider_than_the_gap_to_the_nearest_rival():
+    # row 10: an interval wider than 1 - 0.707 cannot separate the predictions even if it excludes 0.707
+    ex = {"rule": "identifies", "prediction": 1.0, "rivals": [0.707, 0.458]}
+    assert judge(ex, 1.09, 0.84, 1.42) == "inconclusive"     # excludes both rivals, 0.58 wide
+    assert judge(ex, 1.0, 0.88, 1.12) == "pass"              # 0.24 wide
+    assert judge(ex, 1.0, 0.60, 1.10) == "inconclusive"      # holds a rival
+    assert judge(ex, 1.3, 1.05, 1.33) == "fail"              # excludes the prediction
