@@ -111,3 +111,21 @@ def test_rate_change_vs_neutral_matches_contrast_and_closed_form():
     tr2 = make_selective(n_trials=8, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.5], conditions=["attend_A"])
     with pytest.raises(NotApplicable):
         rate_change_vs_neutral(tr2, _activity(np.zeros((8, 500, 4)), 1.0, np.zeros(8, int)))
+
+
+def test_accuracy_on_dual_report_counts_each_location():
+    from models.activity import Activity
+    from sim.analysis.behaviour import accuracy, p_choice_A
+    from sim.analysis.windows import NotApplicable
+    from sim.tasks.trials import CHANNELS, Trials
+
+    target = np.array([[1, 0], [0, 0], [1, 1], [0, 1]])
+    reports = np.array([[1, 0], [1, 0], [1, -1], [0, 1]])     # 1 + 0.5 + 0.5 + 1 correct fractions
+    tr = Trials(dt_ms=1.0, inputs=np.zeros((4, 3, 4)), channels=CHANNELS, target=target,
+                epochs={"stimulus": slice(0, 3)}, conditions={"condition": np.array(["divided"] * 4)})
+    act = Activity(rates=np.zeros((4, 3, 2)), dt_ms=1.0, groups={"a": slice(0, 1), "b": slice(1, 2)},
+                   selective_groups=("a", "b"), choice=np.full(4, -1), reaction_time_ms=np.full(4, np.nan),
+                   location_reports=reports)
+    assert accuracy(tr, act)["all"] == pytest.approx(0.75)
+    with pytest.raises(NotApplicable):
+        p_choice_A(tr, act)
