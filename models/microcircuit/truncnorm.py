@@ -62,7 +62,6 @@ cdef double attnsim_ndtri(double p):
 """
 
 _CPP = """
-#include <cmath>
 static inline double attnsim_ndtri(double p)
 {
     double q, r, x, e, u, s = 1.0;
@@ -104,7 +103,7 @@ def ndtri_function():
         from brian2 import check_units, implementation
         from scipy.special import ndtri
 
-        @implementation("cpp", CPP_CODE)
+        @implementation("cpp", CPP_CODE, headers=["<cmath>"])
         @implementation("cython", CYTHON_CODE)
         @check_units(p=1, result=1)
         def attnsim_ndtri(p):
