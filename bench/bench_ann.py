@@ -23,10 +23,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 
-from models.ann.adam import Adam  # noqa: E402
-from models.ann.blas_threads import single_thread_blas  # noqa: E402
-from models.ann.loss import masked_cross_entropy  # noqa: E402
-from models.ann.networks import (EIRNNNetwork, RecurrentNetwork, TransformerNetwork,  # noqa: E402
+from attnsim.models.ann.adam import Adam  # noqa: E402
+from attnsim.models.ann.blas_threads import single_thread_blas  # noqa: E402
+from attnsim.models.ann.loss import masked_cross_entropy  # noqa: E402
+from attnsim.models.ann.networks import (EIRNNNetwork, RecurrentNetwork, TransformerNetwork,  # noqa: E402
                                  sinusoidal_positions)
 
 B, T, N_IN, HIDDEN = 32, 150, 4, 64

@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def project(scale, t_sim_s, threads, background, reps):
-    from models.microcircuit.spontaneous import spontaneous_activity
+    from attnsim.models.microcircuit.spontaneous import spontaneous_activity
     r = spontaneous_activity(scale, scale, t_sim_ms=t_sim_s * 1000 + 100, t_transient_ms=100,
                              seeds=tuple(range(1, reps + 2)), threads=threads, background=background)
     # first run warms the page cache; report the best of the rest

@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from models.spiking_competition import SpikingCompetition
-from models.spiking_competition_params import SpikingCompetitionParams
-from sim.tasks.selective import make_selective
+from attnsim.models.spiking_competition import SpikingCompetition
+from attnsim.models.spiking_competition_params import SpikingCompetitionParams
+from attnsim.tasks.selective import make_selective
 
 TIMING = dict(fixation=300, cue=200, stimulus=500, response=200)
 

@@ -10,8 +10,8 @@ import time
 
 import numpy as np
 
-from models.registry import load_family
-from sim.tasks.dual_report import make_dual_report
+from attnsim.models.registry import load_family
+from attnsim.tasks.dual_report import make_dual_report
 
 TIMING = {"fixation": 300.0, "cue": 200.0, "stimulus": 500.0, "response": 200.0}
 SEED = 99

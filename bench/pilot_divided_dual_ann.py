@@ -12,8 +12,8 @@ import time
 
 import numpy as np
 
-from models.registry import load_family
-from sim.tasks.dual_report import make_dual_report
+from attnsim.models.registry import load_family
+from attnsim.tasks.dual_report import make_dual_report
 
 TIMING = {"fixation": 300.0, "cue": 200.0, "stimulus": 500.0, "response": 200.0}
 CONTRAST, CUE, DISTRACTOR, DT_MS = 0.2, 0.25, 0.5, 1.0

@@ -1,9 +1,10 @@
-"""Model library (lower layer): arrays in, arrays out. Never imports `sim`.
+"""Model library (lower layer): arrays in, arrays out. Never imports the upper layer.
 
 Brain-inspired models are built with Brian2; artificial models are numpy.
-Every model family follows the contract in `models.base`.
+Every model family follows the protocol in `attnsim.models.base` and registers itself in
+`attnsim.models.registry.FAMILIES`.
 """
-from models.activity import Activity
-from models.registry import FAMILIES, family_info, load_family
+from attnsim.models.activity import Activity
+from attnsim.models.registry import FAMILIES, load_family
 
-__all__ = ["Activity", "FAMILIES", "family_info", "load_family"]
+__all__ = ["Activity", "FAMILIES", "load_family"]

@@ -1,10 +1,15 @@
-"""The contract every model family follows (arrays in, arrays out).
+"""The contract every model family follows (arrays in, arrays out): the `Model` protocol.
 
 A family is a class with:
 
-    family: ClassVar[str]             # registry name, e.g. "rate_competition"
-    Params: ClassVar[type]            # frozen dataclass built with models.params.param
-    kind: ClassVar[str]               # "brain" or "artificial"
+    Params: ClassVar[type]            # a dataclass (bundled ones use models.params.param); a scenario's
+                                      # `params:` block is validated from its fields, defaults and bounds
+    kind: ClassVar[str]               # "brain" or "artificial" (what summary.json and reports show)
+    capabilities: ClassVar[frozenset] # what the upper layer may ask of it, never its name:
+                                      #   "trainable"  fit() learns weights, state() returns them
+                                      #   "spiking"    Activity.spikes holds spike trains
+                                      #   "layered"    `layer_layout` describes cortical layers
+    paper: ClassVar[str]              # the source the equations and parameters come from
 
     def __init__(self, params: Params): ...
     def fit(self, sample_batch, dt_ms, channels, *, seed, progress=None) -> dict
@@ -19,6 +24,11 @@ A family is a class with:
 Input channels are named; every family understands at least
 ("stim_A", "stim_B", "cue_A", "cue_B"): stimulus drive (contrast) and
 top-down cue, each in [0, 1] per time step.
+
+A bundled family registers itself with ``@FAMILIES.register("name")`` (models/registry.py); an
+outside one is named in a scenario as ``family: package.module:Class`` and needs nothing from
+attnsim but this protocol (subclassing `BrainModel` or `TrainableModel` is optional).
+`check_model_class` says what is missing from a class that breaks it.
 """
 from __future__ import annotations
 
@@ -26,16 +36,19 @@ from typing import Callable, ClassVar, Protocol
 
 import numpy as np
 
-from models.activity import Activity
+from attnsim.models.activity import Activity
 
 SampleBatch = Callable[[int, np.random.Generator], tuple[np.ndarray, np.ndarray, np.ndarray]]
 Progress = Callable[[int, int], None]
 
 
+CAPABILITIES = ("trainable", "spiking", "layered")
+
+
 class Model(Protocol):
-    family: ClassVar[str]
     kind: ClassVar[str]
     Params: ClassVar[type]
+    capabilities: ClassVar[frozenset]
 
     def fit(self, sample_batch: SampleBatch, dt_ms: float, channels: tuple[str, ...], *,
             seed: int, progress: Progress | None = None) -> dict: ...
@@ -52,6 +65,8 @@ class BrainModel:
     """Mixin for brain models: nothing to train, nothing to save."""
 
     kind: ClassVar[str] = "brain"
+    capabilities: ClassVar[frozenset] = frozenset()
+    paper: ClassVar[str] = ""
 
     def fit(self, sample_batch, dt_ms, channels, *, seed, progress=None) -> dict:
         return {}
@@ -69,3 +84,50 @@ def channel_index(channels: tuple[str, ...], name: str) -> int:
         return channels.index(name)
     except ValueError:
         raise ValueError(f"input channel {name!r} missing; channels are {list(channels)}") from None
+
+
+def capabilities_of(cls) -> frozenset:
+    """The declared capabilities of a model class; an undeclared one is trainable iff kind is "artificial"."""
+    caps = getattr(cls, "capabilities", None)
+    if caps is None:
+        caps = {"trainable"} if getattr(cls, "kind", "") == "artificial" else set()
+    return frozenset(caps)
+
+
+def kind_of(cls) -> str:
+    """"brain" or "artificial" as declared; undeclared: "artificial" if trainable, else "brain"."""
+    kind = getattr(cls, "kind", None)
+    if isinstance(kind, str) and kind:
+        return kind
+    return "artificial" if "trainable" in capabilities_of(cls) else "brain"
+
+
+def check_model_class(cls, label: str) -> None:
+    """Raise PluginError naming `label` and each broken part of the protocol above."""
+    import dataclasses
+
+    from attnsim.models.registry import PluginError
+
+    if not isinstance(cls, type):
+        raise PluginError(f"{label}: expected a model class, got {type(cls).__name__} {cls!r}")
+    problems = []
+    params = getattr(cls, "Params", None)
+    if params is None or not dataclasses.is_dataclass(params):
+        problems.append("a `Params` dataclass (its fields are the scenario's params:, with defaults)")
+    for method in ("run", "fit", "state", "load_state"):
+        if not callable(getattr(cls, method, None)):
+            problems.append(f"a method `{method}`")
+    caps = getattr(cls, "capabilities", None)
+    if caps is not None:
+        if isinstance(caps, str) or not all(isinstance(c, str) for c in caps):
+            problems.append(f"`capabilities` as a set of names from {CAPABILITIES} (got {caps!r})")
+        else:
+            unknown = sorted(set(caps) - set(CAPABILITIES))
+            if unknown:
+                problems.append(f"`capabilities` among {CAPABILITIES} (unknown: {unknown})")
+    kind = getattr(cls, "kind", None)
+    if kind is not None and kind not in ("brain", "artificial"):
+        problems.append(f"`kind` 'brain' or 'artificial' (got {kind!r})")
+    if problems:
+        raise PluginError(f"{label} ({cls.__module__}.{cls.__qualname__}) breaks the model protocol "
+                          f"(attnsim.models.base): it needs " + "; ".join(problems))

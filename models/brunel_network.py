@@ -33,10 +33,11 @@ from typing import ClassVar
 
 import numpy as np
 
-from models.activity import Activity
-from models.base import BrainModel, channel_index
-from models.params import check_params, param
-from models.readout import location_fields, stimulus_onset_index, threshold_readout
+from attnsim.models.activity import Activity
+from attnsim.models.base import BrainModel, channel_index
+from attnsim.models.params import check_params, param
+from attnsim.models.readout import location_fields, stimulus_onset_index, threshold_readout
+from attnsim.models.registry import FAMILIES
 
 GROUPS = ("exc_A", "exc_B", "inh")
 
@@ -141,8 +142,11 @@ side : integer (constant)
 """
 
 
+@FAMILIES.register("brunel_network", summary="Brunel 2000 sparse E/I LIF network (delta synapses, fixed in-degree, delay D): AI/SR/SI states")
 class BrunelNetwork(BrainModel):
     family: ClassVar[str] = "brunel_network"
+    capabilities: ClassVar[frozenset] = frozenset({"spiking"})
+    paper: ClassVar[str] = "Brunel 2000 J Comput Neurosci 8:183"
     Params: ClassVar[type] = BrunelParams
 
     def __init__(self, params: BrunelParams | None = None):

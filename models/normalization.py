@@ -35,10 +35,11 @@ from typing import ClassVar
 import numpy as np
 from scipy import ndimage
 
-from models.activity import Activity
-from models.base import BrainModel, channel_index
-from models.params import check_params, param
-from models.readout import location_fields, stimulus_onset_index, threshold_readout
+from attnsim.models.activity import Activity
+from attnsim.models.base import BrainModel, channel_index
+from attnsim.models.params import check_params, param
+from attnsim.models.readout import location_fields, stimulus_onset_index, threshold_readout
+from attnsim.models.registry import FAMILIES
 
 
 @dataclass(frozen=True)
@@ -145,8 +146,11 @@ def _count_choice(rates, onset, end, rng) -> np.ndarray:
     return choice
 
 
+@FAMILIES.register("normalization", summary="Reynolds & Heeger 2009 normalization model of attention (rate)")
 class Normalization(BrainModel):
     family: ClassVar[str] = "normalization"
+    capabilities: ClassVar[frozenset] = frozenset(set())
+    paper: ClassVar[str] = "Reynolds & Heeger 2009 Neuron 61:168"
     Params: ClassVar[type] = NormalizationParams
 
     def __init__(self, params: NormalizationParams | None = None):

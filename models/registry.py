@@ -1,48 +1,238 @@
-"""Model families by name. Imports are lazy so that `attnsim list` and
-validation never pay for Brian2 start-up."""
+"""One way to register and find every kind of part: model families, tasks, metrics, figures.
+
+A part registers itself under a name, in its own module, with the registry's decorator
+(like nengo's ``Builder.register``)::
+
+    from attnsim.models.registry import FAMILIES
+
+    @FAMILIES.register("rate_competition")
+    class WongWang(BrainModel): ...
+
+Adding a part is therefore one file: the registry imports every module of its bundled
+packages the first time a name is looked up (not at ``import attnsim``, so that validating a
+scenario never pays for parts it does not use).
+
+A name is resolved, in this order:
+
+1. a bundled part (registered by a module of the registry's packages);
+2. an installed entry point of the registry's group (``attnsim.families``, ``attnsim.tasks``,
+   ``attnsim.metrics``, ``attnsim.figures``), declared by another distribution as
+   ``[project.entry-points."attnsim.families"] my_net = "mypkg.nets:MyNet"``;
+3. ``package.module:attr``: the object ``attr`` of an importable module. When the module is
+   not importable from ``sys.path``, the extra ``search_path`` folders (the scenario file's
+   folder, then the working directory) are tried, so a ``my_models.py`` beside the scenario
+   works without installing it.
+
+Metadata lives on the part itself (class attributes such as ``capabilities`` and ``paper``,
+the docstring's first line as summary) or is given to ``register(name, **meta)``. A registry
+may check what it returns (``check``: the model protocol for families); a part that cannot be
+imported or breaks the protocol raises :class:`PluginError`, whose message names it.
+"""
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+import importlib.metadata
+import inspect
+import pkgutil
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+class PluginError(Exception):
+    """A part named in a scenario cannot be used: unknown, not importable, or breaks the protocol.
+
+    The message names the part and says what was expected; `choices` lists the valid names.
+    """
+
+    def __init__(self, message: str, choices: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.choices = choices
 
 
 @dataclass(frozen=True)
-class FamilyInfo:
+class Entry:
+    """A registered part: `name` as a scenario writes it, the object, where it came from, metadata."""
+
     name: str
-    target: str          # "module:Class"
-    kind: str            # "brain" or "artificial"
-    summary: str
+    obj: Any
+    origin: str                      # "bundled", "entry point (dist)", or "module:attr"
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def summary(self) -> str:
+        """meta["summary"], else the object's `summary` attribute, else its docstring's first line."""
+        text = self.meta.get("summary") or getattr(self.obj, "summary", None)
+        if not isinstance(text, str) or not text:
+            doc = inspect.getdoc(self.obj) or ""
+            text = doc.strip().splitlines()[0] if doc.strip() else ""
+        return text
 
 
-FAMILIES: dict[str, FamilyInfo] = {f.name: f for f in [
-    FamilyInfo("spiking_competition", "models.spiking_competition:SpikingCompetition", "brain",
-               "Brunel & Wang 2001 / Wang 2002 spiking E/I network: two selective pools with self-excitation (AMPA/NMDA/GABA_A)"),
-    FamilyInfo("rate_competition", "models.wong_wang:WongWang", "brain",
-               "Wong & Wang 2006 reduced two-variable NMDA rate model (Brian2 rate equations)"),
-    FamilyInfo("wilson_cowan", "models.wilson_cowan:WilsonCowan", "brain",
-               "Wilson & Cowan 1972 E/I rate populations, one E/I pair per stimulus with mutual inhibition"),
-    FamilyInfo("brunel_network", "models.brunel_network:BrunelNetwork", "brain",
-               "Brunel 2000 sparse E/I LIF network (delta synapses, fixed in-degree, delay D): AI/SR/SI states"),
-    FamilyInfo("normalization", "models.normalization:Normalization", "brain",
-               "Reynolds & Heeger 2009 normalization model of attention (rate)"),
-    FamilyInfo("microcircuit", "models.microcircuit.attention_columns:MicrocircuitColumns", "brain",
-               "Potjans & Diesmann 2014 layered cortical microcircuit, two columns with layer-specific top-down attention"),
-    FamilyInfo("dot_product_attention", "models.ann.families:DotProductAttentionModel", "artificial",
-               "transformer encoder (scaled dot-product multi-head attention) over time steps, numpy"),
-    FamilyInfo("rnn", "models.ann.families:RNNModel", "artificial", "vanilla leaky RNN trained with BPTT + Adam, numpy"),
-    FamilyInfo("gru", "models.ann.families:GRUModel", "artificial", "GRU (PyTorch gate equations) trained with BPTT + Adam, numpy"),
-    FamilyInfo("lstm", "models.ann.families:LSTMModel", "artificial", "LSTM (PyTorch gate equations) trained with BPTT + Adam, numpy"),
-    FamilyInfo("ei_rnn", "models.ann.families:EIRNNModel", "artificial",
-               "E/I RNN with Dale's law (Song, Yang & Wang 2016), numpy"),
-]}
+def is_reference(name: str) -> bool:
+    """True for an outside part written as 'package.module:attr'."""
+    return ":" in name
 
 
-def family_info(name: str) -> FamilyInfo:
-    return FAMILIES[name]
+class Registry:
+    """Parts of one kind by name (see the module docstring for the lookup order).
+
+    kind: "family", "task", "metric" or "figure" (used in messages).
+    group: the entry-point group of outside parts, e.g. "attnsim.families".
+    packages: dotted names of the packages whose modules hold the bundled parts.
+    check: `check(obj, label)` raises PluginError when `obj` is not a valid part.
+    """
+
+    def __init__(self, kind: str, group: str, packages: tuple[str, ...],
+                 check: Callable[[Any, str], None] | None = None):
+        self.kind = kind
+        self.group = group
+        self.packages = packages
+        self.check = check
+        self._bundled: dict[str, Entry] = {}
+        self._resolved: dict[str, Entry] = {}
+        self._scanned = False
+        self._lock = threading.RLock()
+
+    # -- registering ------------------------------------------------------------------------
+    def register(self, name: str | None = None, **meta):
+        """Decorator: register the decorated class or function under `name` (default: its __name__)."""
+        def deco(obj):
+            key = name or obj.__name__
+            old = self._bundled.get(key)
+            if old is not None and _qualname(old.obj) != _qualname(obj):
+                raise ValueError(f"{self.kind} {key!r} is registered twice: {_qualname(old.obj)} and {_qualname(obj)}")
+            self._bundled[key] = Entry(key, obj, "bundled", dict(meta))
+            if isinstance(obj, type) and getattr(obj, "registry_name", None) in (None, key):
+                obj.registry_name = key
+            return obj
+        return deco
+
+    # -- finding ----------------------------------------------------------------------------
+    def _scan(self) -> None:
+        with self._lock:
+            if self._scanned:
+                return
+            for pkg_name in self.packages:
+                pkg = importlib.import_module(pkg_name)
+                for info in pkgutil.walk_packages(getattr(pkg, "__path__", []), pkg_name + "."):
+                    importlib.import_module(info.name)
+            self._scanned = True
+
+    def _entry_points(self) -> dict[str, importlib.metadata.EntryPoint]:
+        try:
+            eps = importlib.metadata.entry_points(group=self.group)
+        except Exception:   # a broken installed distribution must not break bundled parts
+            return {}
+        return {ep.name: ep for ep in eps}
+
+    def bundled(self) -> dict[str, Entry]:
+        """The bundled parts, name -> Entry, in registration order."""
+        self._scan()
+        return dict(self._bundled)
+
+    def names(self) -> list[str]:
+        """Bundled names, then installed entry-point names (outside 'module:attr' parts are not listed)."""
+        return list(self.bundled()) + [n for n in self._entry_points() if n not in self._bundled]
+
+    def __contains__(self, name: str) -> bool:
+        try:
+            self.get(name)
+        except PluginError:
+            return False
+        return True
+
+    def get(self, name: str, search_path: tuple[str, ...] | list[str] = ()) -> Entry:
+        """The entry for `name`, or PluginError naming it and the valid choices."""
+        if not isinstance(name, str) or not name:
+            raise PluginError(f"{self.kind} name must be a non-empty string (got {name!r})", tuple(self.names()))
+        bundled = self.bundled()
+        if name in bundled:
+            return bundled[name]
+        with self._lock:
+            if name in self._resolved:
+                return self._resolved[name]
+        if is_reference(name):
+            entry = Entry(name, _import_reference(name, self.kind, tuple(search_path)), name)
+        else:
+            ep = self._entry_points().get(name)
+            if ep is None:
+                raise PluginError(f"unknown {self.kind} {name!r}; valid {self.kind} names: "
+                                  f"{', '.join(self.names())} (or an outside one as package.module:Name)",
+                                  tuple(self.names()))
+            try:
+                obj = ep.load()
+            except BaseException as e:  # noqa: BLE001 (a plugin may raise anything while importing)
+                if isinstance(e, KeyboardInterrupt):
+                    raise
+                raise PluginError(f"{self.kind} {name!r} (entry point {ep.value} of group {self.group}) "
+                                  f"failed to import: {type(e).__name__}: {e}") from None
+            dist = getattr(getattr(ep, "dist", None), "name", None) or "installed"
+            entry = Entry(name, obj, f"entry point ({dist})")
+        if self.check is not None:
+            self.check(entry.obj, f"{self.kind} {name!r}")
+        with self._lock:
+            self._resolved[name] = entry
+        return entry
 
 
-def load_family(name: str):
-    """The model class of a family (imports its module on first use)."""
-    info = FAMILIES[name]
-    module, cls = info.target.split(":")
-    return getattr(importlib.import_module(module), cls)
+def _qualname(obj) -> str:
+    return f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', repr(obj))}"
+
+
+def _import_reference(ref: str, kind: str, search_path: tuple[str, ...]):
+    """The object named 'package.module:attr' (attr may be dotted), importing the module."""
+    module_name, _, attr = ref.partition(":")
+    if not module_name or not attr or ":" in attr:
+        raise PluginError(f"{kind} {ref!r}: expected 'package.module:Name' (one colon, both sides non-empty)")
+    try:
+        module = _import_module(module_name, search_path)
+    except PluginError:
+        raise
+    except BaseException as e:  # noqa: BLE001 (anything raised while importing user code)
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        raise PluginError(f"{kind} {ref!r}: importing module {module_name!r} failed: {type(e).__name__}: {e}") from None
+    obj = module
+    for part in attr.split("."):
+        if not hasattr(obj, part):
+            names = sorted(n for n in dir(module) if not n.startswith("_"))
+            raise PluginError(f"{kind} {ref!r}: module {module_name!r} ({getattr(module, '__file__', '?')}) has no "
+                              f"attribute {attr!r}; it defines: {', '.join(names) or 'nothing public'}")
+        obj = getattr(obj, part)
+    return obj
+
+
+def _import_module(module_name: str, search_path: tuple[str, ...]):
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        top = module_name.split(".")[0]
+        if e.name is not None and e.name != top and not module_name.startswith(e.name):
+            raise   # the module exists but itself imports something missing: report that
+        for folder in search_path:
+            if folder and folder not in sys.path:
+                sys.path.append(folder)
+                importlib.invalidate_caches()
+                try:
+                    return importlib.import_module(module_name)
+                except ModuleNotFoundError as e2:
+                    if e2.name is not None and not module_name.startswith(e2.name):
+                        raise
+        where = ", ".join(search_path) if search_path else "sys.path"
+        raise PluginError(f"module {module_name!r} not found (searched sys.path and {where}); "
+                          "install it or put it beside the scenario file") from None
+
+
+def _check_family(obj, label: str) -> None:
+    from attnsim.models.base import check_model_class
+    check_model_class(obj, label)
+
+
+FAMILIES = Registry("family", "attnsim.families", ("attnsim.models",), check=_check_family)
+
+
+def load_family(name: str, search_path: tuple[str, ...] | list[str] = ()):
+    """The model class of a family name or 'package.module:Class' (PluginError if unusable)."""
+    return FAMILIES.get(name, search_path).obj

@@ -47,10 +47,11 @@ from typing import ClassVar
 
 import numpy as np
 
-from models.activity import Activity
-from models.base import BrainModel, channel_index
-from models.readout import location_fields, stimulus_onset_index, threshold_readout
-from models.spiking_competition_params import SpikingCompetitionParams
+from attnsim.models.activity import Activity
+from attnsim.models.base import BrainModel, channel_index
+from attnsim.models.readout import location_fields, stimulus_onset_index, threshold_readout
+from attnsim.models.spiking_competition_params import SpikingCompetitionParams
+from attnsim.models.registry import FAMILIES
 
 GROUPS = ("pool_A", "pool_B", "nonselective", "inhibitory")
 
@@ -100,8 +101,11 @@ LOCAL_LINKED = "".join(f"{name} : 1 (linked)\n" for name in
                        ("SA_A", "SA_B", "SA_N", "SN_A", "SN_B", "SN_N", "SG_A", "SG_B", "SG_N"))
 
 
+@FAMILIES.register("spiking_competition", summary="Brunel & Wang 2001 / Wang 2002 spiking E/I network: two selective pools with self-excitation (AMPA/NMDA/GABA_A)")
 class SpikingCompetition(BrainModel):
     family: ClassVar[str] = "spiking_competition"
+    capabilities: ClassVar[frozenset] = frozenset({"spiking"})
+    paper: ClassVar[str] = "Brunel & Wang 2001 J Comput Neurosci 11:63; Wang 2002 Neuron 36:955"
     Params: ClassVar[type] = SpikingCompetitionParams
 
     def __init__(self, params: SpikingCompetitionParams | None = None):

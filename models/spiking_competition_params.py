@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.params import ParamError, check_params, param
+from attnsim.models.params import ParamError, check_params, param
 
 
 @dataclass(frozen=True)

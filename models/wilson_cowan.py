@@ -25,10 +25,11 @@ from typing import ClassVar
 
 import numpy as np
 
-from models.activity import Activity
-from models.base import BrainModel, channel_index
-from models.params import check_params, param
-from models.readout import location_fields, stimulus_onset_index, threshold_readout
+from attnsim.models.activity import Activity
+from attnsim.models.base import BrainModel, channel_index
+from attnsim.models.params import check_params, param
+from attnsim.models.readout import location_fields, stimulus_onset_index, threshold_readout
+from attnsim.models.registry import FAMILIES
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,11 @@ def fixed_points(p: WilsonCowanParams | None = None, P: float = 0.0, grid: int =
     return out
 
 
+@FAMILIES.register("wilson_cowan", summary="Wilson & Cowan 1972 E/I rate populations, one E/I pair per stimulus with mutual inhibition")
 class WilsonCowan(BrainModel):
     family: ClassVar[str] = "wilson_cowan"
+    capabilities: ClassVar[frozenset] = frozenset(set())
+    paper: ClassVar[str] = "Wilson & Cowan 1972 Biophys J 12:1"
     Params: ClassVar[type] = WilsonCowanParams
 
     def __init__(self, params: WilsonCowanParams | None = None):

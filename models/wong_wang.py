@@ -26,10 +26,11 @@ from typing import ClassVar
 
 import numpy as np
 
-from models.activity import Activity
-from models.base import BrainModel, channel_index
-from models.params import check_params, param
-from models.readout import location_fields, stimulus_onset_index, threshold_readout
+from attnsim.models.activity import Activity
+from attnsim.models.base import BrainModel, channel_index
+from attnsim.models.params import check_params, param
+from attnsim.models.readout import location_fields, stimulus_onset_index, threshold_readout
+from attnsim.models.registry import FAMILIES
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,11 @@ def resting_gating(p: WongWangParams) -> float:
     return float(brentq(f, grid[k], grid[k + 1]))
 
 
+@FAMILIES.register("rate_competition", summary="Wong & Wang 2006 reduced two-variable NMDA rate model (Brian2 rate equations)")
 class WongWang(BrainModel):
     family: ClassVar[str] = "rate_competition"
+    capabilities: ClassVar[frozenset] = frozenset(set())
+    paper: ClassVar[str] = "Wong & Wang 2006 J Neurosci 26:1314"
     Params: ClassVar[type] = WongWangParams
 
     def __init__(self, params: WongWangParams | None = None):

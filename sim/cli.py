@@ -50,8 +50,8 @@ def _fail(messages) -> int:
 
 
 def cmd_validate(args) -> int:
-    from sim.scenario.load import load_scenario
-    from sim.scenario.yaml_lines import ScenarioError
+    from attnsim.scenario.load import load_scenario
+    from attnsim.scenario.yaml_lines import ScenarioError
     bad = 0
     for path in args.files:
         try:
@@ -64,16 +64,18 @@ def cmd_validate(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from models.registry import FAMILIES
-    from sim.analysis.registry import METRICS
-    from sim.plots.registry import FIGURES
-    from sim.tasks import TASKS
+    from attnsim.models.registry import FAMILIES
+    from attnsim.analysis.registry import METRICS
+    from attnsim.plots.registry import FIGURES
+    from attnsim.tasks import TASKS
     print("tasks:")
     for k, doc in TASKS.items():
         print(f"  {k:24s} {doc}")
     print("model families:")
-    for k, info in FAMILIES.items():
-        print(f"  {k:24s} [{info.kind}] {info.summary}")
+    from attnsim.models.base import capabilities_of, kind_of
+    for k, entry in FAMILIES.bundled().items():
+        caps = ", ".join(sorted(capabilities_of(entry.obj)))
+        print(f"  {k:24s} [{kind_of(entry.obj)}{'; ' + caps if caps else ''}] {entry.summary}")
     print("metrics:")
     for k, (_, doc) in METRICS.items():
         print(f"  {k:24s} {doc}")
@@ -84,7 +86,7 @@ def cmd_list(args) -> int:
 
 
 def _draw_figures(scn_figures, run, summary, run_dir) -> list[str]:
-    from sim.plots.registry import draw
+    from attnsim.plots.registry import draw
     out = os.path.join(run_dir, "figures")
     os.makedirs(out, exist_ok=True)
     files = []
@@ -94,11 +96,11 @@ def _draw_figures(scn_figures, run, summary, run_dir) -> list[str]:
 
 
 def cmd_run(args) -> int:
-    from sim import runner
-    from sim.expectations import table
-    from sim.provenance import provenance
-    from sim.scenario.load import load_scenario
-    from sim.scenario.yaml_lines import ScenarioError
+    from attnsim import runner
+    from attnsim.expectations import table
+    from attnsim.provenance import provenance
+    from attnsim.scenario.load import load_scenario
+    from attnsim.scenario.yaml_lines import ScenarioError
 
     started = time.time()
     if args.resume:
@@ -134,8 +136,8 @@ def cmd_run(args) -> int:
     print(f"running {scn.name!r}: {what} x {len(scn.models)} models -> {final}", file=sys.stderr)
     try:
         if scn.sweep is not None:
-            from sim.plots.sweep_figure import draw_sweep
-            from sim.sweep import run_sweep
+            from attnsim.plots.sweep_figure import draw_sweep
+            from attnsim.sweep import run_sweep
             summary = run_sweep(scn, resolved, partial, workers=workers, started=started, quiet=args.quiet)
             runner.write_json(os.path.join(partial, "summary.json"), summary)
             os.makedirs(os.path.join(partial, "figures"), exist_ok=True)
@@ -144,7 +146,7 @@ def cmd_run(args) -> int:
         else:
             summary = runner.complete(scn, resolved, partial, workers=workers, started=started, quiet=args.quiet)
         if scn.report:
-            from sim.report import write_report
+            from attnsim.report import write_report
             write_report(partial, resolved, summary)
     except KeyboardInterrupt:
         print(f"\ninterrupted; finished trials are kept. Resume with: attnsim run --resume {partial}",
@@ -165,7 +167,7 @@ def cmd_run(args) -> int:
 
 
 def runner_points(resolved: dict) -> list:
-    from sim.scenario.load import sweep_points
+    from attnsim.scenario.load import sweep_points
     return sweep_points(resolved)
 
 
@@ -189,7 +191,7 @@ def cmd_figures(args) -> int:
 
     import yaml
 
-    from sim.store import read_results
+    from attnsim.store import read_results
     run_dir = args.run_dir.rstrip("/")
     needed = [os.path.join(run_dir, f) for f in ("results.h5", "summary.json", "scenario.yaml")]
     missing = [p for p in needed if not os.path.exists(p)]

@@ -57,8 +57,8 @@ import math
 
 import numpy as np
 
-from sim.analysis.bootstrap import Bootstrap, bootstrap_metric, hierarchical, percentile_interval
-from sim.seeds import derive_seed
+from attnsim.analysis.bootstrap import Bootstrap, bootstrap_metric, hierarchical, percentile_interval
+from attnsim.seeds import derive_seed
 
 VERDICTS = ("pass", "fail", "inconclusive", "deviation", "calibration")
 CHECK_FAILS = ("fail", "inconclusive")
@@ -168,8 +168,8 @@ def evaluate(expect: list[dict], summary_models: dict, trials=None, activities: 
     (scenario seed, model, metric), so a scenario with many per-group checks of one metric
     costs one bootstrap, not one per check.
     """
-    from sim.analysis.bootstrap import _options, bootstrap_many, pick
-    from sim.analysis.registry import compute_metrics
+    from attnsim.analysis.bootstrap import _options, bootstrap_many, pick
+    from attnsim.analysis.registry import compute_metrics
 
     values, notes, boots = {}, {}, {}
     groups: dict[tuple, list[int]] = {}
@@ -262,7 +262,7 @@ def evaluate_sweep(expect: list[dict], points: list[dict], run_dir: str, seed: i
     """
     import os
 
-    from sim.store import read_results
+    from attnsim.store import read_results
 
     parts: list[list[Bootstrap]] = [[] for _ in expect]
     notes: list[list[str]] = [[] for _ in expect]

@@ -23,9 +23,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from sim.expectations import table as expectation_table  # noqa: E402
-from sim.reference_signatures import SIGNATURES  # noqa: E402
-from sim.plots.figures import save_figure  # noqa: E402
+from attnsim.expectations import table as expectation_table  # noqa: E402
+from attnsim.reference_signatures import SIGNATURES  # noqa: E402
+from attnsim.plots.figures import save_figure  # noqa: E402
 
 COLUMNS = [  # (header, metric, condition, group-reducer)
     ("acc attended", "accuracy", "attended", None),
@@ -107,8 +107,8 @@ SCORECARD_N_BOOT = 200  # resamples per model; cost ~ 200 x (attention_effects +
 
 def _metric(name: str, trials, activity):
     """(result, reason): a registry metric called by name; reason says why it does not apply."""
-    from sim.analysis.registry import METRICS, json_ready
-    from sim.analysis.windows import NotApplicable
+    from attnsim.analysis.registry import METRICS, json_ready
+    from attnsim.analysis.windows import NotApplicable
     fn = METRICS[name][0]
     opts = {"n_boot": 0} if name == "capacity_cost" else {}
     try:
@@ -222,7 +222,7 @@ def compare(sig: dict, lo: float | None, hi: float | None, estimate: float | Non
 def model_scorecard(trials, activity, *, n_boot: int = SCORECARD_N_BOOT, seed: int = 0,
                     equal_stimuli: bool = True) -> dict[str, dict]:
     """{signature key: {estimate, ci_lo, ci_hi, n_trials, verdict, reason}} for one model on one run."""
-    from sim.analysis.bootstrap import bootstrap_many
+    from attnsim.analysis.bootstrap import bootstrap_many
     _, why = signature_values(trials, activity, equal_stimuli)
     full_extra = {}
 
@@ -253,8 +253,8 @@ def _equal_stimuli(task: dict) -> bool:
 
 def scorecard(run_dir: str, resolved: dict, summary: dict, *, n_boot: int = SCORECARD_N_BOOT) -> dict:
     """{model: {signature: entry}}: each signature from the first run (or sweep point) where it applies."""
-    from sim.seeds import derive_seed
-    from sim.store import read_results
+    from attnsim.seeds import derive_seed
+    from attnsim.store import read_results
     if "sweep" in summary:
         runs = [(os.path.join(run_dir, p["dir"]), p["index"], p["values"]) for p in summary["sweep"]["points"]]
     else:
@@ -314,9 +314,9 @@ def scorecard_table(card: dict) -> str:
 
 def _trajectory_figures(point_dir: str, order: list[str]) -> tuple[list[str], str | None]:
     """PCA trajectories per model and the CKA matrix between models; returns (files, CKA table)."""
-    from sim.analysis.cka import cka_between
-    from sim.analysis.pca import pca_trajectories
-    from sim.store import read_results
+    from attnsim.analysis.cka import cka_between
+    from attnsim.analysis.pca import pca_trajectories
+    from attnsim.store import read_results
 
     path = os.path.join(point_dir, "results.h5")
     if not os.path.exists(path):

@@ -20,10 +20,10 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 import numpy as np
 import yaml
 
-from models.activity import Activity
-from sim import worker
-from sim.seeds import derive_seed
-from sim.tasks import build_trials
+from attnsim.models.activity import Activity
+from attnsim import worker
+from attnsim.seeds import derive_seed
+from attnsim.tasks import build_trials
 
 
 class RunError(Exception):
@@ -113,7 +113,8 @@ def execute(scn, resolved: dict, partial: str, *, workers: int,
     chunks = plan_chunks(trials.n_trials, scn.run.chunk_trials)
     task_spec = resolved["task"]
 
-    from models.registry import FAMILIES
+    from attnsim.models.base import capabilities_of
+    from attnsim.models.registry import load_family
     timings: dict[str, dict] = {}
     # Brian2's runtime code paths iterate over hash-ordered sets; a fixed hash seed in
     # the worker processes makes repeated runs bit-identical (measured: without it the
@@ -125,9 +126,11 @@ def execute(scn, resolved: dict, partial: str, *, workers: int,
     manager.start(initializer=worker.ignore_sigint)   # the progress queue must outlive a Ctrl-C
     queue = manager.Queue()
     pending_fit, totals, fit_names = {}, {}, set()
+    trainable_names = {m.name for m in scn.models
+                       if "trainable" in capabilities_of(load_family(m.family, scn.plugin_path))}
     todo: dict[str, list] = {}
     for m in scn.models:
-        kind = FAMILIES[m.family].kind
+        trainable = "trainable" in capabilities_of(load_family(m.family, scn.plugin_path))
         mdir = os.path.join(partial, "chunks", m.name)
         os.makedirs(mdir, exist_ok=True)
         items = []
@@ -137,7 +140,7 @@ def execute(scn, resolved: dict, partial: str, *, workers: int,
                 items.append((k, idx, derive_seed(seed, "run", m.name, k), path))
         todo[m.name] = items
         totals[m.name] = sum(len(i[1]) for i in items)
-        if kind == "artificial":
+        if trainable:
             wpath = os.path.join(partial, "weights", f"{m.name}.npz")
             if not os.path.exists(wpath):
                 pending_fit[m.name] = wpath
@@ -151,7 +154,7 @@ def execute(scn, resolved: dict, partial: str, *, workers: int,
 
             def submit_runs(m):
                 wpath = os.path.join(partial, "weights", f"{m.name}.npz")
-                weights = wpath if FAMILIES[m.family].kind == "artificial" else None
+                weights = wpath if m.name in trainable_names else None
                 for part in _split(todo[m.name], workers):
                     f = pool.submit(worker.run_job, m.family, m.params, inputs_path, part, trials.dt_ms,
                                     trials.channels, weights, q, m.name, scn.run.chunk_trials)
@@ -232,14 +235,15 @@ def complete(scn, resolved: dict, partial: str, *, workers: int, started: float,
              figures: bool = True) -> dict:
     """Run every model, then write results.h5, summary.json, figures and provenance.json into
     `partial` (provenance last: its presence marks the directory's content complete)."""
-    from models.registry import FAMILIES
-    from sim.plots.registry import draw
-    from sim.provenance import provenance
-    from sim.store import RunData, write_results
-    from sim.summary import build_summary
+    from attnsim.models.base import kind_of
+    from attnsim.models.registry import load_family
+    from attnsim.plots.registry import draw
+    from attnsim.provenance import provenance
+    from attnsim.store import RunData, write_results
+    from attnsim.summary import build_summary
 
     out = execute(scn, resolved, partial, workers=workers, quiet=quiet)
-    families = {m.name: (m.family, FAMILIES[m.family].kind) for m in scn.models}
+    families = {m.name: (m.family, kind_of(load_family(m.family, scn.plugin_path))) for m in scn.models}
     write_results(os.path.join(partial, "results.h5"), out["trials"], out["activities"], families, scn.record)
     summary = build_summary(scn, out["trials"], out["activities"], families, partial)
     write_json(os.path.join(partial, "summary.json"), summary)

@@ -11,22 +11,33 @@ Layout (see README "Run directory"):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import h5py
 import numpy as np
 
-from models.activity import Activity
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.tasks.trials import Trials
 
 _Z = dict(compression="gzip", compression_opts=4, shuffle=True)
 
 
 @dataclass
 class RunData:
+    """What figures draw from: the trials, each model's activity, and per model its family name,
+    capabilities ("trainable", "spiking", "layered") and training curves (name -> list per step)."""
+
     trials: Trials
     activities: dict[str, Activity]
     families: dict[str, str]
+    capabilities: dict[str, frozenset] = field(default_factory=dict)
+    training: dict[str, dict] = field(default_factory=dict)
+    search_path: tuple[str, ...] = ()
+
+    def model_class(self, name: str):
+        """The model class of `name` (for metadata such as a layered model's `layer_layout`)."""
+        from attnsim.models.registry import load_family
+        return load_family(self.families[name], self.search_path)
 
 
 def _write_trials(f: h5py.File, trials: Trials) -> None:

@@ -23,7 +23,7 @@ import json
 import math
 import os
 
-from sim.expectations import all_pass, evaluate
+from attnsim.expectations import all_pass, evaluate
 
 
 def clean(x):
@@ -42,7 +42,7 @@ def clean(x):
 
 
 def build_summary(scn, trials, activities, families, partial: str) -> dict:
-    from sim.analysis.registry import compute_metrics
+    from attnsim.analysis.registry import compute_metrics
     models = {}
     for m in scn.models:
         entry = {"family": m.family, "kind": families[m.name][1],

@@ -15,9 +15,9 @@ import sys
 
 import numpy as np
 
-from sim.expectations import lookup
-from sim.scenario.load import sweep_points, validate_point
-from sim.summary import clean
+from attnsim.expectations import lookup
+from attnsim.scenario.load import sweep_points, validate_point
+from attnsim.summary import clean
 
 
 def _matches(values: dict, where: dict | None) -> bool:
@@ -60,7 +60,7 @@ def evaluate_sweep_expectations(expect: list[dict], points: list[dict]) -> list[
 
 def run_sweep(scn, resolved: dict, partial: str, *, workers: int, started: float, quiet: bool,
               point_figures: bool = True) -> dict:
-    from sim.runner import complete, remove_scratch
+    from attnsim.runner import complete, remove_scratch
     points = []
     plan = sweep_points(resolved)
     for index, (values, seed) in enumerate(plan):
@@ -78,7 +78,7 @@ def run_sweep(scn, resolved: dict, partial: str, *, workers: int, started: float
             s = json.load(fh)
         points.append({"index": index, "values": values, "seed": seed, "dir": os.path.relpath(pdir, partial),
                        "task": s["task"], "models": s["models"]})
-    from sim.expectations import all_pass, evaluate_sweep
+    from attnsim.expectations import all_pass, evaluate_sweep
     expectations = evaluate_sweep([e.model_dump() for e in scn.expect], points, partial, scn.seed, _matches)
     models = {m.name: {"family": m.family, "kind": points[0]["models"][m.name]["kind"] if points else "",
                        "metrics": {}} for m in scn.models}

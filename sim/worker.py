@@ -37,8 +37,8 @@ def ignore_interrupts() -> None:
 def _sample_batch_factory(task_spec: dict):
     from pydantic import TypeAdapter
 
-    from sim.scenario.schema import TaskSpec
-    from sim.tasks import build_trials
+    from attnsim.scenario.schema import TaskSpec
+    from attnsim.tasks import build_trials
 
     spec = TypeAdapter(TaskSpec).validate_python(task_spec)
 
@@ -49,7 +49,7 @@ def _sample_batch_factory(task_spec: dict):
 
 
 def _build(family: str, params: dict):
-    from models.registry import load_family
+    from attnsim.models.registry import load_family
     cls = load_family(family)
     return cls(cls.Params(**params))
 

@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from models.activity import Activity
-from sim.analysis.attention_effects import attention_effects
-from sim.analysis.windows import NotApplicable
-from sim.tasks.selective import make_selective
+from attnsim.models.activity import Activity
+from attnsim.analysis.attention_effects import attention_effects
+from attnsim.analysis.windows import NotApplicable
+from attnsim.tasks.selective import make_selective
 
 TIMING = {"fixation": 50, "cue": 50, "stimulus": 200, "response": 50}   # stimulus epoch 0.2 s
 
@@ -115,7 +115,7 @@ def test_not_applicable_cases():
 
 def test_agrees_with_per_condition_noise_correlation_and_fano():
     # out of pool A = attend_B trials, out of pool B = attend_A trials: same numbers as variability.py
-    from sim.analysis.variability import fano_factor, noise_correlation
+    from attnsim.analysis.variability import fano_factor, noise_correlation
     rng = np.random.default_rng(4)
     tr = _task(300, seed=4)
     counts = {"pool_A": _correlated(rng, 300, 15, 0.2, 8.0, 3.0), "pool_B": _correlated(rng, 300, 15, 0.05, 8.0, 3.0)}

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from models.activity import Activity
-from sim.analysis.attention_gain import attention_gain, naka_rushton
-from sim.tasks.selective import make_selective
+from attnsim.models.activity import Activity
+from attnsim.analysis.attention_gain import attention_gain, naka_rushton
+from attnsim.tasks.selective import make_selective
 
 TIMING = {"fixation": 20, "cue": 20, "stimulus": 100, "response": 20}
 LEVELS = [0.02, 0.05, 0.1, 0.2, 0.4, 0.7, 1.0]

@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from models.activity import Activity
-from sim.analysis.behaviour import accuracy, p_choice_A, reaction_time_ms
-from sim.analysis.rates import modulation_index, rate_hz
-from sim.tasks.selective import make_selective
+from attnsim.models.activity import Activity
+from attnsim.analysis.behaviour import accuracy, p_choice_A, reaction_time_ms
+from attnsim.analysis.rates import modulation_index, rate_hz
+from attnsim.tasks.selective import make_selective
 
 TIMING = {"fixation": 100, "cue": 100, "stimulus": 200, "response": 100}
 
@@ -90,8 +90,8 @@ def test_modulation_index_known_value():
 
 
 def test_rate_change_vs_neutral_matches_contrast_and_closed_form():
-    from sim.analysis.rates import rate_change_vs_neutral
-    from sim.analysis.windows import NotApplicable
+    from attnsim.analysis.rates import rate_change_vs_neutral
+    from attnsim.analysis.windows import NotApplicable
     tr = make_selective(n_trials=36, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.3, 0.6],
                         conditions=["attend_A", "attend_B", "neutral"], seed=3)
     cond, k = tr.conditions["condition"].astype(str), tr.conditions["contrast"]
@@ -114,10 +114,10 @@ def test_rate_change_vs_neutral_matches_contrast_and_closed_form():
 
 
 def test_accuracy_on_dual_report_counts_each_location():
-    from models.activity import Activity
-    from sim.analysis.behaviour import accuracy, p_choice_A
-    from sim.analysis.windows import NotApplicable
-    from sim.tasks.trials import CHANNELS, Trials
+    from attnsim.models.activity import Activity
+    from attnsim.analysis.behaviour import accuracy, p_choice_A
+    from attnsim.analysis.windows import NotApplicable
+    from attnsim.tasks.trials import CHANNELS, Trials
 
     target = np.array([[1, 0], [0, 0], [1, 1], [0, 1]])
     reports = np.array([[1, 0], [1, 0], [1, -1], [0, 1]])     # 1 + 0.5 + 0.5 + 1 correct fractions

@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from models.activity import Activity
-from sim.analysis.capacity import capacity_cost, predictions, serial_ratio
-from sim.analysis.windows import NotApplicable
-from sim.tasks.divided import make_divided
-from sim.tasks.dual_report import make_dual_report
+from attnsim.models.activity import Activity
+from attnsim.analysis.capacity import capacity_cost, predictions, serial_ratio
+from attnsim.analysis.windows import NotApplicable
+from attnsim.tasks.divided import make_divided
+from attnsim.tasks.dual_report import make_dual_report
 
 TIMING = {"fixation": 5, "cue": 5, "stimulus": 10, "response": 5}
 CONDS = ["focused_A", "focused_B", "divided"]

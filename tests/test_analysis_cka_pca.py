@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 from scipy.stats import ortho_group
 
-from models.activity import Activity
-from sim.analysis.cka import cka_between, linear_cka
-from sim.analysis.pca import pca, pca_trajectories
-from sim.tasks.selective import make_selective
+from attnsim.models.activity import Activity
+from attnsim.analysis.cka import cka_between, linear_cka
+from attnsim.analysis.pca import pca, pca_trajectories
+from attnsim.tasks.selective import make_selective
 
 TIMING = {"fixation": 50, "cue": 50, "stimulus": 100, "response": 50}
 

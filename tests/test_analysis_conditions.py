@@ -1,10 +1,10 @@
 """Condition labels are stable keys of summary.json."""
 import numpy as np
 
-from sim.analysis.conditions import condition_groups, stimulus_cells
-from sim.tasks.discrimination import make_discrimination
-from sim.tasks.divided import make_divided
-from sim.tasks.selective import make_selective
+from attnsim.analysis.conditions import condition_groups, stimulus_cells
+from attnsim.tasks.discrimination import make_discrimination
+from attnsim.tasks.divided import make_divided
+from attnsim.tasks.selective import make_selective
 
 TIMING = {"fixation": 10, "cue": 10, "stimulus": 20, "response": 10}
 

@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from models.activity import Activity
-from sim.analysis.cueing import cueing_effect
-from sim.analysis.windows import NotApplicable
-from sim.tasks.divided import make_divided
+from attnsim.models.activity import Activity
+from attnsim.analysis.cueing import cueing_effect
+from attnsim.analysis.windows import NotApplicable
+from attnsim.tasks.divided import make_divided
 
 TIMING = {"fixation": 10, "cue": 10, "stimulus": 20, "response": 10}
 

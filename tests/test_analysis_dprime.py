@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from models.activity import Activity
-from sim.analysis.dprime import (capacity_bounds, dprime, dprime_2afc, dprime_2afc_from_pc, dprime_from_counts,
+from attnsim.models.activity import Activity
+from attnsim.analysis.dprime import (capacity_bounds, dprime, dprime_2afc, dprime_2afc_from_pc, dprime_from_counts,
                                  dprime_yes_no, serial_p_dual)
-from sim.tasks.dual_report import make_dual_report
-from sim.tasks.selective import make_selective
+from attnsim.tasks.dual_report import make_dual_report
+from attnsim.tasks.selective import make_selective
 
 TIMING = {"fixation": 10, "cue": 10, "stimulus": 20, "response": 10}
 

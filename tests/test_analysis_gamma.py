@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 from scipy.signal import welch
 
-from models.activity import Activity
-from sim.analysis.gamma import TOTAL_RANGE_HZ, band_fraction, gamma_power
-from sim.analysis.windows import NotApplicable
-from sim.tasks.selective import make_selective
-from sim.tasks.trials import CHANNELS, Trials, timeline
+from attnsim.models.activity import Activity
+from attnsim.analysis.gamma import TOTAL_RANGE_HZ, band_fraction, gamma_power
+from attnsim.analysis.windows import NotApplicable
+from attnsim.tasks.selective import make_selective
+from attnsim.tasks.trials import CHANNELS, Trials, timeline
 
 TIMING = {"fixation": 100, "cue": 100, "stimulus": 500, "response": 100}
 TASK_DT = 0.1

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from models.activity import Activity
-from sim.analysis.psychometric import fit_weibull, weibull, weibull_threshold
-from sim.tasks.discrimination import make_discrimination
+from attnsim.models.activity import Activity
+from attnsim.analysis.psychometric import fit_weibull, weibull, weibull_threshold
+from attnsim.tasks.discrimination import make_discrimination
 
 
 def test_weibull_fit_recovers_known_parameters():

@@ -4,9 +4,9 @@ import json
 import numpy as np
 import pytest
 
-from models.activity import Activity
-from sim.analysis import METRICS, compute_metrics, json_ready
-from sim.tasks.selective import make_selective
+from attnsim.models.activity import Activity
+from attnsim.analysis import METRICS, compute_metrics, json_ready
+from attnsim.tasks.selective import make_selective
 
 TIMING = {"fixation": 100, "cue": 100, "stimulus": 200, "response": 100}
 NAMES = ["accuracy", "p_choice_A", "reaction_time_ms", "rate_hz", "modulation_index", "fano_factor",

@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 
-from models.activity import Activity
-from sim.analysis.spiking_stats import (chi_of_counts, cv_of_trains, isi_cv, mean_rate_hz, oscillation_hz,
+from attnsim.models.activity import Activity
+from attnsim.analysis.spiking_stats import (chi_of_counts, cv_of_trains, isi_cv, mean_rate_hz, oscillation_hz,
                                         peak_frequency_hz, synchrony)
-from sim.analysis.windows import NotApplicable
-from sim.tasks.trials import CHANNELS, Trials, timeline
+from attnsim.analysis.windows import NotApplicable
+from attnsim.tasks.trials import CHANNELS, Trials, timeline
 
 DT = 0.5
 
@@ -151,7 +151,7 @@ def _elephant_trains(rng):
 
 def test_isi_cv_equals_elephant():
     es = pytest.importorskip("elephant.statistics")
-    from models.spike_train_stats import isi_cv_per_neuron
+    from attnsim.models.spike_train_stats import isi_cv_per_neuron
     rng = np.random.default_rng(9)
     ids, times = _elephant_trains(rng)
     ref = np.full(60, np.nan)
@@ -168,6 +168,6 @@ def test_isi_cv_equals_elephant():
                     {"condition": np.array(["spontaneous"])})
     act = activity_from(trials, {"pop": [(ids, times)]}, 60)
     assert isi_cv(trials, act)["all"]["pop"] == pytest.approx(np.nanmean(ref), rel=1e-9)
-    from models.microcircuit.spontaneous import rates_and_cv
+    from attnsim.models.microcircuit.spontaneous import rates_and_cv
     _, cvs = rates_and_cv(ids, times, {"a": slice(0, 30), "b": slice(30, 60)}, 0.0, times.max() + 1)
     np.testing.assert_allclose(cvs, [np.nanmean(ref[:30]), np.nanmean(ref[30:])], rtol=1e-9)

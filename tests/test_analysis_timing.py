@@ -4,10 +4,10 @@ import math
 import numpy as np
 import pytest
 
-from models.activity import Activity
-from sim.analysis.timing import first_sustained, persistence_time, selection_latency
-from sim.tasks.selective import make_selective
-from sim.tasks.trials import CHANNELS, Trials, timeline
+from attnsim.models.activity import Activity
+from attnsim.analysis.timing import first_sustained, persistence_time, selection_latency
+from attnsim.tasks.selective import make_selective
+from attnsim.tasks.trials import CHANNELS, Trials, timeline
 
 
 def _two_group_activity(ra, rb, dt_ms):
@@ -87,8 +87,8 @@ def test_persistence_censored_and_not_applicable():
 
 def test_persistence_ignores_a_network_wide_drift():
     """Both groups drifting upwards is not memory: only the cue-evoked lead counts."""
-    from sim.analysis.timing import persistence_time
-    from sim.tasks.sustained import make_sustained
+    from attnsim.analysis.timing import persistence_time
+    from attnsim.tasks.sustained import make_sustained
     tr = make_sustained(n_trials=4, dt_ms=1.0, timing_ms={"fixation": 100, "cue": 100, "delay": 300,
                                                          "stimulus": 100, "response": 50},
                         contrasts=[0.5], conditions=["attend_A", "attend_B"], seed=0)

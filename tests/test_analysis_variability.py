@@ -2,12 +2,12 @@
 import numpy as np
 import pytest
 
-from models.activity import Activity
-from sim.analysis.conditions import condition_groups, stimulus_cells
-from sim.analysis.variability import fano_factor, fano_from_counts, noise_correlation
-from sim.analysis.windows import spike_counts
-from sim.tasks.divided import make_divided
-from sim.tasks.selective import make_selective
+from attnsim.models.activity import Activity
+from attnsim.analysis.conditions import condition_groups, stimulus_cells
+from attnsim.analysis.variability import fano_factor, fano_from_counts, noise_correlation
+from attnsim.analysis.windows import spike_counts
+from attnsim.tasks.divided import make_divided
+from attnsim.tasks.selective import make_selective
 
 TIMING = {"fixation": 50, "cue": 50, "stimulus": 200, "response": 50}
 
@@ -179,12 +179,12 @@ def test_noise_correlation_drops_cells_under_three_trials():
 
 
 def test_counts_do_not_disturb_consumers():
-    from sim.expectations import lookup
-    from sim.report import _cell
+    from attnsim.expectations import lookup
+    from attnsim.report import _cell
     rng = np.random.default_rng(14)
     tr = make_selective(n_trials=40, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.5], conditions=["attend_A", "neutral"])
     act = _spiking_activity(tr, {"A": rng.poisson(8, (40, 6)), "B": rng.poisson(4, (40, 6))}, rng)
-    from sim.analysis.registry import compute_metrics
+    from attnsim.analysis.registry import compute_metrics
     m = compute_metrics(["fano_factor", "noise_correlation"], tr, act)
     for name in ("fano_factor", "noise_correlation"):
         assert lookup(m, name, "all", "A") == (m[name]["all"]["A"], "")
@@ -194,7 +194,7 @@ def test_counts_do_not_disturb_consumers():
 
 
 def test_bad_cells_are_refused_with_a_message():
-    from sim.analysis.variability import fano_within_cells, noise_correlation_from_counts
+    from attnsim.analysis.variability import fano_within_cells, noise_correlation_from_counts
     with pytest.raises(ValueError, match="one id per trial"):
         fano_within_cells(np.ones((5, 3)), np.zeros(4))
     with pytest.raises(ValueError, match="one id per trial"):

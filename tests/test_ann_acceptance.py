@@ -9,8 +9,8 @@ reports it).
 import numpy as np
 import pytest
 
-from models.ann.families import DotProductAttentionModel, EIRNNModel, GRUModel, LSTMModel, RNNModel
-from sim.tasks.selective import make_selective
+from attnsim.models.ann.families import DotProductAttentionModel, EIRNNModel, GRUModel, LSTMModel, RNNModel
+from attnsim.tasks.selective import make_selective
 
 TIMING = dict(fixation=300, cue=200, stimulus=500, response=200)
 CONTRASTS = [0.1, 0.3, 0.5]

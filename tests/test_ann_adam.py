@@ -4,8 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from models.ann.adam import Adam
-from models.ann.train import clip_global_norm
+from attnsim.models.ann.adam import Adam
+from attnsim.models.ann.train import clip_global_norm
 
 
 def test_adam_matches_published_rule():

@@ -9,10 +9,10 @@ import io
 import numpy as np
 import pytest
 
-from models.ann.families import DotProductAttentionModel, EIRNNModel, GRUModel, LSTMModel, RNNModel
-from models.ann.loss import (masked_binary_accuracy, masked_binary_cross_entropy, report_evidence,
+from attnsim.models.ann.families import DotProductAttentionModel, EIRNNModel, GRUModel, LSTMModel, RNNModel
+from attnsim.models.ann.loss import (masked_binary_accuracy, masked_binary_cross_entropy, report_evidence,
                              uniform_binary_cross_entropy)
-from models.ann.networks import EIRNNNetwork, RecurrentNetwork, TransformerNetwork
+from attnsim.models.ann.networks import EIRNNNetwork, RecurrentNetwork, TransformerNetwork
 from tests.test_ann_gradients import check
 
 FAMILY_CLASSES = [DotProductAttentionModel, RNNModel, GRUModel, LSTMModel, EIRNNModel]

@@ -4,11 +4,11 @@ import io
 import numpy as np
 import pytest
 
-from models.ann.families import (DotProductAttentionModel, EIRNNModel, GRUModel, LSTMModel, RNNModel)
-from models.ann.timebins import bin_inputs, bin_mask
-from models.params import ParamError
-from models.registry import FAMILIES, load_family
-from sim.tasks.selective import make_selective
+from attnsim.models.ann.families import (DotProductAttentionModel, EIRNNModel, GRUModel, LSTMModel, RNNModel)
+from attnsim.models.ann.timebins import bin_inputs, bin_mask
+from attnsim.models.params import ParamError
+from attnsim.models.registry import FAMILIES, load_family
+from attnsim.tasks.selective import make_selective
 
 FAMILY_CLASSES = [DotProductAttentionModel, RNNModel, GRUModel, LSTMModel, EIRNNModel]
 SHORT = dict(fixation=100, cue=100, stimulus=200, response=100)
@@ -37,7 +37,7 @@ def small(cls, **kw):
 def test_registry_names_these_classes():
     for cls in FAMILY_CLASSES:
         assert load_family(cls.family) is cls
-        assert cls.kind == FAMILIES[cls.family].kind == "artificial"
+        assert cls.kind == FAMILIES.get(cls.family).obj.kind == "artificial" and "trainable" in cls.capabilities
 
 
 def test_params_validate():

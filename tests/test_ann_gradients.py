@@ -2,12 +2,12 @@
 import numpy as np
 import pytest
 
-from models.ann import attention, ei_rnn, recurrent
-from models.ann.activations import ACTIVATIONS
-from models.ann.layers import dense_backward, dense_forward, layer_norm_backward, layer_norm_forward
-from models.ann.loss import masked_cross_entropy, uniform_cross_entropy
-from models.ann.networks import EIRNNNetwork, RecurrentNetwork, TransformerNetwork
-from models.ann.softmax import log_softmax, log_softmax_backward, softmax, softmax_backward
+from attnsim.models.ann import attention, ei_rnn, recurrent
+from attnsim.models.ann.activations import ACTIVATIONS
+from attnsim.models.ann.layers import dense_backward, dense_forward, layer_norm_backward, layer_norm_forward
+from attnsim.models.ann.loss import masked_cross_entropy, uniform_cross_entropy
+from attnsim.models.ann.networks import EIRNNNetwork, RecurrentNetwork, TransformerNetwork
+from attnsim.models.ann.softmax import log_softmax, log_softmax_backward, softmax, softmax_backward
 
 EPS = 1e-6
 TOL = 1e-5

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from models.ann.families import GRUModel, RNNModel
+from attnsim.models.ann.families import GRUModel, RNNModel
 from tests.test_ann_dual_report import CHANNELS, DT_MS, dual_trials, small
 
 

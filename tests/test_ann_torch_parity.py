@@ -6,8 +6,8 @@ PyTorch is not a project dependency; run with an interpreter that has it, e.g.
 import numpy as np
 import pytest
 
-from models.ann.loss import masked_cross_entropy
-from models.ann.networks import RecurrentNetwork, TransformerNetwork, sinusoidal_positions
+from attnsim.models.ann.loss import masked_cross_entropy
+from attnsim.models.ann.networks import RecurrentNetwork, TransformerNetwork, sinusoidal_positions
 
 torch = pytest.importorskip("torch")
 nn = torch.nn

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from models.brunel_network import BrunelNetwork, BrunelParams, fixed_indegree, mean_field_rate_hz
-from models.params import ParamError
+from attnsim.models.brunel_network import BrunelNetwork, BrunelParams, fixed_indegree, mean_field_rate_hz
+from attnsim.models.params import ParamError
 
 CH = ("stim_A", "stim_B", "cue_A", "cue_B")
 
@@ -84,7 +84,7 @@ def test_stimulus_drives_its_half_and_readout_follows(small):
 @pytest.mark.slow
 def test_full_size_asynchronous_irregular_state():
     """Row 5, g=5, eta=2 at N_E=10000: about 38 Hz, irregular, weak synchrony."""
-    from sim.analysis.spiking_stats import chi_of_counts, binned_counts, cv_of_trains
+    from attnsim.analysis.spiking_stats import chi_of_counts, binned_counts, cv_of_trains
 
     model = BrunelNetwork(BrunelParams(g=5.0, eta=2.0))
     act = model.run(np.zeros((1, 600, 4)), 1.0, CH, seed=1)

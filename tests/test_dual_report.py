@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from sim.tasks.dual_report import make_dual_report
+from attnsim.tasks.dual_report import make_dual_report
 
 TIMING = {"fixation": 10, "cue": 10, "stimulus": 20, "response": 10}
 CONDS = ["focused_A", "focused_B", "divided"]
@@ -49,8 +49,8 @@ def test_same_seed_same_trials_and_bad_condition_refused():
 def test_scenario_schema_builds_the_task():
     from pydantic import TypeAdapter
 
-    from sim.scenario.schema import TASK_KINDS, TaskSpec
-    from sim.tasks import build_trials, n_cells
+    from attnsim.scenario.schema import TASK_KINDS, TaskSpec
+    from attnsim.tasks import build_trials, n_cells
     assert "dual_report" in TASK_KINDS
     spec = TypeAdapter(TaskSpec).validate_python({"kind": "dual_report", "n_trials": 24, "contrasts": [0.1]})
     tr = build_trials(spec, seed=3)

@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from models.activity import Activity
-from sim.analysis.bootstrap import bootstrap_metric, hierarchical, strata
-from sim.analysis.registry import compute_metrics
-from sim.expectations import all_pass, evaluate, judge, table, trials_needed
-from sim.scenario.load import load_scenario
-from sim.scenario.yaml_lines import ScenarioError
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.analysis.bootstrap import bootstrap_metric, hierarchical, strata
+from attnsim.analysis.registry import compute_metrics
+from attnsim.expectations import all_pass, evaluate, judge, table, trials_needed
+from attnsim.scenario.load import load_scenario
+from attnsim.scenario.yaml_lines import ScenarioError
+from attnsim.tasks.trials import Trials
 
 
 def _trials(target, condition=None):
@@ -242,10 +242,10 @@ def test_identifies_without_range_loads():
 
 def test_sweep_expectation_bootstraps_over_seeds_and_trials(tmp_path, monkeypatch):
     """evaluate_sweep: the `where` points' estimates averaged, the interval from their trials and seeds."""
-    import sim.store
-    from sim.expectations import evaluate_sweep
-    from sim.store import RunData
-    from sim.sweep import _matches
+    import attnsim.store
+    from attnsim.expectations import evaluate_sweep
+    from attnsim.store import RunData
+    from attnsim.sweep import _matches
 
     runs, points = {}, []
     for index, (w, s, p) in enumerate([(1.0, 1, 0.6), (1.0, 2, 0.9), (2.0, 1, 0.5)]):
@@ -256,7 +256,7 @@ def test_sweep_expectation_bootstraps_over_seeds_and_trials(tmp_path, monkeypatc
         runs[str(d / "results.h5")] = RunData(trials=tr, activities={"m": act}, families={"m": "x"})
         points.append({"index": index, "values": {"w": w}, "seed": s, "dir": d.name,
                        "models": {"m": {"metrics": compute_metrics(["accuracy"], tr, act)}}})
-    monkeypatch.setattr(sim.store, "read_results", lambda path: runs[path])
+    monkeypatch.setattr(attnsim.store, "read_results", lambda path: runs[path])
     ex = _ex(range=[0.0, 1.0], where={"w": 1.0}, n_boot=300)
     (r,) = evaluate_sweep([ex], points, str(tmp_path), 5, _matches)
     est = [pt["models"]["m"]["metrics"]["accuracy"]["all"] for pt in points[:2]]
@@ -271,8 +271,8 @@ def test_sweep_expectation_bootstraps_over_seeds_and_trials(tmp_path, monkeypatc
 
 
 def test_interval_that_excludes_its_estimate_is_noted():
-    from sim.analysis.bootstrap import Bootstrap
-    from sim.expectations import verdict_entry
+    from attnsim.analysis.bootstrap import Bootstrap
+    from attnsim.expectations import verdict_entry
     r = verdict_entry(_ex(range=[0.0, 2.0]), Bootstrap(1.0, np.linspace(0.5, 0.9, 50), 30, 50), "")
     assert "excludes the estimate" in r["note"] and r["ci_hi"] < r["estimate"]
     r = verdict_entry(_ex(range=[0.0, 2.0]), Bootstrap(0.7, np.linspace(0.5, 0.9, 50), 30, 50), "")

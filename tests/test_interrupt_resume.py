@@ -29,7 +29,7 @@ def test_interrupt_then_resume_matches_an_uninterrupted_run(tmp_path):
     scen = tmp_path / "s.yaml"
     scen.write_text(SCENARIO)
     out = tmp_path / "run"
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "run", str(scen), "--out", str(out), "--quiet"],
+    proc = subprocess.Popen([sys.executable, "-m", "attnsim", "run", str(scen), "--out", str(out), "--quiet"],
                             cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     first_chunk = tmp_path / "run.partial" / "chunks" / "ww" / "00000.pkl"

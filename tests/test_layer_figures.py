@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from models.activity import Activity
-from models.microcircuit import pd14_params as P
-from sim.plots.layer_figures import draw_layer_modulation, draw_layer_rates, layer_changes, n_scaling_of
-from sim.store import RunData
+from attnsim.models.activity import Activity
+from attnsim.models.microcircuit import pd14_params as P
+from attnsim.plots.layer_figures import draw_layer_modulation, draw_layer_rates, layer_changes, n_scaling_of
+from attnsim.store import RunData
 
 
 def _metrics():

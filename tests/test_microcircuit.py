@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from models.microcircuit import pd14_params as P
-from models.microcircuit.network import ColumnConfig, build_column, pathways
+from attnsim.models.microcircuit import pd14_params as P
+from attnsim.models.microcircuit.network import ColumnConfig, build_column, pathways
 
 SCALE = 0.03
 
@@ -65,7 +65,7 @@ COMPILES = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def small():
-    from models.microcircuit.spontaneous import spontaneous_activity
+    from attnsim.models.microcircuit.spontaneous import spontaneous_activity
     return lambda **kw: spontaneous_activity(SCALE, SCALE, t_sim_ms=400.0, t_transient_ms=100.0, **kw)
 
 
@@ -106,7 +106,7 @@ def test_lesioning_pathways_changes_rates(small):
 @COMPILES
 def test_every_pathway_transmits(small):
     # silencing any one pathway changes the spike trains (each Synapses object delivers spikes)
-    from models.microcircuit.network import population_slices
+    from attnsim.models.microcircuit.network import population_slices
     base = small(seeds=(8,))["spikes"][0]
     sl = population_slices(SCALE)
     fired = {p: np.sum((base[0] >= s.start) & (base[0] < s.stop)) >= 10 for p, s in sl.items()}
@@ -125,9 +125,9 @@ def test_every_pathway_transmits(small):
 
 def test_python_only_params_are_not_in_the_build_key():
     # readout and rate window act on the binary's spikes in Python: changing them must not rebuild
-    from models.microcircuit.attention_columns import MicrocircuitColumns, MicrocircuitColumnsParams
-    from models.microcircuit.standalone import project_dir
-    from models.params import ParamError
+    from attnsim.models.microcircuit.attention_columns import MicrocircuitColumns, MicrocircuitColumnsParams
+    from attnsim.models.microcircuit.standalone import project_dir
+    from attnsim.models.params import ParamError
 
     def key(**kw):
         return project_dir("pd14_columns", MicrocircuitColumns(MicrocircuitColumnsParams(**kw))._config(500, 1.0))
@@ -142,7 +142,7 @@ def test_new_project_directory_is_seeded_from_newest_sibling(tmp_path):
     # a copy of a compiled sibling lets make rebuild only the changed files; its metadata must
     # not come along (it would make the copy pass for an up-to-date build of the new config)
     import os
-    from models.microcircuit.standalone import _seed_from_sibling
+    from attnsim.models.microcircuit.standalone import _seed_from_sibling
     for name, mtime in (("pd14_columns-old", 1000), ("pd14_columns-new", 2000), ("pd14_column-other", 3000)):
         d = tmp_path / name
         (d / "code_objects").mkdir(parents=True)

@@ -5,8 +5,8 @@ import pytest
 # every test here compiles the two-column cpp_standalone binary (~730 code objects cold): slow
 pytestmark = pytest.mark.slow
 
-from models.microcircuit.attention_columns import MicrocircuitColumns, MicrocircuitColumnsParams
-from models.microcircuit import pd14_params as P
+from attnsim.models.microcircuit.attention_columns import MicrocircuitColumns, MicrocircuitColumnsParams
+from attnsim.models.microcircuit import pd14_params as P
 
 CH = ("stim_A", "stim_B", "cue_A", "cue_B")
 DT = 1.0
@@ -39,7 +39,7 @@ def test_contract_and_no_recompile(model):
     assert np.all(a.rates >= 0) and a.rates.mean() > 0
     assert len(a.spikes["A_L4E"]) == 2
     # 2 x (within-column pathways) + 2 lateral Synapses, all with synapses
-    from models.microcircuit.network import ColumnConfig, pathways
+    from attnsim.models.microcircuit.network import ColumnConfig, pathways
     n_path = len(pathways(ColumnConfig(N_scaling=0.03, K_scaling=0.03)))
     assert a.extras["synapse_counts"].shape == (2, 2 * n_path + 2) and np.all(a.extras["synapse_counts"] > 0)
 

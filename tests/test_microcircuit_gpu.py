@@ -19,7 +19,7 @@ def _have_gpu():
 def test_column_runs_on_cuda_standalone():
     import brian2 as b2
     import brian2cuda  # noqa: F401
-    from models.microcircuit.network import ColumnConfig, build_column
+    from attnsim.models.microcircuit.network import ColumnConfig, build_column
     d = tempfile.mkdtemp(prefix="pd14_cuda_")
     b2.set_device("cuda_standalone", directory=d, build_on_run=False)
     try:

@@ -6,10 +6,10 @@ from dataclasses import asdict
 import numpy as np
 import pytest
 
-from models.microcircuit import layer1 as L1
-from models.microcircuit import pd14_params as P
-from models.microcircuit.attention_columns import MicrocircuitColumns, MicrocircuitColumnsParams
-from models.params import ParamError
+from attnsim.models.microcircuit import layer1 as L1
+from attnsim.models.microcircuit import pd14_params as P
+from attnsim.models.microcircuit.attention_columns import MicrocircuitColumns, MicrocircuitColumnsParams
+from attnsim.models.params import ParamError
 
 CH = ("stim_A", "stim_B", "cue_A", "cue_B")
 
@@ -130,7 +130,7 @@ def runtime_target():
 
 def _fake_column(b2, n=40):
     """A silent stand-in for a column's L2/3 (the iaf_psc_exp equations, no input)."""
-    from models.microcircuit.network import NEURON_EQS
+    from attnsim.models.microcircuit.network import NEURON_EQS
     nrn = P.NEURON
     ns = dict(E_L=nrn["E_L_mV"] * b2.mV, tau_m=nrn["tau_m_ms"] * b2.ms, tau_syn=nrn["tau_syn_ms"] * b2.ms,
               C_m=nrn["C_m_pF"] * b2.pF, V_th=nrn["V_th_mV"] * b2.mV, V_reset=nrn["V_reset_mV"] * b2.mV)
@@ -192,7 +192,7 @@ def test_l1i_rests_at_its_calibrated_rate():
     (independent seeds); the mean over trials must lie within a factor 1.5 of the target
     (diffusion approximation with the Fourcaud-Brunel correction, tau_syn / tau_m = 0.05)."""
     import brian2 as b2
-    from models.microcircuit.network import NEURON_EQS
+    from attnsim.models.microcircuit.network import NEURON_EQS
     old = b2.prefs.codegen.target
     b2.prefs.codegen.target = "numpy"
     nrn = P.NEURON
@@ -249,7 +249,7 @@ def _late_rate(act, group):
 
 @pytest.mark.slow
 def test_l1_groups_spikes_and_counts(model):
-    from models.microcircuit.network import ColumnConfig, pathways
+    from attnsim.models.microcircuit.network import ColumnConfig, pathways
     a = model.run(_inputs(2, 0.0), DT, CH, seed=5)
     assert a.rates.shape == (2, N_STEPS, 18)
     assert list(a.groups)[-2:] == ["A_L1I", "B_L1I"]
@@ -275,7 +275,7 @@ def test_l1_cue_drives_l1_and_each_pathway_transmits(model):
     binary = model._binary
     seeds = np.random.SeedSequence(9).generate_state(2, dtype=np.uint32)
     sl = L1.scaled_size(0.03)
-    from models.microcircuit.network import population_slices
+    from attnsim.models.microcircuit.network import population_slices
     ps = population_slices(0.03)
 
     def count(target, lesion):

@@ -8,8 +8,8 @@ import pytest
 from scipy import stats
 from scipy.special import ndtri
 
-from models.microcircuit import pd14_params as P
-from models.microcircuit import truncnorm as T
+from attnsim.models.microcircuit import pd14_params as P
+from attnsim.models.microcircuit import truncnorm as T
 
 DT = 0.1
 N_PRE, N_POST, P_CONN = 200, 200, 0.5          # ~20,000 synapses per pathway
@@ -130,7 +130,7 @@ def test_standalone_draws_follow_truncated_normal(tmp_path):
 def test_column_synapses_use_the_truncated_draw():
     """Every PD14 pathway's weight and delay initialisation calls the generated ndtri."""
     import brian2 as b2
-    from models.microcircuit.network import ColumnConfig, build_column
+    from attnsim.models.microcircuit.network import ColumnConfig, build_column
     b2.set_device("cpp_standalone", build_on_run=False)
     try:
         col = build_column(ColumnConfig(N_scaling=0.03, K_scaling=0.03, thalamus=True))

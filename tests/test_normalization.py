@@ -8,7 +8,7 @@ field 3) -> response gain, Rmax ratio about 1.4.
 import numpy as np
 import pytest
 
-from models.normalization import (Normalization, NormalizationParams, contrast_response,
+from attnsim.models.normalization import (Normalization, NormalizationParams, contrast_response,
                                   fit_naka_rushton, naka_rushton, population_response)
 
 CONTRASTS = np.logspace(-3, 0.5, 22)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from sim.plots.intervals import index_interval, mean_interval, wilson_interval
+from attnsim.plots.intervals import index_interval, mean_interval, wilson_interval
 
 
 def test_wilson_matches_published_values():
@@ -50,9 +50,9 @@ def test_index_interval_covers_the_true_index():
 
 
 def _synthetic_run():
-    from models.activity import Activity
-    from sim.store import RunData
-    from sim.tasks.selective import make_selective
+    from attnsim.models.activity import Activity
+    from attnsim.store import RunData
+    from attnsim.tasks.selective import make_selective
 
     trials = make_selective(n_trials=36, dt_ms=5.0,
                             timing_ms={"fixation": 100, "cue": 50, "stimulus": 200, "response": 50},
@@ -70,7 +70,7 @@ def _synthetic_run():
 @pytest.mark.parametrize("name", ["psychometric", "modulation", "comparison", "rates"])
 def test_figures_of_means_draw_their_intervals(name, tmp_path, monkeypatch):
     import matplotlib.pyplot as plt
-    from sim.plots import figures
+    from attnsim.plots import figures
 
     drawn = []
     monkeypatch.setattr(figures, "save_figure", lambda fig, out, stem: drawn.append(fig) or [stem])

@@ -1,7 +1,7 @@
 """The shared threshold readout: first crossing wins, ties go to the higher trace, no crossing -> larger rate."""
 import numpy as np
 
-from models.readout import stimulus_onset_index, threshold_readout
+from attnsim.models.readout import stimulus_onset_index, threshold_readout
 
 
 def test_first_crossing_wins_and_rt_from_onset():
@@ -34,7 +34,7 @@ def test_stimulus_onset_index():
 
 
 def test_location_readout_window_criterion_and_blank_trials():
-    from models.readout import location_fields, location_readout, stimulus_window
+    from attnsim.models.readout import location_fields, location_readout, stimulus_window
     n_steps = 40
     inputs = np.zeros((3, n_steps, 4))
     inputs[0, 10:30, 0] = 0.5            # trial 0: A present; trial 1: blank at both; trial 2: B present
@@ -56,8 +56,8 @@ def test_location_readout_window_criterion_and_blank_trials():
 
 
 def test_rate_model_fills_location_reports_from_its_criterion():
-    from models.wong_wang import WongWang, WongWangParams
-    from sim.tasks.dual_report import make_dual_report
+    from attnsim.models.wong_wang import WongWang, WongWangParams
+    from attnsim.tasks.dual_report import make_dual_report
     tr = make_dual_report(n_trials=8, dt_ms=1.0, timing_ms={"fixation": 100, "cue": 50, "stimulus": 300,
                           "response": 50}, contrasts=[0.5], conditions=["divided"], seed=1)
     act = WongWang(WongWangParams(report_criterion_hz=8.0)).run(tr.inputs, tr.dt_ms, tr.channels, seed=2)

@@ -1,5 +1,5 @@
 """The report's capacity table shows each ratio with its bootstrap interval."""
-from sim.report import capacity_table
+from attnsim.report import capacity_table
 
 
 def _model(**cap):

@@ -4,11 +4,11 @@ import json
 import numpy as np
 import pytest
 
-from models.activity import Activity
-from sim.reference_signatures import SIGNATURES
-from sim.report import compare, model_scorecard, scorecard_table, write_report
-from sim.store import write_results
-from sim.tasks.selective import make_selective
+from attnsim.models.activity import Activity
+from attnsim.reference_signatures import SIGNATURES
+from attnsim.report import compare, model_scorecard, scorecard_table, write_report
+from attnsim.store import write_results
+from attnsim.tasks.selective import make_selective
 
 TIMING = {"fixation": 100, "cue": 100, "stimulus": 300, "response": 100}
 SIG = {s["key"]: s for s in SIGNATURES}

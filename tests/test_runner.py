@@ -95,8 +95,8 @@ def test_check_exit_code(first_run, tmp_path):
 
 def test_workers_and_resume_give_the_same_numbers(first_run, tmp_path):
     """Two workers, and a run resumed after losing a chunk, match the one-worker run."""
-    from sim import runner
-    from sim.scenario.load import load_scenario
+    from attnsim import runner
+    from attnsim.scenario.load import load_scenario
     _, scen, out, _ = first_run
     sc, resolved = load_scenario(str(scen))
     partial, _ = runner.prepare_dir(str(tmp_path / "e"), sc.name, None)
@@ -108,7 +108,7 @@ def test_workers_and_resume_give_the_same_numbers(first_run, tmp_path):
     r2 = runner.execute(sc, resolved, partial, workers=1, quiet=True)
     assert os.stat(kept).st_mtime_ns == stamp                 # finished work is not redone
     np.testing.assert_array_equal(r1["activities"]["rate"].rates, r2["activities"]["rate"].rates)
-    from sim.store import read_results
+    from attnsim.store import read_results
     stored = read_results(str(out / "results.h5"))
     np.testing.assert_allclose(stored.activities["rate"].group_rate("pool_A"),
                                r2["activities"]["rate"].group_rate("pool_A"), rtol=1e-5)

@@ -58,8 +58,8 @@ def test_weights_reload_reproduce_accuracy_without_training(tmp_path):
 
 
 def test_sweep_runs_every_point_and_resumes(tmp_path):
-    from sim.scenario.load import load_scenario
-    from sim.sweep import run_sweep
+    from attnsim.scenario.load import load_scenario
+    from attnsim.sweep import run_sweep
     scen = tmp_path / "sweep.yaml"
     scen.write_text(SWEEP)
     sc, resolved = load_scenario(str(scen))

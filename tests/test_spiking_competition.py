@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from models.params import ParamError
-from models.spiking_competition import GROUPS, SpikingCompetition
-from models.spiking_competition_params import SpikingCompetitionParams
+from attnsim.models.params import ParamError
+from attnsim.models.spiking_competition import GROUPS, SpikingCompetition
+from attnsim.models.spiking_competition_params import SpikingCompetitionParams
 
 CHANNELS = ("stim_A", "stim_B", "cue_A", "cue_B")
 

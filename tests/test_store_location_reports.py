@@ -1,9 +1,9 @@
 """results.h5 keeps the per-location reports of dual-report runs and reads them back."""
 import numpy as np
 
-from models.activity import Activity
-from sim.store import read_results, write_results
-from sim.tasks.trials import CHANNELS, Trials
+from attnsim.models.activity import Activity
+from attnsim.store import read_results, write_results
+from attnsim.tasks.trials import CHANNELS, Trials
 
 
 def _act(n, with_reports):

@@ -16,10 +16,10 @@ SCENARIO = os.path.join(os.path.dirname(__file__), "..", "scenarios", "validatio
 
 def test_attractor_and_normalization_models_are_unlimited_capacity_observers():
     pytest.importorskip("brian2")
-    from models.registry import load_family
-    from sim.analysis.capacity import capacity_cost
-    from sim.scenario.load import load_scenario
-    from sim.tasks import build_trials
+    from attnsim.models.registry import load_family
+    from attnsim.analysis.capacity import capacity_cost
+    from attnsim.scenario.load import load_scenario
+    from attnsim.tasks import build_trials
 
     scn, _ = load_scenario(SCENARIO, overrides=["task.n_trials=6000"])
     trials = build_trials(scn.task, seed=20261201)

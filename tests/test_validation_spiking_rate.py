@@ -38,9 +38,9 @@ def _ranges(path):
 
 
 def _run(path, overrides, seed_trials, seed_model, names=None):
-    from models.registry import load_family
-    from sim.scenario.load import load_scenario
-    from sim.tasks import build_trials
+    from attnsim.models.registry import load_family
+    from attnsim.scenario.load import load_scenario
+    from attnsim.tasks import build_trials
 
     scn, _ = load_scenario(path, overrides=overrides)
     trials = build_trials(scn.task, seed=seed_trials)
@@ -55,8 +55,8 @@ def _run(path, overrides, seed_trials, seed_model, names=None):
 
 def test_row7_wong_wang_reduced():
     pytest.importorskip("brian2")
-    from sim.analysis.behaviour import p_choice_A, reaction_time_ms
-    from sim.analysis.psychometric import weibull_threshold
+    from attnsim.analysis.behaviour import p_choice_A, reaction_time_ms
+    from attnsim.analysis.psychometric import weibull_threshold
 
     path = os.path.join(VALID, "wong_wang_2006.yaml")
     r = _ranges(path)
@@ -77,7 +77,7 @@ def test_row7_wong_wang_reduced():
 
 def test_row5_brunel_ai_and_slow_si_states():
     pytest.importorskip("brian2")
-    from sim.analysis.spiking_stats import isi_cv, mean_rate_hz
+    from attnsim.analysis.spiking_stats import isi_cv, mean_rate_hz
 
     path = os.path.join(VALID, "brunel_2000.yaml")
     r = _ranges(path)
@@ -94,8 +94,8 @@ def test_row5_brunel_ai_and_slow_si_states():
 
 def test_row9_attention_spiking_reduced():
     pytest.importorskip("brian2")
-    from sim.analysis.bootstrap import bootstrap_metric
-    from sim.analysis.registry import compute_metrics
+    from attnsim.analysis.bootstrap import bootstrap_metric
+    from attnsim.analysis.registry import compute_metrics
 
     path = os.path.join(VALID, "attention_spiking.yaml")
     r = _ranges(path)

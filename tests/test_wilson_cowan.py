@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from models.wilson_cowan import (WilsonCowan, WilsonCowanParams, fixed_points, pair_jacobian,
+from attnsim.models.wilson_cowan import (WilsonCowan, WilsonCowanParams, fixed_points, pair_jacobian,
                                  pair_rhs, sigmoid)
 
 CH = ("stim_A", "stim_B", "cue_A", "cue_B")

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from models.params import ParamError
-from models.wong_wang import WongWang, WongWangParams, abbott_chance, resting_gating
+from attnsim.models.params import ParamError
+from attnsim.models.wong_wang import WongWang, WongWangParams, abbott_chance, resting_gating
 
 CH = ("stim_A", "stim_B", "cue_A", "cue_B")
 

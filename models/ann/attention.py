@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.ann.activations import ACTIVATIONS
-from models.ann.layers import (dense_backward, dense_forward, init_dense, layer_norm_backward,
+from attnsim.models.ann.activations import ACTIVATIONS
+from attnsim.models.ann.layers import (dense_backward, dense_forward, init_dense, layer_norm_backward,
                                layer_norm_forward)
 
 _relu = ACTIVATIONS["relu"]

@@ -30,17 +30,18 @@ from typing import ClassVar
 
 import numpy as np
 
-from models.activity import Activity
-from models.ann.activations import sigmoid
-from models.ann.blas_threads import single_thread_blas
-from models.ann.loss import check_presence_target, report_evidence
-from models.ann.networks import EIRNNNetwork, RecurrentNetwork, TransformerNetwork
-from models.ann.softmax import softmax
-from models.ann.timebins import bin_factor, bin_inputs, bin_mask
-from models.ann.train import train
-from models.base import channel_index
-from models.params import check_params, param
-from models.readout import stimulus_onset_index, threshold_readout
+from attnsim.models.activity import Activity
+from attnsim.models.ann.activations import sigmoid
+from attnsim.models.ann.blas_threads import single_thread_blas
+from attnsim.models.ann.loss import check_presence_target, report_evidence
+from attnsim.models.ann.networks import EIRNNNetwork, RecurrentNetwork, TransformerNetwork
+from attnsim.models.ann.softmax import softmax
+from attnsim.models.ann.timebins import bin_factor, bin_inputs, bin_mask
+from attnsim.models.ann.train import train
+from attnsim.models.base import channel_index
+from attnsim.models.params import check_params, param
+from attnsim.models.readout import stimulus_onset_index, threshold_readout
+from attnsim.models.registry import FAMILIES
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class EIRNNParams(TrainingParams):
 
 class _ArtificialModel:
     kind: ClassVar[str] = "artificial"
+    capabilities: ClassVar[frozenset] = frozenset({"trainable"})
     family: ClassVar[str]
     Params: ClassVar[type]
 
@@ -264,8 +266,10 @@ class _ArtificialModel:
         self.channels, self.weights, self.report_mask = channels, weights, report_mask
 
 
+@FAMILIES.register("dot_product_attention", summary="transformer encoder (scaled dot-product multi-head attention) over time steps, numpy")
 class DotProductAttentionModel(_ArtificialModel):
     family = "dot_product_attention"
+    paper = "Vaswani et al. 2017 NeurIPS (scaled dot-product multi-head attention)"
     Params = DotProductAttentionParams
 
     def _network(self, bin_ms):
@@ -273,8 +277,10 @@ class DotProductAttentionModel(_ArtificialModel):
         return TransformerNetwork(p.d_model, p.n_heads, p.d_ff, p.n_layers)
 
 
+@FAMILIES.register("rnn", summary="vanilla leaky RNN trained with BPTT + Adam, numpy")
 class RNNModel(_ArtificialModel):
     family = "rnn"
+    paper = "Elman 1990; leaky form as in Song, Yang & Wang 2016"
     Params = RNNParams
 
     def _network(self, bin_ms):
@@ -282,24 +288,30 @@ class RNNModel(_ArtificialModel):
         return RecurrentNetwork("rnn", p.hidden, alpha=min(1.0, bin_ms / p.tau_ms), activation=p.activation)
 
 
+@FAMILIES.register("gru", summary="GRU (PyTorch gate equations) trained with BPTT + Adam, numpy")
 class GRUModel(_ArtificialModel):
     family = "gru"
+    paper = "Cho et al. 2014 (PyTorch nn.GRU gate equations)"
     Params = GRUParams
 
     def _network(self, bin_ms):
         return RecurrentNetwork("gru", self.params.hidden)
 
 
+@FAMILIES.register("lstm", summary="LSTM (PyTorch gate equations) trained with BPTT + Adam, numpy")
 class LSTMModel(_ArtificialModel):
     family = "lstm"
+    paper = "Hochreiter & Schmidhuber 1997 (PyTorch nn.LSTM gate equations)"
     Params = LSTMParams
 
     def _network(self, bin_ms):
         return RecurrentNetwork("lstm", self.params.hidden)
 
 
+@FAMILIES.register("ei_rnn", summary="E/I RNN with Dale's law (Song, Yang & Wang 2016), numpy")
 class EIRNNModel(_ArtificialModel):
     family = "ei_rnn"
+    paper = "Song, Yang & Wang 2016 PLoS Comput Biol 12:e1004792"
     Params = EIRNNParams
 
     def _network(self, bin_ms):

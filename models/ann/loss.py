@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.ann.softmax import log_softmax
+from attnsim.models.ann.softmax import log_softmax
 
 
 def masked_cross_entropy(logits: np.ndarray, target: np.ndarray, mask: np.ndarray):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.ann import attention, ei_rnn, recurrent
-from models.ann.layers import dense_backward, dense_forward, init_dense
+from attnsim.models.ann import attention, ei_rnn, recurrent
+from attnsim.models.ann.layers import dense_backward, dense_forward, init_dense
 
 N_OUT = 2
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.ann.activations import get_activation, sigmoid_inplace, tanh_inplace
+from attnsim.models.ann.activations import get_activation, sigmoid_inplace, tanh_inplace
 
 GATES = {"rnn": 1, "gru": 3, "lstm": 4}
 

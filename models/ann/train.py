@@ -6,8 +6,8 @@ from typing import Callable
 
 import numpy as np
 
-from models.ann.adam import Adam
-from models.ann.loss import (masked_accuracy, masked_binary_accuracy, masked_binary_cross_entropy,
+from attnsim.models.ann.adam import Adam
+from attnsim.models.ann.loss import (masked_accuracy, masked_binary_accuracy, masked_binary_cross_entropy,
                             masked_cross_entropy, uniform_binary_cross_entropy, uniform_cross_entropy)
 
 # target (B,) -> one choice between the outputs (softmax); target (B, 2) -> a yes/no per output (sigmoid)

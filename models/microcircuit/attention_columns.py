@@ -34,14 +34,15 @@ from typing import ClassVar
 
 import numpy as np
 
-from models.activity import Activity
-from models.base import BrainModel, channel_index
-from models.microcircuit import layer1 as L1
-from models.microcircuit import pd14_params as P
-from models.microcircuit.network import ColumnConfig, build_column, population_slices
-from models.microcircuit.standalone import build_once, seed_point
-from models.params import check_params, param
-from models.readout import location_fields, stimulus_onset_index, threshold_readout
+from attnsim.models.activity import Activity
+from attnsim.models.base import BrainModel, channel_index
+from attnsim.models.microcircuit import layer1 as L1
+from attnsim.models.microcircuit import pd14_params as P
+from attnsim.models.microcircuit.network import ColumnConfig, build_column, population_slices
+from attnsim.models.microcircuit.standalone import build_once, seed_point
+from attnsim.models.params import check_params, param
+from attnsim.models.readout import location_fields, stimulus_onset_index, threshold_readout
+from attnsim.models.registry import FAMILIES
 
 COLUMNS = ("A", "B")
 CHANNELS = ("stim_A", "stim_B", "cue_A", "cue_B")
@@ -76,7 +77,7 @@ class MicrocircuitColumnsParams:
 
     def __post_init__(self):
         check_params(self)
-        from models.params import ParamError
+        from attnsim.models.params import ParamError
         valid = list(self.populations)
         bad = [p for p in self.cue_targets if p not in valid]
         if bad:
@@ -93,8 +94,11 @@ class MicrocircuitColumnsParams:
         return P.POPULATIONS + ((L1.NAME,) if self.L1I_enabled else ())
 
 
+@FAMILIES.register("microcircuit", summary="Potjans & Diesmann 2014 layered cortical microcircuit, two columns with layer-specific top-down attention")
 class MicrocircuitColumns(BrainModel):
     family: ClassVar[str] = "microcircuit"
+    capabilities: ClassVar[frozenset] = frozenset({"spiking", "layered"})
+    paper: ClassVar[str] = "Potjans & Diesmann 2014 Cereb Cortex 24:785"
     Params: ClassVar[type] = MicrocircuitColumnsParams
 
     def __init__(self, params: MicrocircuitColumnsParams | None = None):

@@ -30,8 +30,8 @@ import numpy as np
 from scipy.integrate import quad
 from scipy.special import erfcx, zeta
 
-from models.microcircuit import pd14_params as P
-from models.microcircuit import truncnorm as T
+from attnsim.models.microcircuit import pd14_params as P
+from attnsim.models.microcircuit import truncnorm as T
 
 NAME = "L1I"
 
@@ -147,7 +147,7 @@ def build_layer1(prefix: str, pops: dict, N_scaling: float, K_scaling: float, dt
     ((target, source) -> Synapses), 'spikes' (SpikeMonitor) and 'objects' (for brian2.Network).
     The DC that cancels each pathway's mean (module doc) is added to the targets' I_dc."""
     from brian2 import Hz, NeuronGroup, PoissonInput, SpikeMonitor, Synapses, mV, ms, pA, pF
-    from models.microcircuit.network import NEURON_EQS
+    from attnsim.models.microcircuit.network import NEURON_EQS
 
     nrn = P.NEURON
     ns = dict(E_L=nrn["E_L_mV"] * mV, tau_m=nrn["tau_m_ms"] * ms, tau_syn=nrn["tau_syn_ms"] * ms,

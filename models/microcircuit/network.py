@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from models.microcircuit import pd14_params as P
-from models.microcircuit import truncnorm as T
+from attnsim.models.microcircuit import pd14_params as P
+from attnsim.models.microcircuit import truncnorm as T
 
 NEURON_EQS = """
 dv/dt = (E_L - v) / tau_m + (I_syn + I_dc) / C_m : volt (unless refractory)

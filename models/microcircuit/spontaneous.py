@@ -10,10 +10,10 @@ import time
 
 import numpy as np
 
-from models.microcircuit import pd14_params as P
-from models.microcircuit.network import ColumnConfig, build_column, pathways, population_slices
-from models.microcircuit.standalone import build_once, seed_point, start_run_timer
-from models.spike_train_stats import isi_cv_per_neuron
+from attnsim.models.microcircuit import pd14_params as P
+from attnsim.models.microcircuit.network import ColumnConfig, build_column, pathways, population_slices
+from attnsim.models.microcircuit.standalone import build_once, seed_point, start_run_timer
+from attnsim.models.spike_train_stats import isi_cv_per_neuron
 
 
 def column_binary(cfg: ColumnConfig, t_sim_ms: float, threads: int = 1):

@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.activity import Activity
-from models.base import channel_index
-from sim.analysis.conditions import stimulus_cells
-from sim.analysis.variability import (MIN_TRIALS_CORR, MIN_TRIALS_FANO, cell_counts, fano_within_cells,
+from attnsim.models.activity import Activity
+from attnsim.models.base import channel_index
+from attnsim.analysis.conditions import stimulus_cells
+from attnsim.analysis.variability import (MIN_TRIALS_CORR, MIN_TRIALS_FANO, cell_counts, fano_within_cells,
                                       noise_correlation_from_counts, within_cells)
-from sim.analysis.windows import NotApplicable, epoch_ms, has_spikes, spike_counts
-from sim.tasks.trials import Trials
+from attnsim.analysis.windows import NotApplicable, epoch_ms, has_spikes, spike_counts
+from attnsim.tasks.trials import Trials
 
 
 def _equal_stimuli(trials: Trials, cued: np.ndarray) -> bool:

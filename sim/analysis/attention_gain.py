@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import curve_fit
 
-from models.activity import Activity
-from sim.analysis.windows import NotApplicable, epoch_steps
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.analysis.windows import NotApplicable, epoch_steps
+from attnsim.tasks.trials import Trials
 
 
 def naka_rushton(c, r_max, c50, n):

@@ -52,8 +52,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.activity import Activity
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.tasks.trials import Trials
 
 LEVEL = 0.95
 
@@ -124,7 +124,7 @@ def pick(result: dict, metric: str, condition: str, group: str | None) -> float 
 
 
 def _options(metric: str, options: dict | None) -> dict:
-    from sim.analysis.registry import METRICS
+    from attnsim.analysis.registry import METRICS
     opts = dict(options or {})
     fn = METRICS[metric][0]
     if "n_boot" in inspect.signature(fn).parameters:
@@ -135,7 +135,7 @@ def _options(metric: str, options: dict | None) -> dict:
 def metric_value(trials: Trials, activity: Activity, metric: str, condition: str, group: str | None,
                  options: dict | None = None) -> float | None:
     """One metric value recomputed by name through the registry (None where it does not apply)."""
-    from sim.analysis.registry import compute_metrics
+    from attnsim.analysis.registry import compute_metrics
     try:
         res = compute_metrics([metric], trials, activity, {metric: options or {}})
     except (ValueError, RuntimeError, FloatingPointError, ZeroDivisionError, np.linalg.LinAlgError):

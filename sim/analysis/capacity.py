@@ -56,10 +56,10 @@ import math
 import numpy as np
 from scipy.special import ndtri
 
-from models.activity import Activity
-from sim.analysis.dprime import LOCATIONS, dprime_yes_no, is_dual_report
-from sim.analysis.windows import NotApplicable
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.analysis.dprime import LOCATIONS, dprime_yes_no, is_dual_report
+from attnsim.analysis.windows import NotApplicable
+from attnsim.tasks.trials import Trials
 
 FOCUSED = ("focused_A", "focused_B")
 FIXED = 1.0 / math.sqrt(2.0)

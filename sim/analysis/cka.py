@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.activity import Activity
-from sim.analysis.trajectories import basic_labels, condition_average, resample
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.analysis.trajectories import basic_labels, condition_average, resample
+from attnsim.tasks.trials import Trials
 
 
 def linear_cka(x: np.ndarray, y: np.ndarray) -> float:

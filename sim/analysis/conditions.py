@@ -12,7 +12,7 @@ import hashlib
 
 import numpy as np
 
-from sim.tasks.trials import Trials
+from attnsim.tasks.trials import Trials
 
 CUED = ("attend_A", "attend_B")
 FOCUSED = ("focused_A", "focused_B")

@@ -30,10 +30,10 @@ import math
 import numpy as np
 from scipy.special import ndtri  # the standard normal quantile, Z(p); lighter to import than scipy.stats
 
-from models.activity import Activity
-from sim.analysis.conditions import condition_groups
-from sim.analysis.windows import NotApplicable
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.analysis.conditions import condition_groups
+from attnsim.analysis.windows import NotApplicable
+from attnsim.tasks.trials import Trials
 
 LOCATIONS = ("A", "B")
 SQRT2 = math.sqrt(2.0)

@@ -20,11 +20,11 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import welch
 
-from models.activity import Activity
-from sim.analysis.conditions import condition_groups
-from sim.analysis.population_signal import DEFAULT_BIN_MS, population_signal
-from sim.analysis.windows import NotApplicable
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.analysis.conditions import condition_groups
+from attnsim.analysis.population_signal import DEFAULT_BIN_MS, population_signal
+from attnsim.analysis.windows import NotApplicable
+from attnsim.tasks.trials import Trials
 
 GAMMA_BAND_HZ = (30.0, 80.0)
 TOTAL_RANGE_HZ = (2.0, 100.0)

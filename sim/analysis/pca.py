@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.activity import Activity
-from sim.analysis.trajectories import condition_average
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.analysis.trajectories import condition_average
+from attnsim.tasks.trials import Trials
 
 
 def pca(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.activity import Activity
-from sim.analysis.windows import NotApplicable, epoch_ms, epoch_steps, group_size
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.analysis.windows import NotApplicable, epoch_ms, epoch_steps, group_size
+from attnsim.tasks.trials import Trials
 
 DEFAULT_BIN_MS = 1.0
 

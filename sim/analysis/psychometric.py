@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize
 
-from models.activity import Activity
-from sim.analysis.windows import NotApplicable
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.analysis.windows import NotApplicable
+from attnsim.tasks.trials import Trials
 
 
 def weibull(c, alpha, beta):

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.activity import Activity
-from sim.analysis.conditions import condition_groups
-from sim.analysis.windows import NotApplicable, epoch_steps
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.analysis.conditions import condition_groups
+from attnsim.analysis.windows import NotApplicable, epoch_steps
+from attnsim.tasks.trials import Trials
 
 
 def _epoch_group_means(trials: Trials, activity: Activity, epoch: str) -> dict[str, np.ndarray]:

@@ -6,21 +6,21 @@ from typing import Any, Callable
 
 import numpy as np
 
-from models.activity import Activity
-from sim.analysis.behaviour import accuracy, p_choice_A, reaction_time_ms
-from sim.analysis.attention_effects import attention_effects
-from sim.analysis.attention_gain import attention_gain
-from sim.analysis.capacity import capacity_cost
-from sim.analysis.cueing import cueing_effect
-from sim.analysis.dprime import dprime
-from sim.analysis.gamma import gamma_power
-from sim.analysis.psychometric import weibull_threshold
-from sim.analysis.rates import modulation_index, rate_change_vs_neutral, rate_hz
-from sim.analysis.spiking_stats import isi_cv, mean_rate_hz, oscillation_hz, synchrony
-from sim.analysis.timing import persistence_time, selection_latency
-from sim.analysis.variability import fano_factor, noise_correlation
-from sim.analysis.windows import NotApplicable
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.analysis.behaviour import accuracy, p_choice_A, reaction_time_ms
+from attnsim.analysis.attention_effects import attention_effects
+from attnsim.analysis.attention_gain import attention_gain
+from attnsim.analysis.capacity import capacity_cost
+from attnsim.analysis.cueing import cueing_effect
+from attnsim.analysis.dprime import dprime
+from attnsim.analysis.gamma import gamma_power
+from attnsim.analysis.psychometric import weibull_threshold
+from attnsim.analysis.rates import modulation_index, rate_change_vs_neutral, rate_hz
+from attnsim.analysis.spiking_stats import isi_cv, mean_rate_hz, oscillation_hz, synchrony
+from attnsim.analysis.timing import persistence_time, selection_latency
+from attnsim.analysis.variability import fano_factor, noise_correlation
+from attnsim.analysis.windows import NotApplicable
+from attnsim.tasks.trials import Trials
 
 METRICS: dict[str, tuple[Callable[..., dict], str]] = {
     "accuracy": (accuracy, "fraction correct (no choice counts as wrong)"),

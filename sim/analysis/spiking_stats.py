@@ -11,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import welch
 
-from models.activity import Activity
-from models.spike_train_stats import isi_cv_per_neuron
-from sim.analysis.conditions import condition_groups
-from sim.analysis.population_signal import DEFAULT_BIN_MS, binned_counts, population_signal
-from sim.analysis.windows import NotApplicable, epoch_ms, group_size
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.models.spike_train_stats import isi_cv_per_neuron
+from attnsim.analysis.conditions import condition_groups
+from attnsim.analysis.population_signal import DEFAULT_BIN_MS, binned_counts, population_signal
+from attnsim.analysis.windows import NotApplicable, epoch_ms, group_size
+from attnsim.tasks.trials import Trials
 
 
 def default_epoch(trials: Trials, epoch: str | None = None) -> str:

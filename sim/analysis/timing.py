@@ -9,10 +9,10 @@ import math
 
 import numpy as np
 
-from models.activity import Activity
-from sim.analysis.conditions import condition_groups
-from sim.analysis.windows import epoch_steps
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.analysis.conditions import condition_groups
+from attnsim.analysis.windows import epoch_steps
+from attnsim.tasks.trials import Trials
 
 
 def _att_unatt(trials: Trials, activity: Activity) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.activity import Activity
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.tasks.trials import Trials
 
 
 def basic_labels(trials: Trials) -> dict[str, np.ndarray]:

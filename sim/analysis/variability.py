@@ -42,10 +42,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.activity import Activity
-from sim.analysis.conditions import condition_groups, stimulus_cells
-from sim.analysis.windows import epoch_ms, has_spikes, spike_counts
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.analysis.conditions import condition_groups, stimulus_cells
+from attnsim.analysis.windows import epoch_ms, has_spikes, spike_counts
+from attnsim.tasks.trials import Trials
 
 MIN_TRIALS_FANO = 2   # a ddof-1 variance needs two trials
 MIN_TRIALS_CORR = 3   # with two trials every within-cell correlation is +-1

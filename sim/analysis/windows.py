@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.activity import Activity
-from sim.tasks.trials import Trials
+from attnsim.models.activity import Activity
+from attnsim.tasks.trials import Trials
 
 
 class NotApplicable(KeyError):

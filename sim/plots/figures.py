@@ -11,9 +11,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from sim.analysis.conditions import condition_groups  # noqa: E402
-from sim.analysis.rates import attended_unattended  # noqa: E402
-from sim.plots.intervals import index_interval, mean_interval, wilson_interval  # noqa: E402
+from attnsim.analysis.conditions import condition_groups  # noqa: E402
+from attnsim.analysis.rates import attended_unattended  # noqa: E402
+from attnsim.plots.intervals import index_interval, mean_interval, wilson_interval  # noqa: E402
 
 COLORS = {"attend_A": "tab:blue", "attend_B": "tab:orange", "neutral": "tab:gray"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.microcircuit import pd14_params as P
-from sim.plots.figures import _model_order, plt, save_figure
+from attnsim.models.microcircuit import pd14_params as P
+from attnsim.plots.figures import _model_order, plt, save_figure
 
 
 def _layered_models(run, summary) -> list[str]:

@@ -19,7 +19,7 @@ _LAYER_FIGURES = ("layer_rates", "layer_modulation")
 
 def draw(name: str, run, summary: dict, out_dir: str, run_dir: str) -> list[str]:
     if name in _LAYER_FIGURES:
-        from sim.plots import layer_figures as module
+        from attnsim.plots import layer_figures as module
     else:
-        from sim.plots import figures as module
+        from attnsim.plots import figures as module
     return getattr(module, f"draw_{name}")(run, summary, out_dir, run_dir)

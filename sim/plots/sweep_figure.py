@@ -10,8 +10,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from sim.expectations import lookup  # noqa: E402
-from sim.plots.figures import save_figure  # noqa: E402
+from attnsim.expectations import lookup  # noqa: E402
+from attnsim.plots.figures import save_figure  # noqa: E402
 
 
 def _short(key: str) -> str:

@@ -13,8 +13,8 @@ from dataclasses import asdict
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.scenario.schema import TASK_KINDS, Scenario
-from sim.scenario.yaml_lines import LinedDocument, ScenarioError, load_yaml
+from attnsim.scenario.schema import TASK_KINDS, Scenario
+from attnsim.scenario.yaml_lines import LinedDocument, ScenarioError, load_yaml
 
 
 def _dotted(loc) -> str:
@@ -120,9 +120,10 @@ def _apply_override(data: dict, item: str) -> None:
 
 
 def _check_models(scn: Scenario, doc: LinedDocument) -> tuple[list[str], dict[str, dict]]:
-    from models.params import ParamError
-    from models.registry import FAMILIES, load_family
-    from sim.scenario.params_schema import params_model
+    search_path = tuple(scn.plugin_path)
+    from attnsim.models.params import ParamError
+    from attnsim.models.registry import PluginError, load_family
+    from attnsim.scenario.params_schema import params_model
 
     errors, resolved = [], {}
     seen = {}
@@ -131,15 +132,10 @@ def _check_models(scn: Scenario, doc: LinedDocument) -> tuple[list[str], dict[st
             errors.append(f"{doc.path}:{doc.line_of(('models', i, 'name'))}: models[{i}].name: duplicate model name "
                           f"{m.name!r} (also models[{seen[m.name]}])")
         seen[m.name] = i
-        if m.family not in FAMILIES:
-            errors.append(f"{doc.path}:{doc.line_of(('models', i, 'family'))}: models[{i}].family: unknown model family "
-                          f"{m.family!r}; valid families: {', '.join(FAMILIES)}")
-            continue
         try:
-            cls = load_family(m.family)
-        except (ImportError, AttributeError) as e:
-            errors.append(f"{doc.path}:{doc.line_of(('models', i, 'family'))}: models[{i}].family: family {m.family!r} "
-                          f"is not available in this installation ({e})")
+            cls = load_family(m.family, search_path)
+        except PluginError as e:
+            errors.append(f"{doc.path}:{doc.line_of(('models', i, 'family'))}: models[{i}].family: {e}")
             continue
         schema = params_model(cls.Params)
         try:
@@ -159,10 +155,10 @@ def _check_models(scn: Scenario, doc: LinedDocument) -> tuple[list[str], dict[st
 
 
 def _check_references(scn: Scenario, doc: LinedDocument) -> list[str]:
-    from sim.analysis.conditions import condition_groups
-    from sim.analysis.registry import METRICS
-    from sim.plots.registry import FIGURES
-    from sim.tasks import build_trials, n_cells
+    from attnsim.analysis.conditions import condition_groups
+    from attnsim.analysis.registry import METRICS
+    from attnsim.plots.registry import FIGURES
+    from attnsim.tasks import build_trials, n_cells
 
     errors = []
     for i, name in enumerate(scn.analysis):
@@ -200,6 +196,7 @@ def _validate(data: dict, doc: LinedDocument, loc_prefix: tuple = ()):
             where = f"{doc.path}:{doc.line_of(loc_prefix)}: {_dotted(loc_prefix)}"
             msgs = [f"{where}: in this sweep point: " + m.split(": ", 1)[1] for m in msgs]
         raise ScenarioError(msgs) from None
+    scn.plugin_path = plugin_path(scn.plugin_path, doc.path)
     errors, params = _check_models(scn, doc)
     if not errors:
         errors = _check_references(scn, doc)
@@ -208,6 +205,18 @@ def _validate(data: dict, doc: LinedDocument, loc_prefix: tuple = ()):
     for m in scn.models:
         m.params = params[m.name]
     return scn, scn.model_dump(mode="json")
+
+
+def plugin_path(given: list[str], scenario_path: str) -> list[str]:
+    """Absolute folders searched for outside parts ('module:Name'): the given ones (relative to the
+    scenario file), then the scenario file's folder, then the working directory."""
+    base = os.path.dirname(os.path.abspath(scenario_path)) if os.path.isfile(scenario_path) else os.getcwd()
+    out = []
+    for folder in [*given, base, os.getcwd()]:
+        folder = os.path.normpath(os.path.join(base, os.path.expanduser(folder)))
+        if folder not in out:
+            out.append(folder)
+    return out
 
 
 def sweep_points(resolved: dict) -> list[tuple[dict, int]]:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, ConfigDict, Field, create_model
 
-from sim.scenario.units import UnitError, param_dimension, parse_quantity
+from attnsim.scenario.units import UnitError, param_dimension, parse_quantity
 
 
 def _unit_converter(dimension: str, scale: float):

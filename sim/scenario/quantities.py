@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator
 
-from sim.scenario.units import UnitError, parse_quantity
+from attnsim.scenario.units import UnitError, parse_quantity
 
 
 def _as(dimension: str):

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from sim.scenario.quantities import DurationMs, PositiveDurationMs
+from attnsim.scenario.quantities import DurationMs, PositiveDurationMs
 
 
 class Strict(BaseModel):
@@ -255,6 +255,10 @@ class Scenario(Strict):
     run: RunOptions = RunOptions()
     sweep: Sweep | None = None
     report: bool = False
+    # folders searched for outside parts named 'package.module:Name' (relative to the scenario
+    # file); the scenario's folder and the working directory are always searched, and the
+    # resolved scenario lists them all as absolute paths
+    plugin_path: list[str] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod

@@ -1,7 +1,7 @@
 """Tasks: a scenario's `task:` block -> Trials (arrays, the same for every model family)."""
 from __future__ import annotations
 
-from sim.tasks.trials import Trials
+from attnsim.tasks.trials import Trials
 
 TASKS = {
     "selective": "two stimuli in one receptive field; a cue says which to attend (cueing, biased competition)",
@@ -18,31 +18,31 @@ def build_trials(spec, seed: int, n_trials: int | None = None) -> Trials:
     n = spec.n_trials if n_trials is None else n_trials
     timing = spec.timing.model_dump()
     if spec.kind == "selective":
-        from sim.tasks.selective import make_selective
+        from attnsim.tasks.selective import make_selective
         return make_selective(n_trials=n, dt_ms=spec.dt, timing_ms=timing, contrasts=spec.contrasts,
                               conditions=spec.conditions, distractor_ratio=spec.distractor_ratio,
                               neutral_ratio=spec.neutral_ratio, cue_strength=spec.cue_strength,
                               cue_persists=spec.cue_persists, seed=seed)
     if spec.kind == "discrimination":
-        from sim.tasks.discrimination import make_discrimination
+        from attnsim.tasks.discrimination import make_discrimination
         return make_discrimination(n_trials=n, dt_ms=spec.dt, timing_ms=timing, coherences=spec.coherences,
                                    s0=spec.s0, seed=seed)
     if spec.kind == "spontaneous":
-        from sim.tasks.spontaneous import make_spontaneous
+        from attnsim.tasks.spontaneous import make_spontaneous
         return make_spontaneous(n_trials=n, dt_ms=spec.dt, timing_ms=timing, seed=seed)
     if spec.kind == "divided":
-        from sim.tasks.divided import make_divided
+        from attnsim.tasks.divided import make_divided
         return make_divided(n_trials=n, dt_ms=spec.dt, timing_ms=timing, contrasts=spec.contrasts,
                             conditions=spec.conditions, cue_validity=spec.cue_validity,
                             distractor_ratio=spec.distractor_ratio, cue_strength=spec.cue_strength,
                             cue_persists=spec.cue_persists, seed=seed)
     if spec.kind == "dual_report":
-        from sim.tasks.dual_report import make_dual_report
+        from attnsim.tasks.dual_report import make_dual_report
         return make_dual_report(n_trials=n, dt_ms=spec.dt, timing_ms=timing, contrasts=spec.contrasts,
                                 conditions=spec.conditions, distractor_ratio=spec.distractor_ratio,
                                 cue_strength=spec.cue_strength, cue_persists=spec.cue_persists, seed=seed)
     if spec.kind == "sustained":
-        from sim.tasks.sustained import make_sustained
+        from attnsim.tasks.sustained import make_sustained
         return make_sustained(n_trials=n, dt_ms=spec.dt, timing_ms=timing, contrasts=spec.contrasts,
                               conditions=spec.conditions, cue_strength=spec.cue_strength, seed=seed)
     raise ValueError(f"unknown task kind {spec.kind!r}; valid: {sorted(TASKS)}")

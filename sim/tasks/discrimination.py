@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.tasks.trials import CHANNELS, Trials, balanced_cells, timeline
+from attnsim.tasks.trials import CHANNELS, Trials, balanced_cells, timeline
 
 EPOCHS = ("fixation", "stimulus", "response")
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.tasks.trials import CHANNELS, Trials, cell_labels, condition_cells, timeline
+from attnsim.tasks.trials import CHANNELS, Trials, cell_labels, condition_cells, timeline
 
 CONDITIONS = ("focused_A", "focused_B", "divided")
 EPOCHS = ("fixation", "cue", "stimulus", "response")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.tasks.trials import CHANNELS, Trials, timeline
+from attnsim.tasks.trials import CHANNELS, Trials, timeline
 
 EPOCHS = ("transient", "measure")
 

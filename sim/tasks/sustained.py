@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.tasks.trials import CHANNELS, Trials, cell_labels, condition_cells, timeline
+from attnsim.tasks.trials import CHANNELS, Trials, cell_labels, condition_cells, timeline
 
 CONDITIONS = ("attend_A", "attend_B")
 EPOCHS = ("fixation", "cue", "delay", "stimulus", "response")
