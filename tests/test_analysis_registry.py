@@ -1,11 +1,15 @@
-"""compute_metrics: every registered metric runs, inapplicable ones are skipped, output is strict JSON."""
+"""compute_metrics: every registered metric runs, inapplicable ones are skipped, output is strict JSON;
+outside metrics ('module:func') are found through search_path."""
 import json
+import textwrap
 
 import numpy as np
 import pytest
 
 from attnsim.models.activity import Activity
-from attnsim.analysis import METRICS, compute_metrics, json_ready
+from attnsim.analysis import METRICS, compute_metrics
+from attnsim.jsonable import jsonable
+from attnsim.registries import PluginError
 from attnsim.tasks.selective import make_selective
 
 TIMING = {"fixation": 100, "cue": 100, "stimulus": 200, "response": 100}
@@ -30,8 +34,12 @@ def _activity(tr, spiking):
 
 
 def test_registry_names_and_docs():
-    assert set(NAMES) <= set(METRICS)
-    assert all(callable(f) and isinstance(doc, str) and doc for f, doc in METRICS.values())
+    bundled = METRICS.bundled()
+    assert set(NAMES) <= set(bundled)
+    for name, entry in bundled.items():
+        assert callable(entry.obj) and entry.origin == "bundled"
+        assert isinstance(entry.meta.get("summary"), str) and entry.meta["summary"], name
+        assert entry.obj.__module__.startswith("attnsim.analysis."), name   # registered in its own module
 
 
 @pytest.mark.parametrize("spiking", [False, True])
@@ -50,13 +58,42 @@ def test_compute_metrics_is_strict_json(spiking):
     assert isinstance(out["accuracy"]["attend_A@0.3"], float)
 
 
-def test_options_unknown_names_and_json_ready():
+def test_options_unknown_names_and_jsonable():
     tr = make_selective(n_trials=6, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.5], conditions=["attend_A"])
     act = _activity(tr, False)
-    with pytest.raises(ValueError, match="valid choices"):
+    with pytest.raises(PluginError, match="unknown metric 'nonsense'; valid metric names: .*accuracy"):
         compute_metrics(["accuracy", "nonsense"], tr, act)
     out = compute_metrics(["rate_hz"], tr, act, options={"rate_hz": {"epoch": "fixation"}})
     assert out["rate_hz"]["all"]["A"] == pytest.approx(act.rates[:, :100, 0:2].mean())
     assert compute_metrics(["rate_hz"], tr, act, options={"rate_hz": {"epoch": "delay"}}) == {}
-    assert json_ready({"a": np.float32(np.nan), "b": [np.int64(2), np.inf], "c": np.arange(2.0)}) == \
+    assert jsonable({"a": np.float32(np.nan), "b": [np.int64(2), np.inf], "c": np.arange(2.0)}) == \
         {"a": None, "b": [2, None], "c": [0.0, 1.0]}
+
+
+_OUTSIDE = """
+    import numpy as np
+    from attnsim.analysis.windows import NotApplicable
+
+    def peak_rate(trials, activity, scale=1.0):
+        return {"all": {g: np.float64(scale * activity.group_rate(g).max()) for g in activity.groups}}
+
+    def not_here(trials, activity):
+        raise NotApplicable("no such epoch")
+
+    def broken(trials, activity):
+        raise ZeroDivisionError("oops")
+"""
+
+
+def test_outside_metric_from_a_module_on_the_search_path(tmp_path):
+    (tmp_path / "my_metrics_mod.py").write_text(textwrap.dedent(_OUTSIDE))
+    tr = make_selective(n_trials=6, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.5], conditions=["attend_A"])
+    act = _activity(tr, False)
+    names = ["my_metrics_mod:peak_rate", "my_metrics_mod:not_here", "accuracy"]
+    out = compute_metrics(names, tr, act, options={"my_metrics_mod:peak_rate": {"scale": 2.0}},
+                          search_path=(str(tmp_path),))
+    assert set(out) == {"my_metrics_mod:peak_rate", "accuracy"}          # NotApplicable: left out
+    peak = out["my_metrics_mod:peak_rate"]["all"]
+    assert peak["A"] == pytest.approx(2.0 * act.group_rate("A").max()) and type(peak["A"]) is float
+    with pytest.raises(PluginError, match="metric 'my_metrics_mod:broken' raised ZeroDivisionError: oops"):
+        compute_metrics(["my_metrics_mod:broken"], tr, act, search_path=(str(tmp_path),))

@@ -37,6 +37,7 @@ from attnsim.analysis.variability import (MIN_TRIALS_CORR, MIN_TRIALS_FANO, cell
                                       noise_correlation_from_counts, within_cells)
 from attnsim.analysis.windows import NotApplicable, epoch_ms, has_spikes, spike_counts
 from attnsim.tasks.trials import Trials
+from attnsim.registries import METRICS
 
 
 def _equal_stimuli(trials: Trials, cued: np.ndarray) -> bool:
@@ -62,6 +63,7 @@ def condition_stats(counts: np.ndarray, cells: np.ndarray, duration_s: float, ma
             "noise_corr": noise_correlation_from_counts(counts, cells, max_neurons)}
 
 
+@METRICS.register('attention_effects', summary='attend-in vs attend-out on equal stimuli: rate_change, fano_ratio, variance_ratio, noise_corr_in/out/change, within cells of identical stimulus; n_trials, n_cells, n_cells_fano, n_cells_corr (spiking only)')
 def attention_effects(trials: Trials, activity: Activity, *, epoch: str = "stimulus",
                       max_neurons: int = 400) -> dict[str, dict[str, float]]:
     """{"all": {rate_change, fano_ratio, variance_ratio, noise_corr_in/out, noise_corr_change, ..., n_*}}.

@@ -16,6 +16,7 @@ from scipy.optimize import curve_fit
 from attnsim.models.activity import Activity
 from attnsim.analysis.windows import NotApplicable, epoch_steps
 from attnsim.tasks.trials import Trials
+from attnsim.registries import METRICS
 
 
 def naka_rushton(c, r_max, c50, n):
@@ -32,6 +33,7 @@ def fit_naka_rushton(contrasts, responses) -> tuple[float, float, float]:
     return float(r_max), float(10.0 ** log_c50), float(n)
 
 
+@METRICS.register('attention_gain', summary='Naka-Rushton fits with/without attention: c50_ratio (contrast gain), rmax_ratio (response gain)')
 def attention_gain(trials: Trials, activity: Activity) -> dict[str, dict[str, float]]:
     att_idx = trials.attended_index()
     contrast = np.asarray(trials.conditions.get("contrast", []), float)

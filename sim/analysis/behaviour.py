@@ -7,6 +7,7 @@ from attnsim.models.activity import Activity
 from attnsim.analysis.conditions import condition_groups
 from attnsim.analysis.windows import NotApplicable
 from attnsim.tasks.trials import Trials
+from attnsim.registries import METRICS
 
 
 def _single_choice(trials: Trials, metric: str) -> None:
@@ -15,6 +16,7 @@ def _single_choice(trials: Trials, metric: str) -> None:
                             "(see accuracy, dprime, capacity_cost)")
 
 
+@METRICS.register('accuracy', summary='fraction correct (no choice counts as wrong)')
 def accuracy(trials: Trials, activity: Activity) -> dict[str, float]:
     """Fraction correct. One choice per trial: choice == target, no choice (-1) counts as wrong.
 
@@ -32,6 +34,7 @@ def accuracy(trials: Trials, activity: Activity) -> dict[str, float]:
     return {label: float(correct[idx].mean()) for label, idx in condition_groups(trials).items()}
 
 
+@METRICS.register('p_choice_A', summary='fraction of trials choosing A')
 def p_choice_A(trials: Trials, activity: Activity) -> dict[str, float]:
     """Fraction of all trials (undecided ones included in the denominator) that chose A."""
     _single_choice(trials, "p_choice_A")
@@ -39,6 +42,7 @@ def p_choice_A(trials: Trials, activity: Activity) -> dict[str, float]:
     return {label: float(chose_a[idx].mean()) for label, idx in condition_groups(trials).items()}
 
 
+@METRICS.register('reaction_time_ms', summary='mean RT from stimulus onset over correct trials with an RT')
 def reaction_time_ms(trials: Trials, activity: Activity) -> dict[str, float]:
     """Mean reaction time (ms from stimulus onset) over correct trials with a defined RT."""
     _single_choice(trials, "reaction_time_ms")

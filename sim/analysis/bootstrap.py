@@ -124,9 +124,9 @@ def pick(result: dict, metric: str, condition: str, group: str | None) -> float 
 
 
 def _options(metric: str, options: dict | None) -> dict:
-    from attnsim.analysis.registry import METRICS
+    from attnsim.registries import METRICS
     opts = dict(options or {})
-    fn = METRICS[metric][0]
+    fn = METRICS.get(metric).obj
     if "n_boot" in inspect.signature(fn).parameters:
         opts["n_boot"] = 0
     return opts

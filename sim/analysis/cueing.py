@@ -21,6 +21,7 @@ import numpy as np
 from attnsim.models.activity import Activity
 from attnsim.analysis.windows import NotApplicable
 from attnsim.tasks.trials import Trials
+from attnsim.registries import METRICS
 
 FOCUSED = {"focused_A": 0, "focused_B": 1}
 
@@ -36,6 +37,7 @@ def _effects(valid_idx, invalid_idx, choice, target, cued) -> dict[str, float]:
             "n_invalid": float(invalid_idx.size)}
 
 
+@METRICS.register('cueing_effect', summary='divided task, focused trials: acc_valid, acc_invalid, validity_effect, cue_capture = P(choose cued | invalid)')
 def cueing_effect(trials: Trials, activity: Activity) -> dict[str, dict[str, float]]:
     cond = np.asarray(trials.conditions["condition"]).astype(str)
     if "valid" not in trials.conditions or not np.isin(cond, list(FOCUSED)).any():

@@ -34,6 +34,7 @@ from attnsim.models.activity import Activity
 from attnsim.analysis.conditions import condition_groups
 from attnsim.analysis.windows import NotApplicable
 from attnsim.tasks.trials import Trials
+from attnsim.registries import METRICS
 
 LOCATIONS = ("A", "B")
 SQRT2 = math.sqrt(2.0)
@@ -85,6 +86,7 @@ def location_dprime(idx, reports, presence, k: int) -> float:
     return dprime_yes_no(int((reports[sig, k] == 1).sum()), sig.size, int((reports[noise, k] == 1).sum()), noise.size)
 
 
+@METRICS.register('dprime', summary="single choice: one 2AFC d' = (Z(H) - Z(F))/sqrt 2 per label; dual_report: yes/no Z(H) - Z(F) per location; log-linear corrected")
 def dprime(trials: Trials, activity: Activity) -> dict:
     """d' per condition label.
 

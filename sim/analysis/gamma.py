@@ -25,6 +25,7 @@ from attnsim.analysis.conditions import condition_groups
 from attnsim.analysis.population_signal import DEFAULT_BIN_MS, population_signal
 from attnsim.analysis.windows import NotApplicable
 from attnsim.tasks.trials import Trials
+from attnsim.registries import METRICS
 
 GAMMA_BAND_HZ = (30.0, 80.0)
 TOTAL_RANGE_HZ = (2.0, 100.0)
@@ -66,6 +67,7 @@ def band_fraction(signals: np.ndarray, dt_ms: float, band_hz=GAMMA_BAND_HZ, tota
     return float(p[(f >= band_hz[0] - eps) & (f <= band_hz[1] + eps)].sum() / total)
 
 
+@METRICS.register('gamma_power', summary='Welch power in 30-80 Hz / power in 2-100 Hz of the unsmoothed population signal (1 ms spike counts, else rates), stimulus epoch; n/a if Nyquist < 100 Hz')
 def gamma_power(trials: Trials, activity: Activity, *, epoch: str = "stimulus", band_hz=GAMMA_BAND_HZ,
                 total_hz=TOTAL_RANGE_HZ, window_ms: float = 250.0,
                 bin_ms: float = DEFAULT_BIN_MS) -> dict[str, dict[str, float]]:

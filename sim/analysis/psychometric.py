@@ -14,6 +14,7 @@ from scipy.optimize import minimize
 from attnsim.models.activity import Activity
 from attnsim.analysis.windows import NotApplicable
 from attnsim.tasks.trials import Trials
+from attnsim.registries import METRICS
 
 
 def weibull(c, alpha, beta):
@@ -37,6 +38,7 @@ def fit_weibull(coherence: np.ndarray, correct: np.ndarray) -> tuple[float, floa
     return float(alpha), float(beta)
 
 
+@METRICS.register('weibull_threshold', summary="Weibull fit of P(correct) vs coherence: alpha (%) at 'all', beta at 'slope'")
 def weibull_threshold(trials: Trials, activity: Activity) -> dict[str, float]:
     """Weibull alpha (coherence units of the task, %) and slope beta, discrimination task only."""
     if "coherence" not in trials.conditions:

@@ -7,6 +7,7 @@ from attnsim.models.activity import Activity
 from attnsim.analysis.conditions import condition_groups
 from attnsim.analysis.windows import NotApplicable, epoch_steps
 from attnsim.tasks.trials import Trials
+from attnsim.registries import METRICS
 
 
 def _epoch_group_means(trials: Trials, activity: Activity, epoch: str) -> dict[str, np.ndarray]:
@@ -17,6 +18,7 @@ def _epoch_group_means(trials: Trials, activity: Activity, epoch: str) -> dict[s
     return {g: activity.rates[:, win, s].mean(axis=(1, 2)) for g, s in activity.groups.items()}
 
 
+@METRICS.register('rate_hz', summary='mean rate per group in the stimulus epoch')
 def rate_hz(trials: Trials, activity: Activity, *, epoch: str = "stimulus") -> dict[str, dict[str, float]]:
     """Mean rate of each group in the epoch (Hz for brain models, activity.rate_unit otherwise)."""
     per_trial = _epoch_group_means(trials, activity, epoch)
@@ -45,6 +47,7 @@ def attended_unattended(trials: Trials, activity: Activity, *, epoch: str = "sti
     return att, unatt
 
 
+@METRICS.register('modulation_index', summary='(att - unatt) / (att + unatt) of the selective groups, cued trials')
 def modulation_index(trials: Trials, activity: Activity, *, epoch: str = "stimulus") -> dict[str, float]:
     """(att - unatt) / (att + unatt) of the selective groups' mean epoch rate, on cued trials.
 
@@ -67,6 +70,7 @@ def modulation_index(trials: Trials, activity: Activity, *, epoch: str = "stimul
     return out
 
 
+@METRICS.register('rate_change_vs_neutral', summary='(rate - neutral rate) / neutral rate per group, at equal contrast (stimulus epoch)')
 def rate_change_vs_neutral(trials: Trials, activity: Activity, *, epoch: str = "stimulus",
                            baseline: str = "neutral") -> dict[str, dict[str, float]]:
     """Relative rate change of every group against the baseline condition (default "neutral").

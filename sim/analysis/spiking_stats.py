@@ -17,6 +17,7 @@ from attnsim.analysis.conditions import condition_groups
 from attnsim.analysis.population_signal import DEFAULT_BIN_MS, binned_counts, population_signal
 from attnsim.analysis.windows import NotApplicable, epoch_ms, group_size
 from attnsim.tasks.trials import Trials
+from attnsim.registries import METRICS
 
 
 def default_epoch(trials: Trials, epoch: str | None = None) -> str:
@@ -52,6 +53,7 @@ def cv_of_trains(ids: np.ndarray, times: np.ndarray, min_spikes: int = 3) -> np.
     return cv[np.isfinite(cv)]
 
 
+@METRICS.register('isi_cv', summary='mean ISI CV (std/mean, ddof 0, as Elephant) of recorded cells with >= 3 spikes (stimulus, else measure; spiking only)')
 def isi_cv(trials: Trials, activity: Activity, *, epoch: str | None = None,
            min_spikes: int = 3) -> dict[str, dict[str, float]]:
     """Mean ISI CV over the neurons (of every trial) with >= min_spikes spikes in the epoch.
@@ -77,6 +79,7 @@ def isi_cv(trials: Trials, activity: Activity, *, epoch: str | None = None,
     return out
 
 
+@METRICS.register('mean_rate_hz', summary='spikes per recorded neuron per second from the spike trains (stimulus, else measure)')
 def mean_rate_hz(trials: Trials, activity: Activity, *, epoch: str | None = None) -> dict[str, dict[str, float]]:
     """Spikes per neuron per second in the epoch, from the spike trains of each spiking group.
 
@@ -105,6 +108,7 @@ def chi_of_counts(x: np.ndarray) -> float:
     return float(np.sqrt(x.mean(axis=0).var() / single))
 
 
+@METRICS.register('synchrony', summary='Golomb chi = sqrt(var(pop count) / mean single-cell variance), unsmoothed 1 ms spike counts (spiking only)')
 def synchrony(trials: Trials, activity: Activity, *, epoch: str | None = None,
               bin_ms: float = DEFAULT_BIN_MS) -> dict[str, dict[str, float]]:
     """Population coherence chi (Golomb 2007; Brunel & Hakim 1999) of each spiking group, mean over trials.
@@ -156,6 +160,7 @@ def peak_frequency_hz(signals: np.ndarray, dt_ms: float, fmin_hz: float = 2.0, w
     return float(f[peaks[np.argmax(p[peaks])]])
 
 
+@METRICS.register('oscillation_hz', summary='peak frequency > 2 Hz of the Welch PSD of the unsmoothed population signal (1 ms spike counts, else rates; stimulus, else measure)')
 def oscillation_hz(trials: Trials, activity: Activity, *, epoch: str | None = None, fmin_hz: float = 2.0,
                    window_ms: float = 1000.0, bin_ms: float = DEFAULT_BIN_MS) -> dict[str, dict[str, float]]:
     """Peak frequency (> fmin_hz) of the Welch PSD of each group's population signal in the epoch.

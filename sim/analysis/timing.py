@@ -13,6 +13,7 @@ from attnsim.models.activity import Activity
 from attnsim.analysis.conditions import condition_groups
 from attnsim.analysis.windows import epoch_steps
 from attnsim.tasks.trials import Trials
+from attnsim.registries import METRICS
 
 
 def _att_unatt(trials: Trials, activity: Activity) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -35,6 +36,7 @@ def first_sustained(mask: np.ndarray, n_min: int) -> int:
     return int(ok[0]) if ok.size else -1
 
 
+@METRICS.register('selection_latency', summary='ms after stimulus onset until attended exceeds unattended')
 def selection_latency(trials: Trials, activity: Activity, *, epoch: str = "stimulus",
                       criterion: float | None = None, criterion_frac: float = 0.1,
                       min_duration_ms: float = 20.0) -> dict[str, float]:
@@ -61,6 +63,7 @@ def selection_latency(trials: Trials, activity: Activity, *, epoch: str = "stimu
     return out
 
 
+@METRICS.register('persistence_time', summary='ms after cue offset that the cued group stays elevated')
 def persistence_time(trials: Trials, activity: Activity, *, cue_epoch: str = "cue", after_epoch: str = "delay",
                      baseline_epoch: str = "fixation", threshold_frac: float = 0.5,
                      min_duration_ms: float = 20.0) -> dict[str, float]:

@@ -46,6 +46,7 @@ from attnsim.models.activity import Activity
 from attnsim.analysis.conditions import condition_groups, stimulus_cells
 from attnsim.analysis.windows import epoch_ms, has_spikes, spike_counts
 from attnsim.tasks.trials import Trials
+from attnsim.registries import METRICS
 
 MIN_TRIALS_FANO = 2   # a ddof-1 variance needs two trials
 MIN_TRIALS_CORR = 3   # with two trials every within-cell correlation is +-1
@@ -119,6 +120,7 @@ def fano_within_cells(counts: np.ndarray, cells: np.ndarray) -> float:
     return within_cells(counts, cells, fano_from_counts, MIN_TRIALS_FANO)
 
 
+@METRICS.register('fano_factor', summary='var (ddof 1) / mean of stimulus-epoch spike counts per neuron within cells of identical stimulus, trial-weighted over cells of >= 2 trials; n_trials/n_cells/n_cells_dropped per label (spiking only)')
 def fano_factor(trials: Trials, activity: Activity, *, epoch: str = "stimulus") -> dict[str, dict[str, float]]:
     """Fano factor of each spiking group's spike counts within stimulus cells, per condition label.
 
@@ -185,6 +187,7 @@ def noise_correlation_from_counts(counts: np.ndarray, cells: np.ndarray | None =
     return _mean_pairwise_r(counts, max_neurons)
 
 
+@METRICS.register('noise_correlation', summary='mean pairwise r of spike counts z-scored within cells of identical stimulus (>= 3 trials) and pooled; n_trials/n_cells/n_cells_dropped per label (spiking only)')
 def noise_correlation(trials: Trials, activity: Activity, *, epoch: str = "stimulus",
                       max_neurons: int = 400) -> dict[str, dict[str, float]]:
     """Mean pairwise spike-count correlation within each spiking group, per condition label.
