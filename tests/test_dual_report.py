@@ -47,12 +47,10 @@ def test_same_seed_same_trials_and_bad_condition_refused():
 
 
 def test_scenario_schema_builds_the_task():
-    from pydantic import TypeAdapter
-
-    from attnsim.scenario.schema import TASK_KINDS, TaskSpec
-    from attnsim.tasks import build_trials, n_cells
-    assert "dual_report" in TASK_KINDS
-    spec = TypeAdapter(TaskSpec).validate_python({"kind": "dual_report", "n_trials": 24, "contrasts": [0.1]})
+    from attnsim.registries import TASKS
+    from attnsim.tasks import build_trials, n_cells, task_spec
+    assert "dual_report" in TASKS.bundled()
+    spec = task_spec({"kind": "dual_report", "n_trials": 24, "contrasts": [0.1]})
     tr = build_trials(spec, seed=3)
     assert tr.target.shape == (24, 2) and n_cells(spec) == 12
     assert spec.distractor_ratio == 0.0

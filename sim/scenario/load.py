@@ -1,5 +1,10 @@
 """Load a scenario file: YAML (safe) -> overrides -> schema -> cross-references.
 
+The `task:` block is validated in two steps: its `kind` is looked up in the task registry
+(`attnsim.registries.TASKS`: a bundled name, an installed entry point, or an outside
+`package.module:Class` found through `plugin_path`), then the block is validated with that
+task's `Spec`; `Scenario.task` is then the Spec instance.
+
 Every problem becomes one line `file:line: dotted.key: what is wrong; what
 was expected / the valid choices`. All problems found are reported together.
 """
@@ -13,7 +18,7 @@ from dataclasses import asdict
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from attnsim.scenario.schema import TASK_KINDS, Scenario
+from attnsim.scenario.schema import Scenario
 from attnsim.scenario.yaml_lines import LinedDocument, ScenarioError, load_yaml
 
 
@@ -24,9 +29,9 @@ def _dotted(loc) -> str:
     return out or "(top level)"
 
 
-def _model_at(loc: tuple, data) -> type[BaseModel] | None:
-    """The pydantic model class that validates the mapping at `loc` (None if not a model)."""
-    tp: typing.Any = Scenario
+def _model_at(loc: tuple, data, root: type[BaseModel] = Scenario) -> type[BaseModel] | None:
+    """The pydantic model class that validates the mapping at `loc` below `root` (None if not a model)."""
+    tp: typing.Any = root
     node = data
     for part in loc:
         tp = _unwrap(tp, node)
@@ -64,35 +69,69 @@ def _unwrap(tp, node):
             return tp
 
 
-def _format_errors(err: ValidationError, doc: LinedDocument, prefix: tuple = (), data=None) -> list[str]:
+def _format_errors(err: ValidationError, doc: LinedDocument, prefix: tuple = (), data=None,
+                   root: type[BaseModel] | None = None, node=None) -> list[str]:
+    """One line per pydantic error. `prefix`: where the validated mapping sits in the scenario;
+    `root`, `node`: the model that validated it and the mapping (to list the valid keys of a
+    nested model), else `data`: the valid keys at the top of the mapping."""
     out = []
     for e in err.errors():
-        loc = prefix + tuple(e["loc"])
-        # a discriminated union puts the tag in the location: task.selective.x -> task.x
-        if len(loc) >= 2 and loc[0] == "task" and loc[1] in TASK_KINDS:
-            loc = loc[:1] + loc[2:]
+        rel = tuple(e["loc"])
+        loc = prefix + rel
         msg = e["msg"]
         etype = e["type"]
         if etype == "extra_forbidden":
-            cls = _model_at(loc[:-1], doc.data) if not prefix else None
-            valid = sorted(cls.model_fields) if cls is not None else None
-            if prefix and data is not None:
-                valid = sorted(data)
+            if root is not None:
+                cls = _model_at(rel[:-1], node, root)
+                valid = sorted(cls.model_fields) if cls is not None else None
+            elif prefix:
+                valid = sorted(data) if data is not None else None
+            else:
+                cls = _model_at(loc[:-1], doc.data)
+                valid = sorted(cls.model_fields) if cls is not None else None
             msg = "unknown key" + (f"; valid keys: {', '.join(valid)}" if valid else "")
         elif etype == "missing":
             msg = "required key is missing"
-        elif etype == "union_tag_invalid":
-            loc = loc + ("kind",)
-            msg = f"unknown task kind {e['input'].get('kind')!r}" if isinstance(e.get("input"), dict) else msg
-            msg += f"; valid kinds: {', '.join(TASK_KINDS)}"
-        elif etype == "union_tag_not_found":
-            msg = f"required key 'kind' is missing; valid kinds: {', '.join(TASK_KINDS)}"
         else:
             got = e.get("input")
             if not isinstance(got, (dict, list)) and "got" not in msg:
                 msg += f" (got {got!r})"
         out.append(f"{doc.path}:{doc.line_of(loc) or '?'}: {_dotted(loc)}: {msg}")
     return out
+
+
+def _validate_task(block, doc: LinedDocument, search_path: tuple[str, ...]):
+    """(the task's Spec instance or None, error lines) for a scenario's `task:` mapping."""
+    from attnsim.registries import TASKS, PluginError
+    from attnsim.models.registry import is_reference
+    from attnsim.tasks import task_class
+
+    def line(loc):
+        return f"{doc.path}:{doc.line_of(loc) or '?'}: {_dotted(loc)}"
+
+    def valid_kinds():
+        return ", ".join(TASKS.names())
+
+    if not isinstance(block, dict):
+        return None, [f"{line(('task',))}: must be a mapping with a 'kind' key (got {block!r}); "
+                      f"valid kinds: {valid_kinds()}"]
+    if "kind" not in block:
+        return None, [f"{line(('task',))}: required key 'kind' is missing; valid kinds: {valid_kinds()}"]
+    kind = block["kind"]
+    try:
+        cls = task_class(kind, search_path)
+    except PluginError as e:
+        if not isinstance(kind, str) or not kind:
+            msg = f"must be a task name (got {kind!r}); valid kinds: {valid_kinds()}"
+        elif not is_reference(kind) and kind not in TASKS.names():
+            msg = f"unknown task kind {kind!r}; valid kinds: {valid_kinds()} (or an outside one as package.module:Class)"
+        else:
+            msg = str(e) if repr(kind) in str(e) else f"task kind {kind!r}: {e}"
+        return None, [f"{line(('task', 'kind'))}: {msg}"]
+    try:
+        return cls.Spec.model_validate(block), []
+    except ValidationError as e:
+        return None, _format_errors(e, doc, prefix=("task",), root=cls.Spec, node=block)
 
 
 def _apply_override(data: dict, item: str) -> None:
@@ -154,22 +193,41 @@ def _check_models(scn: Scenario, doc: LinedDocument) -> tuple[list[str], dict[st
     return errors, resolved
 
 
+def _unknown_part(registry, name: str, search_path: tuple[str, ...]) -> str | None:
+    """None when `registry` resolves `name`, else what is wrong, worded for a scenario line:
+    "unknown metric 'x'; valid metrics: a, b, ..." (the valid names from PluginError.choices),
+    or the PluginError's own text for an outside part that cannot be used."""
+    from attnsim.models.registry import PluginError, is_reference
+    try:
+        registry.get(name, search_path)
+    except PluginError as e:
+        if isinstance(name, str) and name and not is_reference(name) and name not in registry.names():
+            return (f"unknown {registry.kind} {name!r}; valid {registry.kind}s: {', '.join(e.choices) or 'none'} "
+                    "(or an outside one as package.module:Name)")
+        return str(e)
+    return None
+
+
 def _check_references(scn: Scenario, doc: LinedDocument) -> list[str]:
     from attnsim.analysis.conditions import condition_groups
-    from attnsim.analysis.registry import METRICS
-    from attnsim.plots.registry import FIGURES
+    from attnsim.registries import FIGURES, METRICS
     from attnsim.tasks import build_trials, n_cells
 
+    search_path = tuple(scn.plugin_path)
     errors = []
-    for i, name in enumerate(scn.analysis):
-        if name not in METRICS:
-            errors.append(f"{doc.path}:{doc.line_of(('analysis', i))}: analysis[{i}]: unknown metric {name!r}; "
-                          f"valid metrics: {', '.join(METRICS)}")
-    for i, name in enumerate(scn.figures):
-        if name not in FIGURES:
-            errors.append(f"{doc.path}:{doc.line_of(('figures', i))}: figures[{i}]: unknown figure {name!r}; "
-                          f"valid figures: {', '.join(FIGURES)}")
-    labels = sorted(condition_groups(build_trials(scn.task, seed=0, n_trials=n_cells(scn.task))))
+    for key, names, registry in (("analysis", scn.analysis, METRICS), ("figures", scn.figures, FIGURES)):
+        for i, name in enumerate(names):
+            problem = _unknown_part(registry, name, search_path)
+            if problem:
+                errors.append(f"{doc.path}:{doc.line_of((key, i))}: {key}[{i}]: {problem}")
+    try:
+        labels = sorted(condition_groups(build_trials(scn.task, seed=0, n_trials=n_cells(scn.task))))
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as e:  # noqa: BLE001 (an outside task may raise anything)
+        errors.append(f"{doc.path}:{doc.line_of(('task', 'kind'))}: task.kind: task {scn.task.kind!r} could not "
+                      f"build trials: {type(e).__name__}: {e}")
+        labels = None
     if scn.sweep is not None and any(k == "task" or k.startswith("task.") for k in scn.sweep.grid):
         labels = None  # the task changes across points: conditions are checked per point at run time
     names = [m.name for m in scn.models]
@@ -178,9 +236,9 @@ def _check_references(scn: Scenario, doc: LinedDocument) -> list[str]:
         if ex.model not in names:
             errors.append(f"{doc.path}:{doc.line_of(where + ('model',))}: expect[{i}].model: no model named "
                           f"{ex.model!r}; models: {', '.join(names)}")
-        if ex.metric not in METRICS:
-            errors.append(f"{doc.path}:{doc.line_of(where + ('metric',))}: expect[{i}].metric: unknown metric "
-                          f"{ex.metric!r}; valid metrics: {', '.join(METRICS)}")
+        problem = _unknown_part(METRICS, ex.metric, search_path)
+        if problem:
+            errors.append(f"{doc.path}:{doc.line_of(where + ('metric',))}: expect[{i}].metric: {problem}")
         if labels is not None and ex.condition not in labels:
             errors.append(f"{doc.path}:{doc.line_of(where + ('condition',))}: expect[{i}].condition: no condition "
                           f"{ex.condition!r} in this task; valid conditions: {', '.join(labels)}")
@@ -188,15 +246,26 @@ def _check_references(scn: Scenario, doc: LinedDocument) -> list[str]:
 
 
 def _validate(data: dict, doc: LinedDocument, loc_prefix: tuple = ()):
+    msgs, scn = [], None
     try:
         scn = Scenario.model_validate(data)
     except ValidationError as e:
         msgs = _format_errors(e, doc)
+    given = scn.plugin_path if scn is not None else data.get("plugin_path") if isinstance(data, dict) else None
+    if not (isinstance(given, list) and all(isinstance(f, str) for f in given)):
+        given = []
+    search_path = plugin_path(given, doc.path)
+    task = None
+    if isinstance(data, dict) and "task" in data:
+        task, task_msgs = _validate_task(data["task"], doc, tuple(search_path))
+        msgs += task_msgs
+    if msgs:
         if loc_prefix:  # a sweep point: report it at the sweep key that produced it
             where = f"{doc.path}:{doc.line_of(loc_prefix)}: {_dotted(loc_prefix)}"
             msgs = [f"{where}: in this sweep point: " + m.split(": ", 1)[1] for m in msgs]
         raise ScenarioError(msgs) from None
-    scn.plugin_path = plugin_path(scn.plugin_path, doc.path)
+    scn.task = task
+    scn.plugin_path = search_path
     errors, params = _check_models(scn, doc)
     if not errors:
         errors = _check_references(scn, doc)
@@ -263,7 +332,12 @@ def load_scenario(path: str, overrides: list[str] | None = None, seed: int | Non
             text = fh.read()
     except (OSError, UnicodeDecodeError) as e:
         raise ScenarioError([f"{path}: cannot read the file ({e})"]) from None
-    doc = load_yaml(text, path)
+    return load_document(load_yaml(text, path), overrides, seed)
+
+
+def load_document(doc: LinedDocument, overrides: list[str] | None = None, seed: int | None = None):
+    """(Scenario, resolved dict) of a parsed scenario (a file's, or a plain dict wrapped as
+    `LinedDocument(data=d, lines={}, path="<scenario dict>")`), or ScenarioError."""
     data = copy.deepcopy(doc.data)
     for item in overrides or []:
         _apply_override(data, item)

@@ -1,128 +1,21 @@
 """The scenario file schema (pydantic v2): unknown keys rejected, types,
 ranges and units checked. Cross-references (expectations naming models,
-metrics, conditions) are checked in `sim.scenario.load`."""
+metrics, conditions) are checked in `sim.scenario.load`.
+
+The `task:` block is not part of this schema: its keys depend on the task, so
+`sim.scenario.load` looks its `kind` up in the task registry (`attnsim.registries.TASKS`)
+and validates the block with that task's `Spec` (`attnsim.tasks`)."""
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from attnsim.scenario.quantities import DurationMs, PositiveDurationMs
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
-
-Contrast = Annotated[float, Field(ge=0.0, le=1.0)]
-
-
-class SelectiveTiming(Strict):
-    fixation: DurationMs = 300.0
-    cue: DurationMs = 200.0
-    stimulus: PositiveDurationMs = 500.0
-    response: PositiveDurationMs = 200.0
-
-
-class SelectiveTask(Strict):
-    """Two stimuli in one receptive field; a cue says which to attend."""
-    kind: Literal["selective"]
-    n_trials: int = Field(60, ge=1, le=100000)
-    dt: PositiveDurationMs = 1.0
-    timing: SelectiveTiming = SelectiveTiming()
-    contrasts: list[Contrast] = Field(default_factory=lambda: [0.1, 0.3, 0.5], min_length=1)
-    conditions: list[Literal["attend_A", "attend_B", "neutral"]] = Field(
-        default_factory=lambda: ["attend_A", "attend_B", "neutral"], min_length=1)
-    distractor_ratio: float = Field(1.0, ge=0.0, le=1.0)
-    neutral_ratio: float = Field(0.5, ge=0.0, le=1.0)
-    cue_strength: float = Field(1.0, ge=0.0, le=1.0)
-    cue_persists: bool = True
-
-
-class DiscriminationTiming(Strict):
-    fixation: DurationMs = 200.0
-    stimulus: PositiveDurationMs = 2000.0
-    response: DurationMs = 0.0
-
-
-class DiscriminationTask(Strict):
-    """Random-dot style two-choice discrimination: stim_A = s0 (1 + c), stim_B = s0 (1 - c)."""
-    kind: Literal["discrimination"]
-    n_trials: int = Field(200, ge=1, le=1000000)
-    dt: PositiveDurationMs = 1.0
-    timing: DiscriminationTiming = DiscriminationTiming()
-    coherences: list[Annotated[float, Field(ge=0.0, le=100.0)]] = Field(
-        default_factory=lambda: [0.0, 3.2, 6.4, 12.8, 25.6, 51.2], min_length=1)
-    s0: float = Field(0.5, gt=0.0, le=0.5)
-
-
-class SpontaneousTiming(Strict):
-    transient: DurationMs = 100.0
-    measure: PositiveDurationMs = 1000.0
-
-
-class SpontaneousTask(Strict):
-    """No input: spontaneous activity, measured after a transient (PD14, Brunel 2000)."""
-    kind: Literal["spontaneous"]
-    n_trials: int = Field(3, ge=1, le=10000)
-    dt: PositiveDurationMs = 1.0
-    timing: SpontaneousTiming = SpontaneousTiming()
-
-
-class DividedTask(Strict):
-    """Target at A or B; the cue focused on one location (valid or not) or split across both."""
-    kind: Literal["divided"]
-    n_trials: int = Field(120, ge=1, le=100000)
-    dt: PositiveDurationMs = 1.0
-    timing: SelectiveTiming = SelectiveTiming()
-    contrasts: list[Contrast] = Field(default_factory=lambda: [0.3], min_length=1)
-    conditions: list[Literal["focused_A", "focused_B", "divided"]] = Field(
-        default_factory=lambda: ["focused_A", "focused_B", "divided"], min_length=1)
-    cue_validity: float = Field(0.75, ge=0.0, le=1.0)
-    distractor_ratio: float = Field(0.5, ge=0.0, le=1.0)
-    cue_strength: float = Field(1.0, ge=0.0, le=1.0)
-    cue_persists: bool = True
-
-
-class DualReportTask(Strict):
-    """A target present or absent at each location independently; a yes/no judgment at each (sim/tasks/dual_report.py)."""
-    kind: Literal["dual_report"]
-    n_trials: int = Field(120, ge=1, le=100000)
-    dt: PositiveDurationMs = 1.0
-    timing: SelectiveTiming = SelectiveTiming()
-    contrasts: list[Contrast] = Field(default_factory=lambda: [0.3], min_length=1)
-    conditions: list[Literal["focused_A", "focused_B", "divided"]] = Field(
-        default_factory=lambda: ["focused_A", "focused_B", "divided"], min_length=1)
-    distractor_ratio: float = Field(0.0, ge=0.0, le=1.0)
-    cue_strength: float = Field(1.0, ge=0.0, le=1.0)
-    cue_persists: bool = True
-
-
-class SustainedTiming(Strict):
-    fixation: DurationMs = 300.0
-    cue: PositiveDurationMs = 200.0
-    delay: DurationMs = 500.0
-    stimulus: PositiveDurationMs = 500.0
-    response: PositiveDurationMs = 200.0
-
-
-class SustainedTask(Strict):
-    """Brief cue, delay, then both stimuli at equal contrast: only the held cue decides."""
-    kind: Literal["sustained"]
-    n_trials: int = Field(40, ge=1, le=100000)
-    dt: PositiveDurationMs = 1.0
-    timing: SustainedTiming = SustainedTiming()
-    contrasts: list[Contrast] = Field(default_factory=lambda: [0.5], min_length=1)
-    conditions: list[Literal["attend_A", "attend_B"]] = Field(
-        default_factory=lambda: ["attend_A", "attend_B"], min_length=1)
-    cue_strength: float = Field(1.0, ge=0.0, le=1.0)
-
-
-TaskSpec = Annotated[Union[SelectiveTask, DiscriminationTask, SpontaneousTask, DividedTask, SustainedTask,
-                           DualReportTask],
-                     Field(discriminator="kind")]
-TASK_KINDS = ("selective", "discrimination", "spontaneous", "divided", "sustained", "dual_report")
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 
@@ -245,7 +138,8 @@ class Scenario(Strict):
     name: str
     description: str = ""
     seed: int = Field(0, ge=0, le=2**32 - 1)
-    task: TaskSpec
+    # the raw `task:` mapping here; after `sim.scenario.load` validates it, its task's Spec instance
+    task: Any
     models: list[ModelSpec] = Field(min_length=1)
     record: list[Literal["rates", "spikes"]] = Field(default_factory=lambda: ["rates", "spikes"])
     analysis: list[str] = Field(default_factory=lambda: ["accuracy", "reaction_time_ms", "rate_hz",

@@ -7,8 +7,14 @@ construction; read `p_choice_A` instead).
 """
 from __future__ import annotations
 
-import numpy as np
+from typing import Annotated, Literal
 
+import numpy as np
+from pydantic import Field
+
+from attnsim.registries import TASKS
+from attnsim.scenario.quantities import DurationMs, PositiveDurationMs
+from attnsim.scenario.schema import Strict
 from attnsim.tasks.trials import CHANNELS, Trials, balanced_cells, timeline
 
 EPOCHS = ("fixation", "stimulus", "response")
@@ -32,3 +38,40 @@ def make_discrimination(*, n_trials: int, dt_ms: float, timing_ms: dict[str, flo
     labels = np.array([coherence_label(c) for c in coh])
     return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target.astype(int), epochs=epochs,
                   conditions={"condition": labels, "coherence": coh})
+
+
+class DiscriminationTiming(Strict):
+    fixation: DurationMs = 200.0
+    stimulus: PositiveDurationMs = 2000.0
+    response: DurationMs = 0.0
+
+
+class DiscriminationSpec(Strict):
+    """Random-dot style two-choice discrimination: stim_A = s0 (1 + c), stim_B = s0 (1 - c)."""
+    kind: Literal["discrimination"]
+    n_trials: int = Field(200, ge=1, le=1000000)
+    dt: PositiveDurationMs = 1.0
+    timing: DiscriminationTiming = DiscriminationTiming()
+    coherences: list[Annotated[float, Field(ge=0.0, le=100.0)]] = Field(
+        default_factory=lambda: [0.0, 3.2, 6.4, 12.8, 25.6, 51.2], min_length=1)
+    s0: float = Field(0.5, gt=0.0, le=0.5)
+
+
+@TASKS.register("discrimination")
+class DiscriminationTask:
+    """two-choice random-dot discrimination at several coherences (Wong & Wang 2006 protocol)
+
+    See the module docstring for the inputs (`make_discrimination`).
+    """
+    paper = "Wong & Wang 2006 J Neurosci 26:1314"
+    Spec = DiscriminationSpec
+
+    @staticmethod
+    def build(spec: DiscriminationSpec, seed: int, n_trials: int) -> Trials:
+        return make_discrimination(n_trials=n_trials, dt_ms=spec.dt, timing_ms=spec.timing.model_dump(),
+                                   coherences=spec.coherences, s0=spec.s0, seed=seed)
+
+    @staticmethod
+    def n_cells(spec: DiscriminationSpec) -> int:
+        """One cell per coherence."""
+        return len(spec.coherences)

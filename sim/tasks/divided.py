@@ -18,8 +18,13 @@ the dual_report task (sim/tasks/dual_report.py, sim/analysis/capacity.py).
 """
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
+from attnsim.registries import TASKS
+from attnsim.scenario.schema import Strict
+from attnsim.tasks.spec_base import CueDelivery, Fraction, TwoLocationCuedSpec
 from attnsim.tasks.trials import CHANNELS, Trials, cell_labels, condition_cells, timeline
 
 CONDITIONS = ("focused_A", "focused_B", "divided")
@@ -50,3 +55,34 @@ def make_divided(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], co
         inputs[i, stim, 0], inputs[i, stim, 1] = levels
     return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs,
                   conditions={**cell_labels(assigned), "valid": valid})
+
+
+class _CueValidity(Strict):
+    cue_validity: Fraction = 0.75    # P(target at the cued location | focused trial)
+
+
+class DividedSpec(CueDelivery, _CueValidity, TwoLocationCuedSpec):
+    """Target at A or B; the cue focused on one location (valid or not) or split across both."""
+    kind: Literal["divided"]
+    distractor_ratio: Fraction = 0.5
+
+
+@TASKS.register("divided")
+class DividedTask:
+    """target at A or B, cue focused (valid/invalid) or split across both: 2AFC d' and cueing effect
+
+    See the module docstring for the conditions (`make_divided`).
+    """
+    Spec = DividedSpec
+
+    @staticmethod
+    def build(spec: DividedSpec, seed: int, n_trials: int) -> Trials:
+        return make_divided(n_trials=n_trials, dt_ms=spec.dt, timing_ms=spec.timing.model_dump(),
+                            contrasts=spec.contrasts, conditions=spec.conditions, cue_validity=spec.cue_validity,
+                            distractor_ratio=spec.distractor_ratio, cue_strength=spec.cue_strength,
+                            cue_persists=spec.cue_persists, seed=seed)
+
+    @staticmethod
+    def n_cells(spec: DividedSpec) -> int:
+        """conditions x contrasts."""
+        return len(spec.conditions) * len(spec.contrasts)

@@ -21,8 +21,12 @@ not by the inputs.
 """
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
+from attnsim.registries import TASKS
+from attnsim.tasks.spec_base import CueDelivery, Fraction, TwoLocationCuedSpec
 from attnsim.tasks.trials import CHANNELS, Trials, balanced_cells, timeline
 
 CONDITIONS = ("focused_A", "focused_B", "divided")
@@ -58,3 +62,31 @@ def make_dual_report(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float]
     labels = {"condition": np.array([c for c, _, _ in assigned], dtype=str),
               "contrast": np.array([k for _, k, _ in assigned], dtype=float), "cued": cued}
     return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs, conditions=labels)
+
+
+class DualReportSpec(CueDelivery, TwoLocationCuedSpec):
+    """A target present or absent at each location independently; a yes/no judgment at each."""
+    kind: Literal["dual_report"]
+    distractor_ratio: Fraction = 0.0
+
+
+@TASKS.register("dual_report")
+class DualReportTask:
+    """target present/absent at A and at B independently, yes/no at each; cue focused or split: capacity
+
+    See the module docstring for the design (`make_dual_report`).
+    """
+    paper = "Sperling & Melchner 1978 Science 202:315; White, Palmer & Boynton 2018 Psychol Sci"
+    Spec = DualReportSpec
+
+    @staticmethod
+    def build(spec: DualReportSpec, seed: int, n_trials: int) -> Trials:
+        return make_dual_report(n_trials=n_trials, dt_ms=spec.dt, timing_ms=spec.timing.model_dump(),
+                                contrasts=spec.contrasts, conditions=spec.conditions,
+                                distractor_ratio=spec.distractor_ratio, cue_strength=spec.cue_strength,
+                                cue_persists=spec.cue_persists, seed=seed)
+
+    @staticmethod
+    def n_cells(spec: DualReportSpec) -> int:
+        """conditions x contrasts x the four presence patterns."""
+        return len(spec.conditions) * len(spec.contrasts) * len(PATTERNS)

@@ -12,8 +12,15 @@ stays on through the stimulus when `cue_persists` (sustained top-down bias).
 """
 from __future__ import annotations
 
-import numpy as np
+from typing import Literal
 
+import numpy as np
+from pydantic import Field
+
+from attnsim.registries import TASKS
+from attnsim.scenario.quantities import PositiveDurationMs
+from attnsim.scenario.schema import Strict
+from attnsim.tasks.spec_base import Contrast, CuedTiming
 from attnsim.tasks.trials import CHANNELS, Trials, cell_labels, condition_cells, timeline
 
 CONDITIONS = ("attend_A", "attend_B", "neutral")
@@ -44,3 +51,39 @@ def make_selective(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], 
         inputs[i, stim, 1] = levels[1]
     return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs,
                   conditions=cell_labels(assigned))
+
+
+class SelectiveSpec(Strict):
+    """The `task:` block of the selective task (see the module docstring)."""
+    kind: Literal["selective"]
+    n_trials: int = Field(60, ge=1, le=100000)
+    dt: PositiveDurationMs = 1.0
+    timing: CuedTiming = CuedTiming()
+    contrasts: list[Contrast] = Field(default_factory=lambda: [0.1, 0.3, 0.5], min_length=1)
+    conditions: list[Literal["attend_A", "attend_B", "neutral"]] = Field(
+        default_factory=lambda: ["attend_A", "attend_B", "neutral"], min_length=1)
+    distractor_ratio: float = Field(1.0, ge=0.0, le=1.0)
+    neutral_ratio: float = Field(0.5, ge=0.0, le=1.0)
+    cue_strength: float = Field(1.0, ge=0.0, le=1.0)
+    cue_persists: bool = True
+
+
+@TASKS.register("selective")
+class SelectiveTask:
+    """two stimuli in one receptive field; a cue says which to attend (cueing, biased competition)
+
+    See the module docstring for the trial structure (`make_selective`).
+    """
+    Spec = SelectiveSpec
+
+    @staticmethod
+    def build(spec: SelectiveSpec, seed: int, n_trials: int) -> Trials:
+        return make_selective(n_trials=n_trials, dt_ms=spec.dt, timing_ms=spec.timing.model_dump(),
+                              contrasts=spec.contrasts, conditions=spec.conditions,
+                              distractor_ratio=spec.distractor_ratio, neutral_ratio=spec.neutral_ratio,
+                              cue_strength=spec.cue_strength, cue_persists=spec.cue_persists, seed=seed)
+
+    @staticmethod
+    def n_cells(spec: SelectiveSpec) -> int:
+        """conditions x contrasts."""
+        return len(spec.conditions) * len(spec.contrasts)

@@ -9,8 +9,15 @@ to see accuracy against delay.
 """
 from __future__ import annotations
 
-import numpy as np
+from typing import Literal
 
+import numpy as np
+from pydantic import Field
+
+from attnsim.registries import TASKS
+from attnsim.scenario.quantities import DurationMs, PositiveDurationMs
+from attnsim.scenario.schema import Strict
+from attnsim.tasks.spec_base import Contrast
 from attnsim.tasks.trials import CHANNELS, Trials, cell_labels, condition_cells, timeline
 
 CONDITIONS = ("attend_A", "attend_B")
@@ -29,3 +36,43 @@ def make_sustained(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], 
         inputs[i, epochs["stimulus"], 0] = inputs[i, epochs["stimulus"], 1] = k
     return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs,
                   conditions=cell_labels(assigned))
+
+
+class SustainedTiming(Strict):
+    fixation: DurationMs = 300.0
+    cue: PositiveDurationMs = 200.0
+    delay: DurationMs = 500.0
+    stimulus: PositiveDurationMs = 500.0
+    response: PositiveDurationMs = 200.0
+
+
+class SustainedSpec(Strict):
+    """Brief cue, delay, then both stimuli at equal contrast: only the held cue decides."""
+    kind: Literal["sustained"]
+    n_trials: int = Field(40, ge=1, le=100000)
+    dt: PositiveDurationMs = 1.0
+    timing: SustainedTiming = SustainedTiming()
+    contrasts: list[Contrast] = Field(default_factory=lambda: [0.5], min_length=1)
+    conditions: list[Literal["attend_A", "attend_B"]] = Field(
+        default_factory=lambda: ["attend_A", "attend_B"], min_length=1)
+    cue_strength: float = Field(1.0, ge=0.0, le=1.0)
+
+
+@TASKS.register("sustained")
+class SustainedTask:
+    """brief cue, delay, then both stimuli: persistence of the cued representation
+
+    See the module docstring for the timeline (`make_sustained`).
+    """
+    Spec = SustainedSpec
+
+    @staticmethod
+    def build(spec: SustainedSpec, seed: int, n_trials: int) -> Trials:
+        return make_sustained(n_trials=n_trials, dt_ms=spec.dt, timing_ms=spec.timing.model_dump(),
+                              contrasts=spec.contrasts, conditions=spec.conditions,
+                              cue_strength=spec.cue_strength, seed=seed)
+
+    @staticmethod
+    def n_cells(spec: SustainedSpec) -> int:
+        """conditions x contrasts."""
+        return len(spec.conditions) * len(spec.contrasts)
