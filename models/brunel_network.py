@@ -10,6 +10,8 @@ J * poisson(C_ext nu_ext dt) per neuron per step: the exact superposition of C_e
 independent Poisson trains (what PoissonInput approximates by a binomial), written out so
 that it can skip refractory neurons and carry the task's input.
 
+    tau_m dV_i/dt = -V_i + tau_m sum_j J_ij sum_k delta(t - t_j^k - D)   (V_i >= theta: spike, V_i <- V_r)
+
 Task interface: the E population is split into two halves, "exc_A" (even indices) and
 "exc_B" (odd), which receive stim_A / stim_B (and cue_A / cue_B, when present) as extra
 external rate: eta rises by eta_stim * stim_X + eta_cue * cue_X. Spontaneous protocols
@@ -24,6 +26,14 @@ serves every trial and every run() call) is built on the first call and stored; 
 restores t = 0, reseeds, draws initial V uniformly in [V_r, theta) and runs. Inputs enter
 through a TimedArray rewritten in place, so later calls compile nothing new. Trials run one
 after another (a 12 500-cell, 15.6 M-synapse network is too large to batch).
+
+Shapes: run(inputs (n_trials, n_steps, n_channels), dt_ms) -> Activity with rates
+(n_trials, n_bins, 3) = (exc_A, exc_B, inh) population rates in Hz per record_dt_ms bin
+(unsmoothed); spikes of the first n_record_E / n_record_I cells. The threshold readout sees a
+causal READOUT_WINDOW_MS running mean of exc_A and exc_B (models.rate_smoothing, start="window"),
+since single 0.5 ms bins cross any threshold by chance.
+
+Reference: Brunel 2000 J Comput Neurosci 8:183 (model A; mean field eqs. 4-5, 21).
 """
 from __future__ import annotations
 
@@ -36,10 +46,13 @@ import numpy as np
 from attnsim.models.activity import Activity
 from attnsim.models.base import BrainModel, channel_index
 from attnsim.models.params import check_params, param
+from attnsim.models.rate_smoothing import causal_boxcar_mean
 from attnsim.models.readout import location_fields, stimulus_onset_index, threshold_readout
 from attnsim.models.registry import FAMILIES
 
 GROUPS = ("exc_A", "exc_B", "inh")
+# causal running mean of the A/B rates that the threshold readout sees (the returned rates stay raw)
+READOUT_WINDOW_MS = 20.0
 
 
 @dataclass(frozen=True)
@@ -212,6 +225,8 @@ class BrunelNetwork(BrainModel):
 
     # ------------------------------------------------------------------ run
     def run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
+        """Trials one after another on the one built network; eta of half X rises by
+        eta_stim * stim_X + eta_cue * cue_X. Trial seeds are generated from `seed`."""
         import time
 
         p = self.params
@@ -247,10 +262,9 @@ class BrunelNetwork(BrainModel):
         onset = stimulus_onset_index(inputs, channels)
         onset_bins = np.minimum(np.ceil(onset * dt_ms / rec - 1e-9).astype(int), n_bins)
         # 0.5 ms population rates swing past any threshold by chance: decide on a causal
-        # 20 ms running mean (the rates returned stay unsmoothed)
-        w = max(1, int(round(20.0 / rec)))
-        kernel = np.ones(w) / w
-        smooth = [np.apply_along_axis(lambda r: np.convolve(r, kernel)[:r.size], 1, rates[:, :, k]) for k in (0, 1)]
+        # READOUT_WINDOW_MS running mean, full-window division from the first bin (the rates
+        # returned stay unsmoothed)
+        smooth = [causal_boxcar_mean(rates[:, :, k], READOUT_WINDOW_MS, rec, axis=1, start="window") for k in (0, 1)]
         choice, rt = threshold_readout(smooth[0], smooth[1], rec, onset_bins, p.threshold_hz)
         return Activity(rates=rates, dt_ms=rec,
                         groups={"exc_A": slice(0, 1), "exc_B": slice(1, 2), "inh": slice(2, 3),
@@ -262,6 +276,12 @@ class BrunelNetwork(BrainModel):
                                           p.report_criterion_hz))
 
     def _run_trial(self, drive: np.ndarray, duration_ms: float, seed: int):
+        """One trial; drive (n_steps, 3) extra eta of [A half, B half, nobody].
+
+        Returns rates (n_bins, 3) in Hz (A and B halves from per-step spike counts summed per bin
+        / cells / bin width; inh the mean of the PopulationRateMonitor per bin) and the recorded
+        (ids, times in ms) of the E and I cells.
+        """
         b2, p = self._b2, self.params
         self._net.restore("t0")
         self._eta_in.values[:] = drive

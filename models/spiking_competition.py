@@ -9,6 +9,14 @@ Background: Poisson 2.4 kHz per cell on AMPA. A stimulus adds mu0_hz * stim_X an
 adds cue_rate_hz * cue_X of Poisson rate to every cell of pool X. Optional (off by default, then
 the network is built exactly as Wang 2002's): interneuron subgroups I_A, I_B, I_N with pool-specific
 E <-> I weights (w_plus_I) and top-down drive cue_inh_rate_hz * cue_X onto I_X (see LOCAL_* below).
+Cell i of pool X (Wang 2002 Methods; EXC_EQS / INH_EQS below):
+
+    C_m dV/dt = -g_L (V - V_L) - I_syn,   V > V_th: V <- V_reset, refractory tau_ref
+    I_syn = (g_ext s_ext + g_AMPA sum_Y w_XY S_AMPA,Y
+             + g_NMDA sum_Y w_XY S_NMDA,Y / (1 + [Mg]/3.57 exp(-0.062 V/mV))) (V - V_E)
+            + g_GABA S_GABA (V - V_I)
+    ds_AMPA/dt = -s_AMPA / tau_AMPA,   ds_GABA/dt = -s_GABA / tau_GABA   (+1 per spike)
+    ds_NMDA/dt = -s_NMDA / tau_NMDA,decay + alpha x (1 - s_NMDA),  dx/dt = -x / tau_NMDA,rise (+1 per spike)
 
 Speed lever (exact, not an approximation): connectivity is all-to-all with one weight per
 pair of pools, and the gating variables s_AMPA, s_NMDA, s_GABA of a synapse depend only on
@@ -23,22 +31,26 @@ pool drive) and there is no 0.5 ms transmission delay.
 External inputs: background, stimulus and cue are Poisson spike trains onto the external AMPA
 gating (g_AMPA_ext); each step adds a Poisson count of mean (2.4 kHz + mu0_hz*stim + cue_rate_hz*cue)*dt.
 
-Build once / run many: choice (a), trials batched in one runtime (cython) network with
-store/restore. All trials of a call run side by side in ONE network (trial index as a cell
-variable, pools per trial; up to `max_batch_trials`, fixed by the first call; later, smaller
-chunks are padded with silent trials). It is built and stored once; each run() restores the
-t=0 state, reseeds, writes the new inputs and runs. Inputs enter as a per-cell rate `nu_in`
-refreshed once per input step by a network_operation (a numpy row copy, 1200 per 1.2 s trial),
-so new inputs never change generated code and nothing is rebuilt or recompiled after the first
-run() (`build_count` stays 1). Measured with bench/bench_trial_cost.py (2 shared cores, N_E=400,
-1.2 s trials, batch 8): a later run() costs 1.05 x Brian2's simulation loop; one trial per
-network, reused, costs ~2.9 x more per trial (the per-step overhead of ~15 code objects is not
-shared), and a fresh Network per trial adds ~0.4 s of code generation per trial on top of that. cpp_standalone + run_args (b) was not chosen: its compile is paid per
-batch size and parameter set, and its project cache would add state on disk, while the batched
-runtime network already runs at ~1.0 x its own loop time; the cython cache (~/.cython) makes
-the cold compile (~25 s for all code objects) a once-per-machine cost.
+Build once / run many: all trials of a call run side by side in ONE runtime network (trial
+index as a cell variable, pools per trial; up to `max_batch_trials`, fixed by the first call;
+later, smaller chunks are padded with silent trials). It is built and stored once; each run()
+restores the t=0 state, reseeds, writes the new inputs and runs. Inputs enter as a per-cell rate
+`nu_in` refreshed once per input step by a network_operation (a numpy row copy), so new inputs
+never change generated code and nothing is rebuilt or recompiled after the first run()
+(`build_count` stays 1). Batching shares the fixed per-step overhead of the ~15 code objects
+between trials; the cython cache (~/.cython) makes the cold compile a once-per-machine cost.
+Timings and the standalone alternative: docs/model_notes.md.
+
+Shapes: run(inputs (n_trials, n_steps, n_channels), dt_ms) -> Activity with rates
+(n_trials, n_bins, 4) in Hz per cell, groups GROUPS, n_bins = duration / record_dt_ms; the rate
+at bin k is the causal `rate_window_ms` boxcar over the bins present (models.rate_smoothing,
+start="available"); spikes per group and trial as (cell index in the group, time in ms).
+
 Determinism: the same seed and the same batch size give the same spikes (trials of one batch
 share Brian2's random stream, so changing the batch size changes the draws).
+
+References: Brunel & Wang 2001 J Comput Neurosci 11:63; Wang 2002 Neuron 36:955;
+Kanashiro et al. 2017 eLife 6:e23978 (pool-specific interneurons).
 """
 from __future__ import annotations
 
@@ -49,6 +61,7 @@ import numpy as np
 
 from attnsim.models.activity import Activity
 from attnsim.models.base import BrainModel, channel_index
+from attnsim.models.rate_smoothing import causal_boxcar_rate
 from attnsim.models.readout import location_fields, stimulus_onset_index, threshold_readout
 from attnsim.models.spiking_competition_params import SpikingCompetitionParams
 from attnsim.models.registry import FAMILIES
@@ -243,6 +256,12 @@ class SpikingCompetition(BrainModel):
 
     # ------------------------------------------------------------------ run
     def run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
+        """Simulate the trials in chunks of the built batch size; threshold readout on the A/B rates.
+
+        inputs: (n_trials, n_steps, n_channels) on a dt_ms grid (a multiple of sim_dt_ms); pool X
+        gets mu0_hz * stim_X + cue_rate_hz * cue_X extra Poisson rate (and, with local inhibition,
+        its interneurons cue_inh_rate_hz * cue_X). Chunk seeds are spawned from `seed`.
+        """
         p = self.params
         inputs = np.asarray(inputs, dtype=float)
         n_trials, n_steps, _ = inputs.shape
@@ -310,6 +329,12 @@ class SpikingCompetition(BrainModel):
         return self._rates_and_spikes(idx, t_ms, n, duration)
 
     def _rates_and_spikes(self, idx, t_ms, n, duration_ms):
+        """Rates (n, n_bins, 4) in Hz per cell and spikes per group from the batch's monitors.
+
+        idx: cell index in the trial-major layout of every spike; t_ms: its time. Trials >= n
+        (padding) are dropped. Counts per (trial, bin, group) go through the causal boxcar over
+        the bins present, then are divided by the group size.
+        """
         p = self.params
         rec = p.record_dt_ms
         n_bins = int(round(duration_ms / rec))
@@ -319,14 +344,9 @@ class SpikingCompetition(BrainModel):
         b = np.minimum((t_ms / rec).astype(int), n_bins - 1)
         counts = np.zeros((n, n_bins, 4))
         np.add.at(counts, (trial, b, group), 1.0)
-        # causal sliding window: rate at bin k from the spikes of the last w bins (fewer at the start)
-        w = max(1, int(round(p.rate_window_ms / rec)))
-        cs = np.cumsum(counts, axis=1)
-        win = cs.copy()
-        win[:, w:] -= cs[:, :-w]
-        width_s = np.minimum(np.arange(1, n_bins + 1), w) * rec * 1e-3
+        # causal sliding window over the bins present (fewer than w at the start), then per cell
         sizes = np.array([self.sizes[g] for g in GROUPS], dtype=float)
-        rates = win / width_s[None, :, None] / sizes[None, None, :]
+        rates = causal_boxcar_rate(counts, p.rate_window_ms, rec, axis=1, start="available") / sizes[None, None, :]
         first = np.concatenate([[0], np.cumsum([self.sizes[g] for g in GROUPS])])
         local = idx % self.n_per_trial
         spikes = {g: [] for g in GROUPS}

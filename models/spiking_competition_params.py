@@ -2,7 +2,12 @@
 
 Names follow the paper (g_AMPA_ext, g_NMDA, w_plus, mu0 ...) with the unit in the name.
 Recurrent conductances are the paper's values for N_E = 1600 and are scaled by 1600 / N_E
-inside the model, so that the mean recurrent drive does not depend on the network size.
+inside the model, so that the mean recurrent drive does not depend on the network size:
+g_rec(N_E) = g_rec(1600) * 1600 / N_E. w_minus = 1 - f (w_plus - 1) / (1 - f) keeps the mean
+weight onto a pyramidal cell at 1 (f w_plus + (1 - f) w_minus = 1). The recorded rates are the
+causal `rate_window_ms` boxcar of the spike counts in `record_dt_ms` bins, divided by the bins
+present at the start of a trial (models.rate_smoothing, start="available").
+Reasons behind non-paper defaults: docs/model_notes.md.
 """
 from __future__ import annotations
 

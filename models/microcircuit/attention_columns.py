@@ -38,6 +38,7 @@ from attnsim.models.activity import Activity
 from attnsim.models.base import BrainModel, channel_index
 from attnsim.models.microcircuit import layer1 as L1
 from attnsim.models.microcircuit import pd14_params as P
+from attnsim.models.rate_smoothing import causal_boxcar_rate
 from attnsim.models.microcircuit.network import ColumnConfig, build_column, population_slices
 from attnsim.models.microcircuit.standalone import build_once, seed_point
 from attnsim.models.params import check_params, param
@@ -237,8 +238,6 @@ class MicrocircuitColumns(BrainModel):
                 names.append((c, L1.NAME))
         rates = np.zeros((n_trials, n_steps, len(names)))
         spikes = {g: [] for g in groups}
-        w = max(1, int(round(self.params.rate_window_ms / dt_ms)))
-        kernel = np.ones(w) / (w * dt_ms * 1e-3)
         for k, out in enumerate(outs):
             for u, (c, pop) in enumerate(names):
                 src = f"{c}_{L1.NAME}" if pop == L1.NAME else c      # L1I has its own monitor
@@ -249,8 +248,9 @@ class MicrocircuitColumns(BrainModel):
                 spikes[f"{c}_{pop}"].append((ids, ts))
                 counts = np.bincount(np.minimum((ts / dt_ms).astype(np.int64), n_steps - 1),
                                      minlength=n_steps)[:n_steps] / (s.stop - s.start)
-                # causal boxcar: the rate at step n uses spikes up to n (no look-ahead for the readout)
-                rates[k, :, u] = np.convolve(counts, kernel)[:n_steps]
+                # causal boxcar: the rate at step n uses spikes up to n (no look-ahead for the readout);
+                # the first w-1 steps divide by the full window (zero padding before the trial)
+                rates[k, :, u] = causal_boxcar_rate(counts, self.params.rate_window_ms, dt_ms, start="window")
         sizes = {f"{c}_{pop}": sl[pop].stop - sl[pop].start for c, pop in names}
         location = {}
         if self.params.n_columns == 1:     # no competitor column: no decision
