@@ -26,6 +26,15 @@ With `n_neurons` > 0 each pool's rate is read out as the pooled spike count of
 that many independent Poisson neurons firing at the model rate, per time step
 (count / (n_neurons dt)): a Poisson observer, whose d' grows as sqrt(n_neurons)
 for every condition alike, so ratios of d' do not depend on the choice of n.
+
+There is no dynamics and no Brian2 network, so this family does not use the batch run loop of
+models.rate_run: each time step is the steady state of its inputs.
+
+Shapes: run(inputs (n_trials, n_steps, n_channels), dt_ms) -> Activity with rates
+(n_trials, n_steps, 2) = (pool_A, pool_B) in Hz on the input grid; choice from the rates at the
+end of the stimulus (n_neurons = 0, no reaction time) or from the epoch's spike counts.
+
+Reference: Reynolds & Heeger 2009 Neuron 61:168 (model and Fig. 2 parameters).
 """
 from __future__ import annotations
 
@@ -169,6 +178,8 @@ class Normalization(BrainModel):
         return r[it, ia], r[it, ib]
 
     def run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
+        """Steady-state pool rates per step (each distinct (stim_A, stim_B, cue_A, cue_B) solved
+        once), optional Poisson read-out noise from `seed`, and the readout described above."""
         p = self.params
         inputs = np.asarray(inputs, dtype=float)
         n, n_steps, _ = inputs.shape

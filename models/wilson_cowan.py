@@ -1,22 +1,26 @@
 """Wilson & Cowan (1972) excitatory/inhibitory rate populations.
 
-One E/I pair per stimulus (A, B); the inhibitory population of each pair also
-inhibits the excitatory population of the other pair (mutual inhibition), so
-the pairs compete. Stimulus and cue enter as external input to the E
-populations. Single-pair equations, time in units of `tau_scale_ms`:
+One E/I pair per stimulus (A, B); the inhibitory population of each pair also inhibits the
+excitatory population of the other pair (mutual inhibition, w_cross), so the pairs compete.
+Stimulus and cue enter as external input P to the E populations; white noise acts on E.
+Time t in units of u = `tau_scale_ms` (tau_E, tau_I in units of u), xi white noise:
 
-    tau_E dE/dt = -E + S_E(w_EE E - w_EI I + P)
-    tau_I dI/dt = -I + S_I(w_IE E - w_II I)
+    dE_A/dt = (-E_A + S_E(w_EE E_A - w_EI I_A - w_cross I_B + P_A)) / tau_E + sigma_noise xi_A / sqrt(u)
+    dI_A/dt = (-I_A + S_I(w_IE E_A - w_II I_A)) / tau_I                (pair B likewise, A <-> B)
     S(x) = 1 / (1 + exp(-a (x - theta))) - 1 / (1 + exp(a theta))
+    P_X = stim_gain stim_X + cue_gain cue_X
 
-The shifted sigmoid (S(0) = 0) without the refractory factor (1 - r E) is the
-form that gives the fixed points of validation row 6 exactly: (0, 0) stable,
-(0.3369, 0.1684) saddle, (0.9384, 0.6725) stable; the unshifted sigmoid or the
-refractory factor move or remove them.
+The sigmoid is shifted so that S(0) = 0 and the refractory factor (1 - r E) of the 1972 paper
+is left out: with the default parameters an isolated pair then has the fixed points (0, 0)
+stable, (0.3369, 0.1684) saddle and (0.9384, 0.6725) stable (fixed_points; docs/model_notes.md).
 
-As in models.wong_wang, all trials run at once: one Brian2 "neuron" per trial
-carries E_A, I_A, E_B, I_B; inputs come from 2-D TimedArrays rewritten in place,
-so later run() calls reuse the built network.
+As in models.wong_wang, all trials run at once through models.rate_run.TrialBatch: one Brian2
+"neuron" per trial carries E_A, I_A, E_B, I_B; inputs come from 2-D TimedArrays rewritten in
+place, so later run() calls reuse the built network.
+
+Shapes: run(inputs (n_trials, n_steps, n_channels), dt_ms) -> Activity with rates
+(n_trials, n_rec, 4) = (E_A, I_A, E_B, I_B) clipped at 0 (a.u.), extras["raw"] unclipped;
+choice and reaction time from the first crossing of `threshold` by the raw E traces.
 """
 from __future__ import annotations
 
@@ -26,9 +30,10 @@ from typing import ClassVar
 import numpy as np
 
 from attnsim.models.activity import Activity
-from attnsim.models.base import BrainModel, channel_index
+from attnsim.models.base import BrainModel
 from attnsim.models.params import check_params, param
-from attnsim.models.readout import location_fields, stimulus_onset_index, threshold_readout
+from attnsim.models.rate_run import BuiltBatch, TrialBatch, onset_record_bins, pool_drive
+from attnsim.models.readout import location_fields, threshold_readout
 from attnsim.models.registry import FAMILIES
 
 
@@ -121,10 +126,15 @@ class WilsonCowan(BrainModel):
 
     def __init__(self, params: WilsonCowanParams | None = None):
         self.params = params or WilsonCowanParams()
-        self._net = None
-        self._key = None
+        self._batch = TrialBatch(self._build, "numpy")   # a few vector ops per step: no compile needed
 
-    def _build(self, n: int, n_steps: int, dt_ms: float):
+    @property
+    def _net(self):
+        """The built Brian2 network (None before the first run); reused across run() calls."""
+        return self._batch.net
+
+    def _build(self, n: int, n_steps: int, dt_ms: float) -> BuiltBatch:
+        """One Brian2 "neuron" per trial carrying E_A, I_A, E_B, I_B."""
         import brian2 as b2
 
         p = self.params
@@ -153,47 +163,25 @@ class WilsonCowan(BrainModel):
                               dt=p.record_dt_ms * b2.ms, name="wc_monitor")
         net = b2.Network(group, mon)
         net.store("init")
-        self._b2, self._net, self._mon = b2, net, mon
-        self._ta = (ns["P_A"], ns["P_B"])
-        self._key = (n, n_steps, float(dt_ms))
+        return BuiltBatch(b2, net, mon, (ns["P_A"], ns["P_B"]), n, n_steps, float(dt_ms))
 
     def external_input(self, inputs: np.ndarray, channels: tuple[str, ...]):
         """(n_trials, n_steps) external input P to E_A and E_B."""
         p = self.params
-        out = []
-        for pool in ("A", "B"):
-            x = p.stim_gain * inputs[:, :, channel_index(channels, f"stim_{pool}")]
-            if f"cue_{pool}" in channels:
-                x = x + p.cue_gain * inputs[:, :, channels.index(f"cue_{pool}")]
-            out.append(x)
-        return out
+        return pool_drive(inputs, channels, p.stim_gain, p.cue_gain)
 
     def run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
+        """All trials in one batch (models.rate_run.TrialBatch); threshold readout on E_A, E_B."""
         inputs = np.asarray(inputs, dtype=float)
-        n, n_steps, _ = inputs.shape
+        n = inputs.shape[0]
         p = self.params
-        k = self._key
-        if k is None or k[1] != n_steps or k[2] != float(dt_ms) or k[0] < n:
-            self._build(n, n_steps, dt_ms)
-        b2 = self._b2
-        b2.prefs.codegen.target = "numpy"
-        for ta, x in zip(self._ta, self.external_input(inputs, tuple(channels))):
-            ta.values[:] = 0.0
-            ta.values[:, :n] = x.T
-        if progress:
-            progress(0, n)
-        self._net.restore("init")
-        b2.seed(int(seed))
-        duration_ms = n_steps * dt_ms
-        self._net.run(duration_ms * b2.ms, namespace={})
-        n_rec = int(round(duration_ms / p.record_dt_ms))
-        traces = {v: np.asarray(getattr(self._mon, v))[:n, :n_rec] for v in ("E_A", "I_A", "E_B", "I_B")}
+        traces = self._batch.simulate(self.external_input(inputs, tuple(channels)), dt_ms, seed,
+                                      ("E_A", "I_A", "E_B", "I_B"), p.record_dt_ms, progress)
         raw = np.stack([traces[v] for v in ("E_A", "I_A", "E_B", "I_B")], axis=2)
         # The shifted sigmoid lets activity dip to -1/(1 + exp(a theta)) (about -0.03);
         # Activity promises non-negative selective rates, so clip and keep the raw values.
         rates = np.maximum(raw, 0.0)
-        onset_ms = stimulus_onset_index(inputs, tuple(channels)) * dt_ms
-        onset = np.ceil(onset_ms / p.record_dt_ms - 1e-9).astype(int)
+        onset = onset_record_bins(inputs, tuple(channels), dt_ms, p.record_dt_ms)
         choice, rt = threshold_readout(traces["E_A"], traces["E_B"], p.record_dt_ms, onset, p.threshold)
         if progress:
             progress(n, n)

@@ -1,23 +1,31 @@
 """Wong & Wang (2006) reduced two-variable decision model as Brian2 rate equations.
 
-Two NMDA gating variables S_A, S_B (one per selective pool) with self-excitation
-J_11, cross-inhibition J_12, an Ornstein-Uhlenbeck noise current per pool and the
-Abbott-Chance input-output function H(x) = (a x - b) / (1 - exp(-d (a x - b))).
+Two NMDA gating variables S_A, S_B (one per selective pool) with self-excitation J_11,
+cross-inhibition J_12, an Ornstein-Uhlenbeck noise current per pool and the Abbott-Chance
+input-output function H (Wong & Wang 2006 eqs. 1-7 of the reduced model):
 
-All trials of a run() call are simulated at once as independent copies: one
-Brian2 "neuron" per trial carries both pools' variables (S_A, S_B, noise_A,
-noise_B), so the two pools of a trial interact without a Synapses object. The
-inputs reach the group through two 2-D TimedArrays (time x trial). The network
-is built once; later calls with the same n_steps and dt rewrite the TimedArray
-values in place (Brian2 keeps a view of them), pad to the built trial count,
-restore the stored initial state and re-seed, so nothing is rebuilt and cython
-code (if chosen) is taken from its cache.
+    dS_X/dt = -S_X / tau_S + (1 - S_X) gamma H(x_X)
+    x_A = J_11 S_A - J_12 S_B + I_0 + I_ext,A + I_noise,A        (x_B likewise, A <-> B)
+    dI_noise,X/dt = -I_noise,X / tau_AMPA + sigma_noise xi_X / sqrt(tau_AMPA)
+    H(x) = (a x - b) / (1 - exp(-d (a x - b)))
+    I_ext,X = J_ext mu_max stim_X + cue_bias cue_X
 
-Codegen target: "numpy" by default. Measured on the shared 2-core dev machine,
-6000 trials x 2 s at dt 0.5 ms: numpy 7.9 s first call / 5.2 s later calls;
-cython 15.3 s first call with an empty ~/.cython (compile), 6.7 s first call
-with a warm cache, 4.9 s later calls. The per-step work is a few vector ops
-and the monitor dominates, so cython buys nothing and costs a compiler.
+stim_X = 0.5 (1 +- c) gives the paper's mu0 (1 +- c) input rates; the cue is a top-down bias
+current to the cued pool. Both pools start at the low fixed point S* (resting_gating).
+
+All trials of a run() call are simulated at once as independent copies: one Brian2 "neuron"
+per trial carries both pools' variables (S_A, S_B, noise_A, noise_B), so the two pools of a
+trial interact without a Synapses object. The build-once / run-many loop is
+models.rate_run.TrialBatch: inputs reach the group through two 2-D TimedArrays (time x trial)
+rewritten in place, padded to the built trial count; the stored initial state is restored and
+Brian2 re-seeded per call, so nothing is rebuilt.
+
+Shapes: run(inputs (n_trials, n_steps, n_channels), dt_ms) -> Activity with rates
+(n_trials, n_rec, 2) = (r_A, r_B) in Hz sampled every record_dt_ms, extras["S"] the gatings
+(n_trials, n_rec, 2); choice and reaction time from the first crossing of threshold_hz.
+
+Codegen target "numpy" by default: the per-step work is a few vector ops and the monitor
+dominates, so compiling buys nothing (timings: docs/model_notes.md).
 """
 from __future__ import annotations
 
@@ -27,9 +35,10 @@ from typing import ClassVar
 import numpy as np
 
 from attnsim.models.activity import Activity
-from attnsim.models.base import BrainModel, channel_index
+from attnsim.models.base import BrainModel
 from attnsim.models.params import check_params, param
-from attnsim.models.readout import location_fields, stimulus_onset_index, threshold_readout
+from attnsim.models.rate_run import BuiltBatch, TrialBatch, onset_record_bins, pool_drive
+from attnsim.models.readout import location_fields, threshold_readout
 from attnsim.models.registry import FAMILIES
 
 
@@ -91,11 +100,16 @@ class WongWang(BrainModel):
 
     def __init__(self, params: WongWangParams | None = None):
         self.params = params or WongWangParams()
-        self._net = None
-        self._key = None
+        self._batch = TrialBatch(self._build, self.params.codegen_target)
+
+    @property
+    def _net(self):
+        """The built Brian2 network (None before the first run); reused across run() calls."""
+        return self._batch.net
 
     # -- building ---------------------------------------------------------
-    def _build(self, n: int, n_steps: int, dt_ms: float):
+    def _build(self, n: int, n_steps: int, dt_ms: float) -> BuiltBatch:
+        """One Brian2 "neuron" per trial carrying S_A, S_B and both noise currents."""
         import brian2 as b2
 
         p = self.params
@@ -128,49 +142,25 @@ class WongWang(BrainModel):
                               dt=p.record_dt_ms * b2.ms, name="ww_monitor")
         net = b2.Network(group, mon)
         net.store("init")
-        self._b2, self._net, self._mon, self._ta = b2, net, mon, (ns["I_ext_A"], ns["I_ext_B"])
-        self._key = (n, n_steps, float(dt_ms))
+        return BuiltBatch(b2, net, mon, (ns["I_ext_A"], ns["I_ext_B"]), n, n_steps, float(dt_ms))
 
     # -- running ----------------------------------------------------------
     def input_currents_nA(self, inputs: np.ndarray, channels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """(n_trials, n_steps) external currents to pools A and B in nA."""
         p = self.params
-        gain = p.J_ext_nA_per_hz * p.mu_max_hz
-        out = []
-        for pool in ("A", "B"):
-            cur = gain * inputs[:, :, channel_index(channels, f"stim_{pool}")]
-            if f"cue_{pool}" in channels:
-                cur = cur + p.cue_bias_nA * inputs[:, :, channels.index(f"cue_{pool}")]
-            out.append(cur)
-        return out[0], out[1]
+        cur_a, cur_b = pool_drive(inputs, channels, p.J_ext_nA_per_hz * p.mu_max_hz, p.cue_bias_nA)
+        return cur_a, cur_b
 
     def run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
+        """All trials in one batch (models.rate_run.TrialBatch); threshold readout on r_A, r_B."""
         inputs = np.asarray(inputs, dtype=float)
-        n, n_steps, _ = inputs.shape
+        n = inputs.shape[0]
         p = self.params
-        built = self._key
-        if built is None or built[1] != n_steps or built[2] != float(dt_ms) or built[0] < n:
-            self._build(n, n_steps, dt_ms)
-        b2 = self._b2
-        b2.prefs.codegen.target = p.codegen_target
-        cur_a, cur_b = self.input_currents_nA(inputs, tuple(channels))
-        for ta, cur in zip(self._ta, (cur_a, cur_b)):
-            ta.values[:] = 0.0
-            ta.values[:, :n] = cur.T
-        if progress:
-            progress(0, n)
-        self._net.restore("init")
-        b2.seed(int(seed))
-        duration_ms = n_steps * dt_ms
-        self._net.run(duration_ms * b2.ms, namespace={})
-        n_rec = int(round(duration_ms / p.record_dt_ms))
-        r_a = np.asarray(self._mon.r_A)[:n, :n_rec]
-        r_b = np.asarray(self._mon.r_B)[:n, :n_rec]
-        s_a = np.asarray(self._mon.S_A)[:n, :n_rec]
-        s_b = np.asarray(self._mon.S_B)[:n, :n_rec]
+        tr = self._batch.simulate(self.input_currents_nA(inputs, tuple(channels)), dt_ms, seed,
+                                  ("r_A", "r_B", "S_A", "S_B"), p.record_dt_ms, progress)
+        r_a, r_b, s_a, s_b = tr["r_A"], tr["r_B"], tr["S_A"], tr["S_B"]
         rates = np.stack([r_a, r_b], axis=2)
-        onset_ms = stimulus_onset_index(inputs, tuple(channels)) * dt_ms
-        onset = np.ceil(onset_ms / p.record_dt_ms - 1e-9).astype(int)
+        onset = onset_record_bins(inputs, tuple(channels), dt_ms, p.record_dt_ms)
         choice, rt = threshold_readout(r_a, r_b, p.record_dt_ms, onset, p.threshold_hz)
         if progress:
             progress(n, n)
