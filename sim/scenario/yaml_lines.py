@@ -34,7 +34,17 @@ class LinedDocument:
         return self.lines.get((), 1)
 
 
-def _walk(node, path: tuple, lines: dict, src: str, errors: list):
+MAX_VALUES = 200_000   # a scenario holds hundreds of values; aliases must not expand past this
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _walk(node, path: tuple, lines: dict, src: str, errors: list, budget: list):
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen = {}
@@ -45,11 +55,11 @@ def _walk(node, path: tuple, lines: dict, src: str, errors: list):
                               f"duplicate key (first at line {seen[key]})")
             seen[key] = key_node.start_mark.line + 1
             lines[path + (key,)] = key_node.start_mark.line + 1
-            _walk(value_node, path + (key,), lines, src, errors)
+            _walk(value_node, path + (key,), lines, src, errors, budget)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             lines[path + (i,)] = item.start_mark.line + 1
-            _walk(item, path + (i,), lines, src, errors)
+            _walk(item, path + (i,), lines, src, errors, budget)
 
 
 def load_yaml(text: str, path: str = "<string>") -> LinedDocument:
@@ -66,11 +76,26 @@ def load_yaml(text: str, path: str = "<string>") -> LinedDocument:
         line = mark.line + 1 if mark else "?"
         problem = getattr(e, "problem", None) or str(e)
         raise ScenarioError([f"{path}:{line}: YAML syntax error: {problem}"]) from None
+    except RecursionError:
+        raise ScenarioError([f"{path}:?: the YAML nests too deeply to read (Python's recursion limit); "
+                             "a scenario needs only a few levels of nesting"]) from None
+    except MemoryError:
+        raise ScenarioError([f"{path}:?: the YAML is too large to read into memory; "
+                             "a scenario file is a few kilobytes"]) from None
+    except Exception as e:  # noqa: BLE001 (whatever else the YAML library raises becomes a clean message)
+        raise ScenarioError([f"{path}:?: cannot read the YAML ({type(e).__name__}: {e})"]) from None
     if node is None:
         raise ScenarioError([f"{path}:1: the file is empty; expected a mapping with keys name, seed, task, models"])
     lines: dict[tuple, int] = {}
     errors: list[str] = []
-    _walk(node, (), lines, path, errors)
+    try:
+        _walk(node, (), lines, path, errors, [MAX_VALUES])
+    except _TooLarge:
+        raise ScenarioError([f"{path}:1: the YAML expands to more than {MAX_VALUES} values (aliases that "
+                             "refer to aliases?); a scenario holds a few hundred"]) from None
+    except RecursionError:
+        raise ScenarioError([f"{path}:?: the YAML nests too deeply to read (Python's recursion limit); "
+                             "a scenario needs only a few levels of nesting"]) from None
     if errors:
         raise ScenarioError(errors)
     if not isinstance(data, dict):
