@@ -1,7 +1,6 @@
 """Training by backpropagation through time on fresh mini-batches of trials."""
 from __future__ import annotations
 
-import time
 from typing import Callable
 
 import numpy as np
@@ -52,7 +51,6 @@ def train(net, params: dict[str, np.ndarray], batch: Callable[[int, np.random.Ge
     """
     opt = Adam(params, lr=learning_rate)
     losses, accs, norms, raccs = [], [], [], []
-    t0 = time.perf_counter()
     reached = False
     kind = None
     for step in range(max_steps):
@@ -89,4 +87,4 @@ def train(net, params: dict[str, np.ndarray], batch: Callable[[int, np.random.Ge
                 break
     return {"loss": losses, "accuracy": accs, "readout_accuracy": raccs, "grad_norm": norms,
             "steps": len(losses),
-            "reached_target": reached, "train_s": time.perf_counter() - t0}
+            "reached_target": reached}
