@@ -108,3 +108,98 @@ class Activity:
                       if all(getattr(p, name) is not None for p in parts) else None)
                for name in ("location_reports", "location_evidence")},
         )
+
+    # ------------------------------------------------------------------ flat array form
+    # Keys of `to_arrays`, all plain numpy arrays (no object dtype, so
+    # `np.load(..., allow_pickle=False)` reads them back):
+    #   rates, choice, reaction_time_ms           as given (dtype and shape kept)
+    #   dt_ms, rate_unit                          0-d arrays
+    #   groups.names (G,) str, groups.slices (G, 3) int64 start/stop/step,
+    #   groups.is_none (G, 3) bool                which of start/stop/step were None
+    #   selective_groups (2,) str
+    #   group_sizes.names (S,) str, group_sizes.values (S,) int64
+    #   extras/<name>                             one array per extra
+    #   location_reports, location_evidence      only when not None
+    #   spikes.groups (P,) str                    only when spikes is not None; then for
+    #                                             group number p (position in spikes.groups):
+    #   spikes/<p>/node_ids (N_p,), spikes/<p>/times_ms (N_p,)   all trials concatenated
+    #   spikes/<p>/offsets (T_p + 1,) int64       trial t is [offsets[t]:offsets[t + 1]]
+    # This ragged layout keeps trials with no spikes (equal offsets) and groups of zero
+    # neurons (T_p empty trials). Spike groups are numbered, not named, in keys, so any
+    # group name is safe. A group's trials share one dtype (as every model produces them);
+    # mixed dtypes across trials would be promoted by the concatenation.
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """This activity as a flat {key: numpy array} mapping (layout above); see `from_arrays`."""
+        names = list(self.groups)
+        bounds = [(s.start, s.stop, s.step) for s in self.groups.values()]
+        out: dict[str, np.ndarray] = {
+            "rates": np.asarray(self.rates),
+            "choice": np.asarray(self.choice),
+            "reaction_time_ms": np.asarray(self.reaction_time_ms),
+            "dt_ms": np.asarray(self.dt_ms),
+            "rate_unit": np.asarray(str(self.rate_unit)),
+            "groups.names": np.asarray(names, dtype=str).reshape(len(names)),
+            "groups.slices": np.array([[0 if b is None else int(b) for b in row] for row in bounds],
+                                      dtype=np.int64).reshape(len(names), 3),
+            "groups.is_none": np.array([[b is None for b in row] for row in bounds],
+                                       dtype=bool).reshape(len(names), 3),
+            "selective_groups": np.asarray(list(self.selective_groups), dtype=str),
+            "group_sizes.names": np.asarray(list(self.group_sizes), dtype=str).reshape(len(self.group_sizes)),
+            "group_sizes.values": np.asarray([int(v) for v in self.group_sizes.values()], dtype=np.int64),
+        }
+        for k, v in self.extras.items():
+            out[f"extras/{k}"] = np.asarray(v)
+        for name in ("location_reports", "location_evidence"):
+            if getattr(self, name) is not None:
+                out[name] = np.asarray(getattr(self, name))
+        if self.spikes is not None:
+            out["spikes.groups"] = np.asarray(list(self.spikes), dtype=str).reshape(len(self.spikes))
+            for p, trials in enumerate(self.spikes.values()):
+                ids = [np.asarray(t[0]) for t in trials]
+                ts = [np.asarray(t[1]) for t in trials]
+                out[f"spikes/{p}/offsets"] = np.concatenate(
+                    [[0], np.cumsum([a.size for a in ids], dtype=np.int64)]).astype(np.int64)
+                out[f"spikes/{p}/node_ids"] = np.concatenate(ids) if ids else np.zeros(0, np.int64)
+                out[f"spikes/{p}/times_ms"] = np.concatenate(ts) if ts else np.zeros(0, np.float64)
+        for k, v in out.items():
+            if v.dtype.hasobject:
+                raise TypeError(f"Activity.to_arrays: {k!r} has dtype object, which cannot be stored "
+                                f"without pickle; give it a numeric or string dtype")
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays) -> "Activity":
+        """The activity that `to_arrays` flattened (any mapping: dict, an open np.load file).
+
+        Spike arrays of one group are views into that group's concatenated arrays.
+        Raises KeyError / ValueError on a mapping that is not such a layout.
+        """
+        a = {k: arrays[k] for k in arrays.keys()}
+        names = [str(n) for n in a["groups.names"]]
+        sl, none = a["groups.slices"], a["groups.is_none"]
+        if sl.shape != (len(names), 3) or none.shape != (len(names), 3):
+            raise ValueError("Activity.from_arrays: groups.slices / groups.is_none do not match groups.names")
+        groups = {n: slice(*(None if none[i, j] else int(sl[i, j]) for j in range(3)))
+                  for i, n in enumerate(names)}
+        size_names, size_values = a["group_sizes.names"], a["group_sizes.values"]
+        if size_names.shape != size_values.shape:
+            raise ValueError("Activity.from_arrays: group_sizes names and values differ in length")
+        spikes = None
+        if "spikes.groups" in a:
+            spikes = {}
+            for p, g in enumerate(a["spikes.groups"]):
+                off, ids, ts = (a[f"spikes/{p}/{part}"] for part in ("offsets", "node_ids", "times_ms"))
+                if (off.ndim != 1 or off.size < 1 or off[0] != 0 or off[-1] != ids.size
+                        or ids.shape != ts.shape or np.any(np.diff(off) < 0)):
+                    raise ValueError(f"Activity.from_arrays: spike offsets of group {str(g)!r} are inconsistent")
+                spikes[str(g)] = [(ids[off[t]:off[t + 1]], ts[off[t]:off[t + 1]]) for t in range(off.size - 1)]
+        return cls(
+            rates=a["rates"], dt_ms=a["dt_ms"].item(), groups=groups,
+            selective_groups=tuple(str(g) for g in a["selective_groups"]),
+            choice=a["choice"], reaction_time_ms=a["reaction_time_ms"], rate_unit=str(a["rate_unit"].item()),
+            spikes=spikes,
+            group_sizes={str(n): int(v) for n, v in zip(size_names, size_values)},
+            extras={k[len("extras/"):]: v for k, v in a.items() if k.startswith("extras/")},
+            location_reports=a.get("location_reports"), location_evidence=a.get("location_evidence"),
+        )
