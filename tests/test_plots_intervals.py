@@ -68,16 +68,16 @@ def _synthetic_run():
 
 
 @pytest.mark.parametrize("name", ["psychometric", "modulation", "comparison", "rates"])
-def test_figures_of_means_draw_their_intervals(name, tmp_path, monkeypatch):
-    import matplotlib.pyplot as plt
-    from attnsim.plots import figures
+def test_figures_of_means_draw_their_intervals(name):
+    from matplotlib.figure import Figure
 
-    drawn = []
-    monkeypatch.setattr(figures, "save_figure", lambda fig, out, stem: drawn.append(fig) or [stem])
+    from attnsim.plots.registry import figures
+
     run = _synthetic_run()
     summary = {"models": {"m": {"metrics": {}}}}
-    assert getattr(figures, f"draw_{name}")(run, summary, str(tmp_path), str(tmp_path))
-    axes = drawn[0].axes
+    drawn = figures(name, run, summary)
+    assert drawn and all(isinstance(fig, Figure) for _, fig in drawn)
+    axes = drawn[0][1].axes
     if name == "rates":   # a band per trace
         assert any(c.__class__.__name__ in ("PolyCollection", "FillBetweenPolyCollection")
                    for ax in axes for c in ax.collections)
@@ -88,4 +88,3 @@ def test_figures_of_means_draw_their_intervals(name, tmp_path, monkeypatch):
     titles = " ".join([ax.get_title() for ax in axes] + [t.get_text() for ax in axes if ax.get_legend()
                                                          for t in ax.get_legend().get_texts()])
     assert "n = " in titles or "n >= " in titles
-    plt.close("all")

@@ -36,6 +36,7 @@ import numpy as np
 
 from attnsim.models.activity import Activity
 from attnsim.models.base import BrainModel, channel_index
+from attnsim.models.layer_layout import LayerLayout
 from attnsim.models.microcircuit import layer1 as L1
 from attnsim.models.microcircuit import pd14_params as P
 from attnsim.models.rate_smoothing import causal_boxcar_rate
@@ -101,6 +102,22 @@ class MicrocircuitColumns(BrainModel):
     capabilities: ClassVar[frozenset] = frozenset({"spiking", "layered"})
     paper: ClassVar[str] = "Potjans & Diesmann 2014 Cereb Cortex 24:785"
     Params: ClassVar[type] = MicrocircuitColumnsParams
+    # what the layer figures draw (attnsim.plots.layer_figures reads only this)
+    layer_layout: ClassVar[LayerLayout] = LayerLayout(
+        populations=P.POPULATIONS,
+        labels=tuple(p.replace("L23", "L2/3") for p in P.POPULATIONS),
+        is_excitatory=tuple(bool(e) for e in P.IS_EXCITATORY),
+        columns=COLUMNS,
+        group_format="{column}_{population}",
+        reference_rates_hz=tuple(float(r) for r in P.FULL_MEAN_RATES_HZ),
+        reference_label="PD14 full scale (published)",
+        scaled_reference_rates_hz=tuple(float(r) for r in P.REF_RATES_01_HZ),
+        scaled_reference_label="NEST 0.1 scale",
+        scaled_reference_scale=0.1,
+        full_sizes=tuple(int(n) for n in P.N_FULL),
+        scale_name="N_scaling",
+        modulation_note="Wagatsuma et al. 2011: L2/3, L5 up; L4 down",
+    )
 
     def __init__(self, params: MicrocircuitColumnsParams | None = None):
         self.params = params or MicrocircuitColumnsParams()

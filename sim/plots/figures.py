@@ -1,37 +1,67 @@
-"""The figures a run draws, from stored data only (RunData + summary.json)."""
+"""The figures every model family gets, drawn from stored data only (RunData + summary.json).
+
+Each is registered in FIGURES and is ``f(run, summary) -> [(stem, Figure)]``: it builds
+`matplotlib.figure.Figure` objects (object-oriented matplotlib, no pyplot), so that importing
+attnsim never selects or switches the user's backend and a returned Figure displays inline in
+a notebook; `attnsim.plots.registry.draw` saves them (`save_figure`). A figure that does not
+apply to the run returns []. Which models a figure draws is decided by their capabilities
+("spiking", "trainable"), never by family names (`model_capabilities`).
+"""
 from __future__ import annotations
 
-import json
 import os
 import re
 
-import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from attnsim.analysis.conditions import condition_groups  # noqa: E402
-from attnsim.analysis.rates import attended_unattended  # noqa: E402
-from attnsim.plots.intervals import index_interval, mean_interval, wilson_interval  # noqa: E402
+from attnsim.analysis.conditions import condition_groups
+from attnsim.analysis.rates import attended_unattended
+from attnsim.plots.intervals import index_interval, mean_interval, wilson_interval
+from attnsim.registries import FIGURES, PluginError
 
 COLORS = {"attend_A": "tab:blue", "attend_B": "tab:orange", "neutral": "tab:gray"}
 
 
 def save_figure(fig, out_dir: str, stem: str) -> list[str]:
-    """Write PNG and SVG, close the figure, return the paths."""
+    """Write `stem`.png (110 dpi) and `stem`.svg into out_dir, return the paths.
+
+    A figure made by pyplot is closed afterwards (freeing pyplot's reference); an
+    object-oriented Figure has no pyplot manager and is simply dropped by the caller.
+    """
     paths = []
     for ext in ("png", "svg"):
         p = os.path.join(out_dir, f"{stem}.{ext}")
         fig.savefig(p, dpi=110 if ext == "png" else None, bbox_inches="tight")
         paths.append(p)
-    plt.close(fig)
+    if getattr(fig.canvas, "manager", None) is not None:
+        import matplotlib.pyplot as plt
+        plt.close(fig)
     return paths
 
 
 def _model_order(run, summary) -> list[str]:
     names = list(summary.get("models", {})) or list(run.activities)
     return [n for n in names if n in run.activities]
+
+
+def model_capabilities(run, name: str) -> frozenset:
+    """The capabilities of model `name` of the run: `run.capabilities[name]` when stored, else
+    those its family class declares (`capabilities_of(run.model_class(name))`); a family that can
+    no longer be loaded (an outside plugin not importable now) has none."""
+    caps = (getattr(run, "capabilities", None) or {}).get(name)
+    if caps is not None:
+        return frozenset(caps)
+    from attnsim.models.base import capabilities_of
+    try:
+        return capabilities_of(run.model_class(name))
+    except (PluginError, KeyError):
+        return frozenset()
+
+
+def models_with(run, summary, capability: str) -> list[str]:
+    """The run's models (summary order) that declare `capability`."""
+    return [n for n in _model_order(run, summary) if capability in model_capabilities(run, n)]
 
 
 def _shade_epochs(ax, trials):
@@ -50,15 +80,19 @@ def _conditions(trials) -> list[str]:
     return [c for c in _ORDER if c in present] + sorted(present - set(_ORDER))
 
 
-def draw_raster(run, summary, out_dir, run_dir) -> list[str]:
-    files = []
+@FIGURES.register("raster", summary="spike raster per condition (first trial), spiking models")
+def raster(run, summary) -> list[tuple[str, Figure]]:
+    """One raster per "spiking" model with recorded spikes: the last trial of each condition,
+    the first 200 neurons of each group; stem "raster_<model>"."""
+    out = []
     trials = run.trials
-    for name in _model_order(run, summary):
+    for name in models_with(run, summary, "spiking"):
         act = run.activities[name]
         if not act.spikes:
             continue
         conds = _conditions(trials)
-        fig, axes = plt.subplots(1, len(conds), figsize=(4.2 * len(conds), 4), sharey=True, squeeze=False)
+        fig = Figure(figsize=(4.2 * len(conds), 4))
+        axes = fig.subplots(1, len(conds), sharey=True, squeeze=False)
         for ax, cond in zip(axes[0], conds):
             i = int(np.flatnonzero(trials.conditions["condition"] == cond)[-1])
             offset = 0
@@ -76,18 +110,21 @@ def draw_raster(run, summary, out_dir, run_dir) -> list[str]:
         axes[0][0].set_ylabel("neuron (first 200 per group)")
         axes[0][-1].legend(markerscale=12, fontsize=7, loc="upper right")
         fig.suptitle(f"{name}: spike raster (one trial per condition)")
-        files += save_figure(fig, out_dir, f"raster_{name}")
-    return files
+        out.append((f"raster_{name}", fig))
+    return out
 
 
-def draw_rates(run, summary, out_dir, run_dir) -> list[str]:
+@FIGURES.register("rates", summary="population rates over time per condition, selective groups, every model")
+def rates(run, summary) -> list[tuple[str, Figure]]:
+    """Mean rate of the two selective groups over time, one row per model, one column per
+    condition, with a 95 % t band over trials; stem "rates"."""
     names = _model_order(run, summary)
     if not names:
         return []
     trials = run.trials
     conds = _conditions(trials)
-    fig, axes = plt.subplots(len(names), len(conds), figsize=(4 * len(conds), 2.6 * len(names)),
-                             squeeze=False, sharex=True)
+    fig = Figure(figsize=(4 * len(conds), 2.6 * len(names)))
+    axes = fig.subplots(len(names), len(conds), squeeze=False, sharex=True)
     for r, name in enumerate(names):
         act = run.activities[name]
         t = np.arange(act.rates.shape[1]) * act.dt_ms
@@ -111,7 +148,7 @@ def draw_rates(run, summary, out_dir, run_dir) -> list[str]:
     fig.suptitle("selective populations: mean over the n trials of each condition, band 95 % t interval "
                  "(shaded: cue, stimulus)")
     fig.tight_layout()
-    return save_figure(fig, out_dir, "rates")
+    return [("rates", fig)]
 
 
 def _labels_by_contrast(trials, prefix: str) -> list[tuple[float, np.ndarray]]:
@@ -130,8 +167,12 @@ def _errorbar(ax, x, est, lo, hi, fmt, **kw):
                 capsize=2.5, **kw)
 
 
-def draw_modulation(run, summary, out_dir, run_dir) -> list[str]:
-    fig, ax = plt.subplots(figsize=(5, 3.6))
+@FIGURES.register("modulation", summary="modulation index by contrast, every model")
+def modulation(run, summary) -> list[tuple[str, Figure]]:
+    """Modulation index (att - unatt)/(att + unatt) by contrast per model, 95 % bootstrap over
+    cued trials; stem "modulation"; [] when no model has attended/unattended groups."""
+    fig = Figure(figsize=(5, 3.6))
+    ax = fig.subplots()
     drawn = False
     trials = run.trials
     for k, name in enumerate(_model_order(run, summary)):
@@ -152,7 +193,6 @@ def draw_modulation(run, summary, out_dir, run_dir) -> list[str]:
             _errorbar(ax, x, est, lo, hi, "o-", color=f"C{k}", label=f"{name} (n = {n})")
         drawn = True
     if not drawn:
-        plt.close(fig)
         return []
     ax.axhline(0, color="k", lw=0.6)
     ax.set_xlabel("contrast")
@@ -160,18 +200,23 @@ def draw_modulation(run, summary, out_dir, run_dir) -> list[str]:
     ax.set_title("attentional modulation by contrast\n(error bars: 95 % bootstrap over cued trials)", fontsize=9)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    return save_figure(fig, out_dir, "modulation")
+    return [("modulation", fig)]
 
 
 def _weibull(c, alpha, beta):
     return 1 - 0.5 * np.exp(-(c / alpha) ** beta)
 
 
-def draw_psychometric(run, summary, out_dir, run_dir) -> list[str]:
+@FIGURES.register("psychometric", summary="accuracy and reaction time by condition (P(choice A) and decision "
+                                           "time vs coherence for the discrimination task)")
+def psychometric(run, summary) -> list[tuple[str, Figure]]:
+    """Accuracy (95 % Wilson) and RT of correct trials (95 % t) by contrast and condition; with a
+    "coherence" condition, P(choice A) and decision time vs coherence; stem "psychometric"."""
     trials = run.trials
     names = _model_order(run, summary)
     if "coherence" in trials.conditions:
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
+        fig = Figure(figsize=(9, 3.6))
+        a1, a2 = fig.subplots(1, 2)
         coh = trials.conditions["coherence"]
         levels = np.unique(coh)
         for k, name in enumerate(names):
@@ -197,9 +242,10 @@ def draw_psychometric(run, summary, out_dir, run_dir) -> list[str]:
         a1.legend(fontsize=8)
         fig.suptitle("psychometric (95 % Wilson) and chronometric (95 % t) curves")
         fig.tight_layout()
-        return save_figure(fig, out_dir, "psychometric")
+        return [("psychometric", fig)]
     conds = _conditions(trials)
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
+    fig = Figure(figsize=(9, 3.6))
+    a1, a2 = fig.subplots(1, 2)
     target = np.asarray(trials.target)
     for k, name in enumerate(names):
         act = run.activities[name]
@@ -229,10 +275,13 @@ def draw_psychometric(run, summary, out_dir, run_dir) -> list[str]:
     a1.legend(fontsize=6, ncol=2)
     fig.suptitle("accuracy (95 % Wilson) and reaction time of correct trials (95 % t) by condition")
     fig.tight_layout()
-    return save_figure(fig, out_dir, "psychometric")
+    return [("psychometric", fig)]
 
 
-def draw_comparison(run, summary, out_dir, run_dir) -> list[str]:
+@FIGURES.register("comparison", summary="models side by side: accuracy, modulation index, reaction time")
+def comparison(run, summary) -> list[tuple[str, Figure]]:
+    """Bars per model and condition (all contrasts pooled) of accuracy (95 % Wilson), modulation
+    index (95 % bootstrap) and RT (95 % t); stem "comparison"."""
     names = _model_order(run, summary)
     conds = [c for c in _conditions(run.trials)]
     trials = run.trials
@@ -255,7 +304,8 @@ def draw_comparison(run, summary, out_dir, run_dir) -> list[str]:
         return index_interval(pair[0][sel], pair[1][sel]) if sel.size else (np.nan,) * 3
 
     panels = [("accuracy", "accuracy"), ("modulation_index", "modulation index"), ("reaction_time_ms", "RT (ms)")]
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+    fig = Figure(figsize=(12, 3.6))
+    axes = fig.subplots(1, 3)
     width = 0.8 / max(1, len(conds))
     for ax, (metric, label) in zip(axes, panels):
         for j, cond in enumerate(conds):
@@ -271,20 +321,20 @@ def draw_comparison(run, summary, out_dir, run_dir) -> list[str]:
     axes[0].legend(fontsize=7)
     fig.suptitle("models side by side (all contrasts pooled; error bars 95 %: Wilson, bootstrap, t)")
     fig.tight_layout()
-    return save_figure(fig, out_dir, "comparison")
+    return [("comparison", fig)]
 
 
-def draw_training(run, summary, out_dir, run_dir) -> list[str]:
-    curves = {}
-    wdir = os.path.join(run_dir, "weights")
-    for name in _model_order(run, summary):
-        p = os.path.join(wdir, f"{name}.curves.json")
-        if os.path.exists(p):
-            with open(p) as fh:
-                curves[name] = json.load(fh)
+@FIGURES.register("training", summary="training curves (loss, accuracy) of artificial models")
+def training(run, summary) -> list[tuple[str, Figure]]:
+    """Loss (log axis) and batch accuracy per training step of every "trainable" model with
+    curves in `run.training` (the curves the runner also writes to weights/<model>.curves.json);
+    stem "training"; [] when none has curves."""
+    stored = getattr(run, "training", None) or {}
+    curves = {name: stored[name] for name in models_with(run, summary, "trainable") if stored.get(name)}
     if not curves:
         return []
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.4))
+    fig = Figure(figsize=(9, 3.4))
+    a1, a2 = fig.subplots(1, 2)
     for k, (name, c) in enumerate(curves.items()):
         if c.get("loss"):
             a1.plot(c["loss"], color=f"C{k}", label=name)
@@ -298,4 +348,4 @@ def draw_training(run, summary, out_dir, run_dir) -> list[str]:
     a2.legend(fontsize=8)
     fig.suptitle("training curves")
     fig.tight_layout()
-    return save_figure(fig, out_dir, "training")
+    return [("training", fig)]

@@ -1,21 +1,30 @@
-"""Figures for layered (PD14 microcircuit) models: rates per population against the published
-reference, and the attention effect per layer. Drawn from summary.json and the stored group
-sizes only, like every figure, so `attnsim figures RUN_DIR` redraws them."""
+"""Figures for layered models: rate per population against published reference rates, and the
+attention effect per layer. Drawn from summary.json and the stored group sizes only, like
+every figure, so `attnsim figures RUN_DIR` redraws them.
+
+A model gets them when it declares the capability "layered"; everything they need (the
+populations, their labels and types, the columns, how group names are made, the reference
+rates and the model's scale) comes from its family's `layer_layout`
+(`attnsim.models.layer_layout.LayerLayout`), never from a family name.
+"""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
 
-from attnsim.models.microcircuit import pd14_params as P
-from attnsim.plots.figures import _model_order, plt, save_figure
-
-
-def _layered_models(run, summary) -> list[str]:
-    return [n for n in _model_order(run, summary) if run.families.get(n) == "microcircuit"]
+from attnsim.models.layer_layout import LayerLayout
+from attnsim.plots.figures import models_with
+from attnsim.registries import FIGURES
 
 
-def n_scaling_of(activity) -> float:
-    """N_scaling from the stored size of column A's L2/3E (the scale is not in summary.json)."""
-    return activity.group_sizes.get("A_L23E", 0) / P.N_FULL[0]
+def layered_models(run, summary) -> list[tuple[str, LayerLayout]]:
+    """(name, layout) of every "layered" model whose family declares a `layer_layout`."""
+    out = []
+    for name in models_with(run, summary, "layered"):
+        layout = getattr(run.model_class(name), "layer_layout", None)
+        if isinstance(layout, LayerLayout):
+            out.append((name, layout))
+    return out
 
 
 def _baseline_rates(metrics: dict) -> tuple[dict, str] | tuple[None, None]:
@@ -28,42 +37,54 @@ def _baseline_rates(metrics: dict) -> tuple[dict, str] | tuple[None, None]:
     return None, None
 
 
-def draw_layer_rates(run, summary, out_dir, run_dir) -> list[str]:
-    files = []
-    for name in _layered_models(run, summary):
+@FIGURES.register("layer_rates", summary="layered models: rate per population of the first column against "
+                                          "the published reference rates of its layout")
+def layer_rates(run, summary) -> list[tuple[str, Figure]]:
+    """Bars: the baseline rate (mean_rate_hz or rate_hz, neutral or all trials) of each population
+    of the first column; marks: the layout's reference rates, and its scale-specific reference
+    when the model runs at that scale; stem "layer_rates_<model>"."""
+    out = []
+    for name, layout in layered_models(run, summary):
         rates, source = _baseline_rates(summary["models"][name].get("metrics", {}))
         if not rates:
             continue
-        scale = n_scaling_of(run.activities[name])
-        x = np.arange(len(P.POPULATIONS))
-        model = np.array([rates.get(f"A_{p}", np.nan) or np.nan for p in P.POPULATIONS], float)
-        fig, ax = plt.subplots(figsize=(7, 3.6))
-        ax.bar(x, model, color=["tab:red" if e else "tab:blue" for e in P.IS_EXCITATORY], alpha=0.8,
-               label=f"{name} (column A, {source})")
-        ax.plot(x, P.FULL_MEAN_RATES_HZ, "k_", ms=22, mew=2, label="PD14 full scale (published)")
-        if abs(scale - 0.1) < 0.005:
-            ax.plot(x, P.REF_RATES_01_HZ, "_", color="tab:green", ms=22, mew=2, label="NEST 0.1 scale")
-        ax.set_xticks(x, [p.replace("L23", "L2/3") for p in P.POPULATIONS])
+        scale = layout.scale(run.activities[name].group_sizes)
+        first = layout.columns[0]
+        x = np.arange(len(layout.populations))
+        model = np.array([rates.get(layout.group(first, p), np.nan) or np.nan for p in layout.populations], float)
+        fig = Figure(figsize=(7, 3.6))
+        ax = fig.subplots()
+        ax.bar(x, model, color=["tab:red" if e else "tab:blue" for e in layout.is_excitatory], alpha=0.8,
+               label=f"{name} (column {first}, {source})")
+        if layout.reference_rates_hz is not None:
+            ax.plot(x, layout.reference_rates_hz, "k_", ms=22, mew=2, label=layout.reference_label)
+        if layout.scaled_reference_applies(scale):
+            ax.plot(x, layout.scaled_reference_rates_hz, "_", color="tab:green", ms=22, mew=2,
+                    label=layout.scaled_reference_label)
+        ax.set_xticks(x, layout.labels)
         ax.set_ylabel("rate (Hz)")
-        ax.set_title(f"{name}: rate per population at N_scaling {scale:.3g}")
+        at = f" at {layout.scale_name} {scale:.3g}" if scale is not None else ""
+        ax.set_title(f"{name}: rate per population{at}")
         ax.legend(fontsize=7, loc="upper left")
-        files += save_figure(fig, out_dir, f"layer_rates_{name}")
-    return files
+        out.append((f"layer_rates_{name}", fig))
+    return out
 
 
-def layer_changes(metrics: dict) -> dict[str, dict[str, float]] | None:
+def layer_changes(metrics: dict, layout: LayerLayout) -> dict[str, dict[str, float]] | None:
     """{"attended column": {pop: change}, "other column": {...}} from rate_change_vs_neutral,
-    averaging attend_A (column A attended) and attend_B (column B attended)."""
+    averaging over the conditions "attend_<column>" of the layout's columns (the attended column
+    is that one, the other columns are the rest)."""
     ch = metrics.get("rate_change_vs_neutral")
     if not ch:
         return None
     out = {"attended column": {}, "other column": {}}
-    for pop in P.POPULATIONS:
+    for pop in layout.populations:
         att, other = [], []
-        for cond, mine, theirs in (("attend_A", "A", "B"), ("attend_B", "B", "A")):
+        for mine in layout.columns:
+            cond = f"attend_{mine}"
             if cond in ch:
-                att.append(ch[cond].get(f"{mine}_{pop}"))
-                other.append(ch[cond].get(f"{theirs}_{pop}"))
+                att.append(ch[cond].get(layout.group(mine, pop)))
+                other += [ch[cond].get(layout.group(theirs, pop)) for theirs in layout.columns if theirs != mine]
         att = [v for v in att if v is not None]
         other = [v for v in other if v is not None]
         out["attended column"][pop] = float(np.mean(att)) if att else np.nan
@@ -71,22 +92,27 @@ def layer_changes(metrics: dict) -> dict[str, dict[str, float]] | None:
     return out
 
 
-def draw_layer_modulation(run, summary, out_dir, run_dir) -> list[str]:
-    files = []
-    for name in _layered_models(run, summary):
-        changes = layer_changes(summary["models"][name].get("metrics", {}))
+@FIGURES.register("layer_modulation", summary="layered models: rate change vs neutral per population, "
+                                               "attended and other column")
+def layer_modulation(run, summary) -> list[tuple[str, Figure]]:
+    """Bars per population: rate change vs neutral (%) of the attended and of the other column
+    (`layer_changes`); stem "layer_modulation_<model>"."""
+    out = []
+    for name, layout in layered_models(run, summary):
+        changes = layer_changes(summary["models"][name].get("metrics", {}), layout)
         if not changes:
             continue
-        x = np.arange(len(P.POPULATIONS))
-        fig, ax = plt.subplots(figsize=(7, 3.6))
+        x = np.arange(len(layout.populations))
+        fig = Figure(figsize=(7, 3.6))
+        ax = fig.subplots()
         for k, (label, vals) in enumerate(changes.items()):
-            ax.bar(x + (k - 0.5) * 0.4, [100 * vals[p] for p in P.POPULATIONS], width=0.4, label=label,
+            ax.bar(x + (k - 0.5) * 0.4, [100 * vals[p] for p in layout.populations], width=0.4, label=label,
                    color=("tab:purple", "tab:gray")[k])
         ax.axhline(0, color="k", lw=0.8)
-        ax.set_xticks(x, [p.replace("L23", "L2/3") for p in P.POPULATIONS])
+        ax.set_xticks(x, layout.labels)
         ax.set_ylabel("rate change vs neutral (%)")
-        ax.set_title(f"{name}: top-down attention per layer (Wagatsuma et al. 2011: L2/3, L5 up; L4 down)",
-                     fontsize=9)
+        note = f" ({layout.modulation_note})" if layout.modulation_note else ""
+        ax.set_title(f"{name}: top-down attention per layer{note}", fontsize=9)
         ax.legend(fontsize=8)
-        files += save_figure(fig, out_dir, f"layer_modulation_{name}")
-    return files
+        out.append((f"layer_modulation_{name}", fig))
+    return out

@@ -1,17 +1,14 @@
 """Figure of a sweep: each requested metric against the first numeric grid axis,
-one line per model (and per value of any other axis), mean +- s.d. over seeds."""
+one line per model (and per value of any other axis), mean +- s.d. over seeds. Built as a matplotlib Figure (no pyplot), saved by save_figure."""
 from __future__ import annotations
 
 import json
 
-import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from attnsim.expectations import lookup  # noqa: E402
-from attnsim.plots.figures import save_figure  # noqa: E402
+from attnsim.expectations import lookup
+from attnsim.plots.figures import save_figure
 
 
 def _short(key: str) -> str:
@@ -29,7 +26,8 @@ def draw_sweep(summary: dict, out_dir: str, plots: list[dict]) -> list[str]:
     models = list(summary["models"])
     files = []
     for spec in plots:
-        fig, ax = plt.subplots(figsize=(5.5, 3.8))
+        fig = Figure(figsize=(5.5, 3.8))
+        ax = fig.subplots()
         for mi, model in enumerate(models):
             combos = sorted({json.dumps([p["values"][k] for k in others]) for p in points})
             for ci, combo in enumerate(combos):
