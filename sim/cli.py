@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import time
 
@@ -50,12 +49,12 @@ def _fail(messages) -> int:
 
 
 def cmd_validate(args) -> int:
-    from attnsim.scenario.load import load_scenario
+    from attnsim.api import load_scenario
     from attnsim.scenario.yaml_lines import ScenarioError
     bad = 0
     for path in args.files:
         try:
-            scn, _ = load_scenario(path)
+            scn = load_scenario(path)
             print(f"ok: {path} ({scn.task.kind} task, {len(scn.models)} models, {len(scn.expect)} expectations)")
         except ScenarioError as e:
             bad += 1
@@ -64,98 +63,69 @@ def cmd_validate(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from attnsim.models.registry import FAMILIES
-    from attnsim.analysis.registry import METRICS
-    from attnsim.plots.registry import FIGURES
-    from attnsim.tasks import TASKS
-    print("tasks:")
-    for k, doc in TASKS.items():
-        print(f"  {k:24s} {doc}")
-    print("model families:")
     from attnsim.models.base import capabilities_of, kind_of
-    for k, entry in FAMILIES.bundled().items():
-        caps = ", ".join(sorted(capabilities_of(entry.obj)))
-        print(f"  {k:24s} [{kind_of(entry.obj)}{'; ' + caps if caps else ''}] {entry.summary}")
-    print("metrics:")
-    for k, (_, doc) in METRICS.items():
-        print(f"  {k:24s} {doc}")
-    print("figures:")
-    for k, doc in FIGURES.items():
-        print(f"  {k:24s} {doc}")
+    from attnsim.models.registry import FAMILIES
+    from attnsim.registries import FIGURES, METRICS, TASKS
+    for title, registry in (("tasks", TASKS), ("model families", FAMILIES), ("metrics", METRICS),
+                            ("figures", FIGURES)):
+        print(f"{title}:")
+        for k, entry in registry.bundled().items():
+            tag = ""
+            if registry is FAMILIES:
+                caps = ", ".join(sorted(capabilities_of(entry.obj)))
+                tag = f"[{kind_of(entry.obj)}{'; ' + caps if caps else ''}] "
+            print(f"  {k:24s} {tag}{entry.summary}")
+    print("outside parts: name them as package.module:Name in a scenario (or install an entry point in the "
+          "groups attnsim.families / attnsim.tasks / attnsim.metrics / attnsim.figures)")
     return 0
 
 
-def _draw_figures(scn_figures, run, summary, run_dir) -> list[str]:
-    from attnsim.plots.registry import draw
-    out = os.path.join(run_dir, "figures")
-    os.makedirs(out, exist_ok=True)
-    files = []
-    for name in scn_figures:
-        files += draw(name, run, summary, out, run_dir)
-    return files
-
-
 def cmd_run(args) -> int:
-    from attnsim import runner
-    from attnsim.expectations import table
-    from attnsim.provenance import provenance
-    from attnsim.scenario.load import load_scenario
+    from attnsim import api
+    from attnsim.models.registry import PluginError
+    from attnsim.runner import RunError
     from attnsim.scenario.yaml_lines import ScenarioError
+    from attnsim.worker import ModelFailure
 
-    started = time.time()
     if args.resume:
         if args.file or args.set or args.seed is not None:
             return _fail("--resume takes the scenario stored in the run directory; do not pass a file, --set or --seed")
-        path = os.path.join(args.resume.rstrip("/"), "scenario.yaml")
-        if not os.path.exists(path):
-            return _fail(f"--resume {args.resume}: no scenario.yaml inside; is this an attnsim run directory?")
     elif not args.file:
         return _fail("attnsim run: give a scenario file (or --resume DIR.partial)")
-    else:
-        path = args.file
+    if args.workers is not None and args.workers < 1:
+        return _fail(f"--workers: must be at least 1 (got {args.workers})")
+    partial = None
     try:
-        scn, resolved = load_scenario(path, overrides=args.set, seed=args.seed)
+        if args.resume:
+            scn, out, partial = None, None, args.resume.rstrip("/")
+            name = os.path.basename(partial)
+            what = "the rest of an interrupted run"
+        else:
+            scn = api.load_scenario(args.file, overrides=args.set, seed=args.seed)
+            out = (args.out or os.path.join("runs", f"{scn.name}-{time.strftime('%Y%m%d-%H%M%S')}")).rstrip("/")
+            partial, name = out + ".partial", scn.name
+            n_points = len(api.sweep_plan(scn)) if scn.sweep is not None else 0
+            what = (f"{n_points} sweep points" if scn.sweep else f"{scn.task.n_trials} {scn.task.kind} trials") \
+                + f" x {len(scn.models)} models"
+        final = partial[: -len(".partial")] if partial.endswith(".partial") else partial
+        print(f"running {name!r}: {what} -> {final}", file=sys.stderr)
+        result = api.run(scn, out=out, workers=args.workers, quiet=args.quiet, resume=args.resume,
+                         weights_from=args.weights_from)
     except ScenarioError as e:
         return _fail(e.messages)
-    workers = args.workers or scn.run.workers
-    if workers < 1:
-        return _fail(f"--workers: must be at least 1 (got {workers})")
-    if args.weights_from and scn.sweep is not None:
-        return _fail("--weights-from: not supported for sweeps (each point trains its own models)")
-    if args.weights_from and not os.path.isdir(os.path.join(args.weights_from, "weights")):
-        return _fail(f"--weights-from {args.weights_from}: no weights/ folder in that directory")
-    try:
-        partial, final = runner.prepare_dir(args.out, scn.name, args.resume)
-    except runner.RunError as e:
+    except (RunError, PluginError) as e:
         return _fail(str(e))
-    if args.weights_from:
-        os.makedirs(os.path.join(partial, "weights"), exist_ok=True)
-        for fname in os.listdir(os.path.join(args.weights_from, "weights")):
-            shutil.copy2(os.path.join(args.weights_from, "weights", fname), os.path.join(partial, "weights", fname))
-    what = (f"{len(runner_points(resolved))} sweep points" if scn.sweep else f"{scn.task.n_trials} {scn.task.kind} trials")
-    print(f"running {scn.name!r}: {what} x {len(scn.models)} models -> {final}", file=sys.stderr)
-    try:
-        if scn.sweep is not None:
-            from attnsim.plots.sweep_figure import draw_sweep
-            from attnsim.sweep import run_sweep
-            summary = run_sweep(scn, resolved, partial, workers=workers, started=started, quiet=args.quiet)
-            runner.write_json(os.path.join(partial, "summary.json"), summary)
-            os.makedirs(os.path.join(partial, "figures"), exist_ok=True)
-            draw_sweep(summary, os.path.join(partial, "figures"), resolved["sweep"]["plot"])
-            runner.write_json(os.path.join(partial, "provenance.json"), provenance(scn.seed, {}, started))
-        else:
-            summary = runner.complete(scn, resolved, partial, workers=workers, started=started, quiet=args.quiet)
-        if scn.report:
-            from attnsim.report import write_report
-            write_report(partial, resolved, summary)
+    except ModelFailure as e:
+        return _fail(f"{e}; finished chunks are kept: resume with `attnsim run --resume {partial}` "
+                     "once it is fixed")
     except KeyboardInterrupt:
         print(f"\ninterrupted; finished trials are kept. Resume with: attnsim run --resume {partial}",
               file=sys.stderr)
         return 130
-    runner.finish(partial, final)
+    summary = result.summary
     _print_summary(summary)
-    print(table(summary["expectations"]))
-    print(f"run directory: {final}")
+    print(result.expectation_table())
+    print(f"run directory: {result.run_dir}")
     if args.check and not summary["all_expectations_pass"]:
         bad = [e for e in summary["expectations"] if e.get("verdict", "fail" if not e.get("pass") else "pass")
                in ("fail", "inconclusive")]
@@ -164,11 +134,6 @@ def cmd_run(args) -> int:
               "(known deviations and calibrations do not fail a check)", file=sys.stderr)
         return 1
     return 0
-
-
-def runner_points(resolved: dict) -> list:
-    from attnsim.scenario.load import sweep_points
-    return sweep_points(resolved)
 
 
 def _print_summary(summary: dict) -> None:
@@ -187,24 +152,23 @@ def _print_summary(summary: dict) -> None:
 
 
 def cmd_figures(args) -> int:
-    import json
-
-    import yaml
-
-    from attnsim.store import read_results
-    run_dir = args.run_dir.rstrip("/")
-    needed = [os.path.join(run_dir, f) for f in ("results.h5", "summary.json", "scenario.yaml")]
-    missing = [p for p in needed if not os.path.exists(p)]
-    if missing:
-        return _fail(f"{run_dir}: not a finished attnsim run directory (missing {', '.join(map(os.path.basename, missing))})")
-    with open(os.path.join(run_dir, "summary.json")) as fh:
-        summary = json.load(fh)
-    with open(os.path.join(run_dir, "scenario.yaml")) as fh:
-        scenario = yaml.safe_load(fh)
-    run = read_results(os.path.join(run_dir, "results.h5"))
-    files = _draw_figures(scenario.get("figures", []), run, summary, run_dir)
-    for f in files:
-        print(f)
+    from attnsim import api
+    from attnsim.models.registry import PluginError
+    from attnsim.plots.registry import draw
+    from attnsim.runner import RunError
+    try:
+        result = api.open_run(args.run_dir)
+        if result.is_sweep:
+            return _fail(f"{args.run_dir}: a sweep; redraw a point's figures with `attnsim figures "
+                         f"{os.path.join(args.run_dir.rstrip('/'), 'points', '000')}`")
+        out = os.path.join(result.run_dir, "figures")
+        os.makedirs(out, exist_ok=True)
+        run = result.run_data()
+        for name in result.scenario.get("figures", []):
+            for f in draw(name, run, result.summary, out, result.run_dir):
+                print(f)
+    except (RunError, PluginError) as e:
+        return _fail(str(e))
     return 0
 
 

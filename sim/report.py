@@ -17,15 +17,12 @@ from __future__ import annotations
 import json
 import os
 
-import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from attnsim.expectations import table as expectation_table  # noqa: E402
-from attnsim.reference_signatures import SIGNATURES  # noqa: E402
-from attnsim.plots.figures import save_figure  # noqa: E402
+from attnsim.expectations import table as expectation_table
+from attnsim.plots.figures import save_figure
+from attnsim.reference_signatures import SIGNATURES
 
 COLUMNS = [  # (header, metric, condition, group-reducer)
     ("acc attended", "accuracy", "attended", None),
@@ -107,9 +104,10 @@ SCORECARD_N_BOOT = 200  # resamples per model; cost ~ 200 x (attention_effects +
 
 def _metric(name: str, trials, activity):
     """(result, reason): a registry metric called by name; reason says why it does not apply."""
-    from attnsim.analysis.registry import METRICS, json_ready
     from attnsim.analysis.windows import NotApplicable
-    fn = METRICS[name][0]
+    from attnsim.jsonable import jsonable
+    from attnsim.registries import METRICS
+    fn = METRICS.get(name).obj
     opts = {"n_boot": 0} if name == "capacity_cost" else {}
     try:
         res = fn(trials, activity, **opts)
@@ -119,7 +117,7 @@ def _metric(name: str, trials, activity):
         return None, f"{name} failed: {e}"
     if not res:
         return None, f"{name} does not apply to this task or recording"
-    return json_ready(res), ""
+    return jsonable(res), ""
 
 
 def _num(x):
@@ -251,20 +249,29 @@ def _equal_stimuli(task: dict) -> bool:
     return float(task.get("distractor_ratio", 1.0)) == 1.0
 
 
-def scorecard(run_dir: str, resolved: dict, summary: dict, *, n_boot: int = SCORECARD_N_BOOT) -> dict:
+def _run_of(point_dir: str, runs: dict | None):
+    """The RunData of a run (or sweep point) directory: from `runs` when the caller holds it in
+    memory, else read from its results.h5 (None when there is none)."""
+    from attnsim.store import read_results
+    if runs and point_dir in runs:
+        return runs[point_dir]
+    path = os.path.join(point_dir, "results.h5")
+    return read_results(path) if os.path.exists(path) else None
+
+
+def scorecard(run_dir: str, resolved: dict, summary: dict, *, n_boot: int = SCORECARD_N_BOOT,
+              runs: dict | None = None) -> dict:
     """{model: {signature: entry}}: each signature from the first run (or sweep point) where it applies."""
     from attnsim.seeds import derive_seed
-    from attnsim.store import read_results
     if "sweep" in summary:
         runs = [(os.path.join(run_dir, p["dir"]), p["index"], p["values"]) for p in summary["sweep"]["points"]]
     else:
         runs = [(run_dir, 0, {})]
     card: dict[str, dict] = {name: {} for name in summary["models"]}
     for point_dir, index, values in runs:
-        path = os.path.join(point_dir, "results.h5")
-        if not os.path.exists(path):
+        run = _run_of(point_dir, runs)
+        if run is None:
             continue
-        run = read_results(path)
         task = resolved.get("task", {})
         if "task" in values and isinstance(values["task"], dict):
             task = values["task"]
@@ -312,16 +319,14 @@ def scorecard_table(card: dict) -> str:
     return "\n".join(lines)
 
 
-def _trajectory_figures(point_dir: str, order: list[str]) -> tuple[list[str], str | None]:
+def _trajectory_figures(point_dir: str, order: list[str], runs: dict | None = None) -> tuple[list[str], str | None]:
     """PCA trajectories per model and the CKA matrix between models; returns (files, CKA table)."""
     from attnsim.analysis.cka import cka_between
     from attnsim.analysis.pca import pca_trajectories
-    from attnsim.store import read_results
 
-    path = os.path.join(point_dir, "results.h5")
-    if not os.path.exists(path):
+    run = _run_of(point_dir, runs)
+    if run is None:
         return [], None
-    run = read_results(path)
     names = [n for n in order if n in run.activities]
     out_dir = os.path.join(point_dir, "figures")
     os.makedirs(out_dir, exist_ok=True)
@@ -329,7 +334,8 @@ def _trajectory_figures(point_dir: str, order: list[str]) -> tuple[list[str], st
     # a grid of at most four columns, read at a glance; one legend for the figure
     ncols = min(4, max(1, len(names)))
     nrows = -(-len(names) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 3.0 * nrows), squeeze=False)
+    fig = Figure(figsize=(3.2 * ncols, 3.0 * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
     for ax in axes.flat[len(names):]:
         ax.set_visible(False)
     handles = {}
@@ -360,7 +366,8 @@ def _trajectory_figures(point_dir: str, order: list[str]) -> tuple[list[str], st
                 mat[i, j] = mat[j, i] = cka_between(run.trials, run.activities[names[i]], run.activities[names[j]])
             except Exception:
                 pass
-    fig, ax = plt.subplots(figsize=(1.0 + 0.55 * n, 0.8 + 0.5 * n))
+    fig = Figure(figsize=(1.0 + 0.55 * n, 0.8 + 0.5 * n))
+    ax = fig.subplots()
     im = ax.imshow(mat, vmin=0, vmax=1, cmap="viridis")
     ax.set_xticks(range(n))
     ax.set_xticklabels(names, rotation=45, ha="right", fontsize=7)
@@ -384,7 +391,7 @@ def _trajectory_figures(point_dir: str, order: list[str]) -> tuple[list[str], st
     return files, head + "\n" + "\n".join(rows)
 
 
-def _section(title: str, point_dir: str, rel: str, point_summary: dict) -> list[str]:
+def _section(title: str, point_dir: str, rel: str, point_summary: dict, runs: dict | None = None) -> list[str]:
     models = point_summary["models"]
     lines = [f"## {title}", "", metrics_table(models), ""]
     cap = capacity_table(models)
@@ -395,7 +402,7 @@ def _section(title: str, point_dir: str, rel: str, point_summary: dict) -> list[
                   "(validation_targets.md row 10). Behavioural d' is of the A/B choice; neurometric d' is criterion-free, "
                   "from the selective group's stimulus-epoch rate with the target vs the distractor at its location "
                   "(sim/analysis/capacity.py).", "", cap, ""]
-    _, cka = _trajectory_figures(point_dir, list(models))
+    _, cka = _trajectory_figures(point_dir, list(models), runs)
     fig_dir = os.path.join(point_dir, "figures")
     figs = sorted(f for f in os.listdir(fig_dir) if f.endswith(".png")) if os.path.isdir(fig_dir) else []
     if cka:
@@ -405,13 +412,18 @@ def _section(title: str, point_dir: str, rel: str, point_summary: dict) -> list[
     return lines
 
 
-def write_report(run_dir: str, resolved: dict, summary: dict) -> str:
+def write_report(run_dir: str, resolved: dict, summary: dict, runs: dict | None = None) -> str:
+    """report.md (and scorecard.json, trajectory figures) of a run directory.
+
+    runs: {directory: RunData} the caller already holds in memory (a run just finished);
+    any other run or sweep point is read from its results.h5.
+    """
     lines = [f"# {summary['scenario']}", ""]
     if resolved.get("description"):
         lines += [resolved["description"].strip(), ""]
     lines += [f"Seed {summary['seed']}. Models: " + ", ".join(
         f"{n} ({m['family']})" for n, m in summary["models"].items()) + ".", ""]
-    card = scorecard(run_dir, resolved, summary)
+    card = scorecard(run_dir, resolved, summary, runs=runs)
     if any(card.values()):
         lines += ["## Attention scorecard", "",
                   f"Each model's value of the signatures measured in experiments, with its 95 % percentile "
@@ -431,7 +443,7 @@ def write_report(run_dir: str, resolved: dict, summary: dict) -> str:
             lines += _section(f"{p['task']} task ({values}; seed {p['seed']})", os.path.join(run_dir, p["dir"]),
                               p["dir"], p)
     else:
-        lines += _section(f"{summary['task']} task", run_dir, ".", summary)
+        lines += _section(f"{summary['task']} task", run_dir, ".", summary, runs)
     lines += ["## Expectations", "", "```", expectation_table(summary["expectations"]), "```", ""]
     path = os.path.join(run_dir, "report.md")
     with open(path, "w") as fh:

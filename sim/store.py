@@ -5,7 +5,7 @@ Layout (see README "Run directory"):
   /models/<name>/rates            (trials, units, time) float32, attrs unit, dt_ms
   /models/<name>/group_rates      (trials, groups, time) float32, attrs group_names, unit, dt_ms
   /models/<name>/{choice, reaction_time_ms, extras/<key>}
-  /models/<name> attrs: family, kind, groups, selective_groups, group_sizes (JSON)
+  /models/<name> attrs: family, kind, capabilities, groups, selective_groups, group_sizes (JSON)
   /spikes/<model>.<group>/{timestamps (ms), node_ids, trial_ids}   SONATA-style spike tables
 """
 from __future__ import annotations
@@ -56,9 +56,11 @@ def _write_trials(f: h5py.File, trials: Trials) -> None:
 _LOCATION_FIELDS = ("location_reports", "location_evidence")
 
 
-def _write_activity(f: h5py.File, name: str, family: str, kind: str, act: Activity, record: list[str]) -> None:
+def _write_activity(f: h5py.File, name: str, family: str, kind: str, act: Activity, record: list[str],
+                    capabilities=()) -> None:
     g = f.create_group(f"models/{name}")
     g.attrs.update(family=family, kind=kind, unit=act.rate_unit, dt_ms=act.dt_ms,
+                   capabilities=json.dumps(sorted(capabilities)),
                    groups=json.dumps({k: [s.start, s.stop] for k, s in act.groups.items()}),
                    selective_groups=json.dumps(list(act.selective_groups)),
                    group_sizes=json.dumps(act.group_sizes))
@@ -92,13 +94,13 @@ def _write_activity(f: h5py.File, name: str, family: str, kind: str, act: Activi
 
 
 def write_results(path: str, trials: Trials, activities: dict[str, Activity], families: dict[str, tuple[str, str]],
-                  record: list[str]) -> None:
+                  record: list[str], capabilities: dict[str, frozenset] | None = None) -> None:
     with h5py.File(path, "w") as f:
         f.attrs["format"] = "attnsim-results-1"
         _write_trials(f, trials)
         for name, act in activities.items():
             family, kind = families[name]
-            _write_activity(f, name, family, kind, act, record)
+            _write_activity(f, name, family, kind, act, record, (capabilities or {}).get(name, ()))
 
 
 def _read_trials(f: h5py.File) -> Trials:
@@ -148,4 +150,6 @@ def read_results(path: str) -> RunData:
         names = list(f["models"]) if "models" in f else []
         acts = {n: _read_activity(f, n) for n in names}
         fams = {n: str(f[f"models/{n}"].attrs["family"]) for n in names}
-    return RunData(trials=trials, activities=acts, families=fams)
+        caps = {n: frozenset(json.loads(f[f"models/{n}"].attrs["capabilities"])) for n in names
+                if "capabilities" in f[f"models/{n}"].attrs}
+    return RunData(trials=trials, activities=acts, families=fams, capabilities=caps)

@@ -19,41 +19,30 @@ Timings live in provenance.json so that summaries of identical runs are identica
 """
 from __future__ import annotations
 
-import json
-import math
-import os
-
 from attnsim.expectations import all_pass, evaluate
+from attnsim.jsonable import jsonable
 
 
-def clean(x):
-    """JSON-ready: NaN/inf -> None, numpy scalars -> Python numbers, rounded to 10 significant digits."""
-    if isinstance(x, dict):
-        return {str(k): clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [clean(v) for v in x]
-    if hasattr(x, "item") and not isinstance(x, (str, bytes)):
-        x = x.item()
-    if isinstance(x, bool) or x is None or isinstance(x, (str, int)):
-        return x
-    if isinstance(x, float):
-        return float(f"{x:.10g}") if math.isfinite(x) else None
-    return x
+SUMMARY_DIGITS = 10   # significant digits of every number in summary.json
 
 
-def build_summary(scn, trials, activities, families, partial: str) -> dict:
+def build_summary(scn, trials, activities, kinds: dict[str, str], training: dict[str, dict]) -> dict:
+    """summary.json of one run (keys in the module docstring) from the run's data in memory.
+
+    kinds: model name -> "brain" / "artificial"; training: name -> curves (last value reported).
+    """
     from attnsim.analysis.registry import compute_metrics
     models = {}
     for m in scn.models:
-        entry = {"family": m.family, "kind": families[m.name][1],
-                 "metrics": clean(compute_metrics(scn.analysis, trials, activities[m.name]))}
-        curves = os.path.join(partial, "weights", f"{m.name}.curves.json")
-        if os.path.exists(curves):
-            with open(curves) as fh:
-                c = json.load(fh)
-            entry["training"] = clean({k: (v[-1] if isinstance(v, list) and v else v) for k, v in c.items()})
+        entry = {"family": m.family, "kind": kinds[m.name],
+                 "metrics": jsonable(compute_metrics(scn.analysis, trials, activities[m.name],
+                                                     search_path=tuple(scn.plugin_path)), SUMMARY_DIGITS)}
+        if m.name in training:
+            c = training[m.name]
+            entry["training"] = jsonable({k: (v[-1] if isinstance(v, list) and v else v) for k, v in c.items()},
+                                         SUMMARY_DIGITS)
         models[m.name] = entry
     expectations = evaluate([e.model_dump() for e in scn.expect], models, trials, activities, seed=scn.seed)
     return {"scenario": scn.name, "seed": scn.seed, "task": scn.task.kind, "n_trials": trials.n_trials,
-            "models": models, "expectations": clean(expectations),
+            "models": models, "expectations": jsonable(expectations, SUMMARY_DIGITS),
             "all_expectations_pass": all_pass(expectations)}

@@ -17,7 +17,8 @@ import numpy as np
 
 from attnsim.expectations import lookup
 from attnsim.scenario.load import sweep_points, validate_point
-from attnsim.summary import clean
+from attnsim.jsonable import jsonable
+from attnsim.summary import SUMMARY_DIGITS
 
 
 def _matches(values: dict, where: dict | None) -> bool:
@@ -67,12 +68,13 @@ def run_sweep(scn, resolved: dict, partial: str, *, workers: int, started: float
         pdir = os.path.join(partial, "points", f"{index:03d}")
         label = ", ".join(f"{k}={json.dumps(v) if isinstance(v, (dict, list)) else v}" for k, v in values.items())
         if not os.path.exists(os.path.join(pdir, "provenance.json")):
-            print(f"sweep point {index + 1}/{len(plan)}: {label[:100]}, seed {seed}", file=sys.stderr)
+            if not quiet:
+                print(f"sweep point {index + 1}/{len(plan)}: {label[:100]}, seed {seed}", file=sys.stderr)
             if os.path.isdir(pdir) and not os.path.isdir(os.path.join(pdir, "chunks")):
                 shutil.rmtree(pdir)
             os.makedirs(pdir, exist_ok=True)
             p_scn, p_resolved = validate_point(resolved, values, seed)
-            complete(p_scn, p_resolved, pdir, workers=workers, started=started, quiet=quiet, figures=point_figures)
+            complete(p_scn, pdir, workers=workers, started=started, quiet=quiet, figures=point_figures)
             remove_scratch(pdir)
         with open(os.path.join(pdir, "summary.json")) as fh:
             s = json.load(fh)
@@ -83,6 +85,6 @@ def run_sweep(scn, resolved: dict, partial: str, *, workers: int, started: float
     models = {m.name: {"family": m.family, "kind": points[0]["models"][m.name]["kind"] if points else "",
                        "metrics": {}} for m in scn.models}
     return {"scenario": scn.name, "seed": scn.seed, "task": scn.task.kind, "n_trials": scn.task.n_trials,
-            "models": models, "sweep": clean({"grid": resolved["sweep"]["grid"], "seeds": resolved["sweep"]["seeds"],
-                                              "points": points}),
-            "expectations": clean(expectations), "all_expectations_pass": all_pass(expectations)}
+            "models": models, "sweep": jsonable({"grid": resolved["sweep"]["grid"], "seeds": resolved["sweep"]["seeds"],
+                                                 "points": points}, SUMMARY_DIGITS),
+            "expectations": jsonable(expectations, SUMMARY_DIGITS), "all_expectations_pass": all_pass(expectations)}

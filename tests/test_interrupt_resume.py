@@ -32,7 +32,7 @@ def test_interrupt_then_resume_matches_an_uninterrupted_run(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "attnsim", "run", str(scen), "--out", str(out), "--quiet"],
                             cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    first_chunk = tmp_path / "run.partial" / "chunks" / "ww" / "00000.pkl"
+    first_chunk = tmp_path / "run.partial" / "chunks" / "ww" / "00000.npz"
     deadline = time.time() + 120
     while not first_chunk.exists() and time.time() < deadline and proc.poll() is None:
         time.sleep(0.05)

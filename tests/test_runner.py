@@ -93,25 +93,36 @@ def test_check_exit_code(first_run, tmp_path):
     assert (tmp_path / "d" / "summary.json").exists()
 
 
-def test_workers_and_resume_give_the_same_numbers(first_run, tmp_path):
-    """Two workers, and a run resumed after losing a chunk, match the one-worker run."""
+def test_workers_and_resume_give_the_same_numbers(first_run, tmp_path, capsys):
+    """Two workers, and a run resumed after losing a chunk or with a damaged one, match the
+    one-worker run; a damaged chunk is detected and recomputed, never read as data."""
     from attnsim import runner
     from attnsim.scenario.load import load_scenario
     _, scen, out, _ = first_run
-    sc, resolved = load_scenario(str(scen))
+    sc, _ = load_scenario(str(scen))
     partial, _ = runner.prepare_dir(str(tmp_path / "e"), sc.name, None)
-    r1 = runner.execute(sc, resolved, partial, workers=2, quiet=True)
+    r1 = runner.execute(sc, partial, workers=2, quiet=True)
     chunk_dir = os.path.join(partial, "chunks", "rate")
-    kept = os.path.join(chunk_dir, "00000.pkl")
+    kept = os.path.join(chunk_dir, "00000.npz")
     stamp = os.stat(kept).st_mtime_ns
-    os.remove(os.path.join(chunk_dir, "00001.pkl"))          # as if interrupted before chunk 1 finished
-    r2 = runner.execute(sc, resolved, partial, workers=1, quiet=True)
+    os.remove(os.path.join(chunk_dir, "00001.npz"))          # as if interrupted before chunk 1 finished
+    r2 = runner.execute(sc, partial, workers=1, quiet=True)
     assert os.stat(kept).st_mtime_ns == stamp                 # finished work is not redone
-    np.testing.assert_array_equal(r1["activities"]["rate"].rates, r2["activities"]["rate"].rates)
+    np.testing.assert_array_equal(r1.activities["rate"].rates, r2.activities["rate"].rates)
+    # damage chunk 0 in the middle: the resume must notice, say so, and recompute it
+    with open(kept, "r+b") as fh:
+        fh.seek(os.path.getsize(kept) // 2)
+        byte = fh.read(1)
+        fh.seek(-1, 1)
+        fh.write(bytes([byte[0] ^ 0xFF]))
+    r3 = runner.execute(sc, partial, workers=1, quiet=False)
+    assert "chunk 0 of model 'rate' is not usable" in capsys.readouterr().err
+    assert os.stat(kept).st_mtime_ns != stamp
+    np.testing.assert_array_equal(r1.activities["rate"].rates, r3.activities["rate"].rates)
     from attnsim.store import read_results
     stored = read_results(str(out / "results.h5"))
     np.testing.assert_allclose(stored.activities["rate"].group_rate("pool_A"),
-                               r2["activities"]["rate"].group_rate("pool_A"), rtol=1e-5)
+                               r2.activities["rate"].group_rate("pool_A"), rtol=1e-5)
 
 
 def test_figures_redraw(first_run):

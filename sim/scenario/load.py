@@ -176,7 +176,13 @@ def _check_models(scn: Scenario, doc: LinedDocument) -> tuple[list[str], dict[st
         except PluginError as e:
             errors.append(f"{doc.path}:{doc.line_of(('models', i, 'family'))}: models[{i}].family: {e}")
             continue
-        schema = params_model(cls.Params)
+        where = f"{doc.path}:{doc.line_of(('models', i, 'params'))}: models[{i}].params"
+        try:
+            schema = params_model(cls.Params)
+        except Exception as e:  # noqa: BLE001 (an outside Params class the schema cannot read)
+            errors.append(f"{where}: cannot read the parameters of family {m.family!r} from its Params class "
+                          f"({type(e).__name__}: {e})")
+            continue
         try:
             validated = schema.model_validate(m.params)
         except ValidationError as e:
@@ -184,12 +190,13 @@ def _check_models(scn: Scenario, doc: LinedDocument) -> tuple[list[str], dict[st
             continue
         try:
             params = cls.Params(**validated.model_dump())
+            resolved[m.name] = asdict(params)
         except ParamError as e:
             field = str(e).split(":")[0].split(".")[-1]
             errors.append(f"{doc.path}:{doc.line_of(('models', i, 'params', field))}: models[{i}].params.{field}: "
                           f"{str(e).split(': ', 1)[-1]}")
-            continue
-        resolved[m.name] = asdict(params)
+        except Exception as e:  # noqa: BLE001 (an outside Params class's own check, whatever it raises)
+            errors.append(f"{where}: family {m.family!r} refused these parameters: {type(e).__name__}: {e}")
     return errors, resolved
 
 

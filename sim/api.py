@@ -1,0 +1,203 @@
+"""The Python API: load a scenario, run it, open a finished run. The CLI is a shell over these.
+
+    import attnsim
+    scn = attnsim.load_scenario("scenarios/sustained_delay.yaml", overrides={"task.n_trials": 12})
+    res = attnsim.run(scn)                     # in memory: no run directory is left behind
+    res = attnsim.run(scn, out="runs/x")       # also writes runs/x (results.h5, summary.json, figures)
+    old = attnsim.open_run("runs/x")           # the same Result, read back
+
+A scenario is a path to a YAML file, a dict of the same content, or a Scenario from
+load_scenario. A relative path that does not exist from the working directory is looked up
+among the bundled scenarios, so `attnsim.run("scenarios/selective_attention.yaml")` works from
+any folder.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+
+import yaml
+
+from attnsim.result import Result
+from attnsim.runner import RunError
+from attnsim.scenario.yaml_lines import ScenarioError
+
+
+def bundled_scenarios_dir() -> str:
+    """The repository's scenarios/ folder (beside the package's sim/ folder)."""
+    return os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "scenarios"))
+
+
+def _find_file(path: str) -> str:
+    path = os.fspath(path)
+    if os.path.exists(path) or os.path.isabs(path):
+        return path
+    rel = path[len("scenarios/"):] if path.startswith("scenarios/") else path
+    candidate = os.path.join(bundled_scenarios_dir(), rel)
+    return candidate if os.path.exists(candidate) else path
+
+
+def _override_items(overrides) -> list[str]:
+    if overrides is None:
+        return []
+    if isinstance(overrides, dict):
+        return [f"{k}={json.dumps(v)}" for k, v in overrides.items()]
+    if isinstance(overrides, str):
+        return [overrides]
+    return list(overrides)
+
+
+def load_scenario(source, overrides=None, seed: int | None = None):
+    """A validated Scenario from a YAML path or a dict, with `overrides` applied.
+
+    overrides: {"task.n_trials": 90, "models.0.params.N_E": 800} or ["task.n_trials=90", ...].
+    Raises ScenarioError (its `.messages` name the file, line, key, what was expected).
+    """
+    from attnsim.scenario.load import load_document, load_scenario as load_file
+    from attnsim.scenario.schema import Scenario
+    items = _override_items(overrides)
+    if isinstance(source, Scenario):
+        source = source.model_dump(mode="json")
+    if isinstance(source, dict):
+        from attnsim.scenario.yaml_lines import LinedDocument
+        scn, _ = load_document(LinedDocument(data=source, lines={}, path="<scenario dict>"), items, seed)
+        return scn
+    if not isinstance(source, (str, os.PathLike)):
+        raise ScenarioError([f"load_scenario: expected a path, a dict or a Scenario, got {type(source).__name__}"])
+    scn, _ = load_file(_find_file(source), overrides=items, seed=seed)
+    return scn
+
+
+def run(scenario, out: str | None = None, *, workers: int | None = None, overrides=None, seed: int | None = None,
+        quiet: bool = True, resume: str | None = None, weights_from: str | None = None) -> Result:
+    """Run every model of a scenario on the same trials and return the Result.
+
+    out: the run directory to write (written as OUT.partial and renamed when complete); None keeps
+        the run in memory (its scratch files live in a temporary folder, removed at the end).
+    workers: parallel worker processes (default: the scenario's run.workers).
+    resume: an interrupted run's OUT.partial directory (its scenario.yaml is used; give no scenario).
+    weights_from: a finished run directory whose trained weights are reused instead of training.
+    Raises ScenarioError for a bad scenario, RunError for a run that cannot start or go on;
+    Ctrl-C raises KeyboardInterrupt with every finished chunk kept in OUT.partial.
+    """
+    from attnsim import runner
+    from attnsim.resources import check_resources
+    started = time.time()
+    if resume is not None:
+        if scenario is not None:
+            raise RunError("resume: the scenario is the one stored in the run directory; pass scenario=None")
+        path = os.path.join(os.fspath(resume).rstrip("/"), "scenario.yaml")
+        if not os.path.exists(path):
+            raise RunError(f"--resume {resume}: no scenario.yaml inside; is this an attnsim run directory?")
+        scn = load_scenario(path)
+    elif overrides is not None or seed is not None or not _is_scenario(scenario):
+        scn = load_scenario(scenario, overrides, seed)
+    else:
+        scn = scenario
+    workers = workers or scn.run.workers
+    if workers < 1:
+        raise RunError(f"workers: must be at least 1 (got {workers})")
+    if weights_from and scn.sweep is not None:
+        raise RunError("--weights-from: not supported for sweeps (each point trains its own models)")
+    if weights_from and not os.path.isdir(os.path.join(weights_from, "weights")):
+        raise RunError(f"--weights-from {weights_from}: no weights/ folder in that directory")
+
+    scratch = None
+    try:
+        if resume is not None or out is not None:
+            partial, final = runner.prepare_dir(out, scn.name, resume)
+        else:
+            scratch = tempfile.mkdtemp(prefix=f"attnsim-{scn.name}-")
+            partial, final = os.path.join(scratch, "run.partial"), None
+        check_resources(scn, partial, in_memory=final is None)
+        if weights_from:
+            os.makedirs(os.path.join(partial, "weights"), exist_ok=True)
+            for fname in os.listdir(os.path.join(weights_from, "weights")):
+                shutil.copy2(os.path.join(weights_from, "weights", fname), os.path.join(partial, "weights", fname))
+        result = _run_into(scn, partial, workers=workers, quiet=quiet, started=started, on_disk=final is not None)
+        if final is not None:
+            runner.finish(partial, final)
+            result.run_dir = final
+        return result
+    except OSError as e:
+        if e.errno in (28, 122):   # ENOSPC, EDQUOT
+            where = "the temporary folder" if scratch else f"{partial}"
+            raise RunError(f"the disk is full while writing {where} ({e.strerror}); finished chunks are kept"
+                           + ("" if scratch else f": free space and resume with `attnsim run --resume {partial}`")) \
+                from None
+        raise
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _is_scenario(obj) -> bool:
+    from attnsim.scenario.schema import Scenario
+    return isinstance(obj, Scenario)
+
+
+def _run_into(scn, partial: str, *, workers: int, quiet: bool, started: float, on_disk: bool) -> Result:
+    from attnsim import runner
+    from attnsim.provenance import provenance
+    resolved = scn.model_dump(mode="json")
+    if scn.sweep is not None:
+        from attnsim.plots.sweep_figure import draw_sweep
+        from attnsim.sweep import run_sweep
+        summary = run_sweep(scn, resolved, partial, workers=workers, started=started, quiet=quiet,
+                            point_figures=on_disk)
+        runner.write_json(os.path.join(partial, "summary.json"), summary)
+        if on_disk:
+            os.makedirs(os.path.join(partial, "figures"), exist_ok=True)
+            draw_sweep(summary, os.path.join(partial, "figures"), resolved["sweep"]["plot"])
+        runner.write_json(os.path.join(partial, "provenance.json"), provenance(scn.seed, {}, started))
+        result = Result(scenario=resolved, summary=summary)
+        runs = None
+    else:
+        summary, out = runner.complete(scn, partial, workers=workers, started=started, quiet=quiet, figures=on_disk)
+        rd = runner.run_data(scn, out)
+        result = Result(scenario=resolved, summary=summary, trials=out.trials, activity=out.activities,
+                        training=out.training, capabilities=rd.capabilities)
+        runs = {partial: rd}
+    if scn.report and on_disk:
+        from attnsim.report import write_report
+        write_report(partial, resolved, summary, runs=runs)
+    return result
+
+
+def open_run(run_dir: str) -> Result:
+    """The Result of a finished run directory (results.h5, summary.json, scenario.yaml, weights/)."""
+    from attnsim.store import read_results
+    run_dir = os.fspath(run_dir).rstrip("/")
+    needed = ["summary.json", "scenario.yaml"]
+    missing = [f for f in needed if not os.path.exists(os.path.join(run_dir, f))]
+    if missing:
+        hint = " (an unfinished run: resume it with `attnsim run --resume DIR`)" if run_dir.endswith(".partial") else ""
+        raise RunError(f"{run_dir}: not a finished attnsim run directory (missing {', '.join(missing)}){hint}")
+    with open(os.path.join(run_dir, "summary.json")) as fh:
+        summary = json.load(fh)
+    with open(os.path.join(run_dir, "scenario.yaml")) as fh:
+        scenario = yaml.safe_load(fh)
+    result = Result(scenario=scenario, summary=summary, run_dir=run_dir)
+    if "sweep" in summary:
+        return result
+    h5 = os.path.join(run_dir, "results.h5")
+    if not os.path.exists(h5):
+        raise RunError(f"{run_dir}: not a finished attnsim run directory (missing results.h5)")
+    data = read_results(h5)
+    result.trials, result.activity, result.capabilities = data.trials, data.activities, data.capabilities
+    wdir = os.path.join(run_dir, "weights")
+    for name in result.models:
+        path = os.path.join(wdir, f"{name}.curves.json")
+        if os.path.exists(path):
+            with open(path) as fh:
+                result.training[name] = json.load(fh)
+    return result
+
+
+def sweep_plan(scn) -> list[tuple[dict, int]]:
+    """[(grid values, seed)] of a sweep scenario's points, in run order."""
+    from attnsim.scenario.load import sweep_points
+    return sweep_points(scn.model_dump(mode="json"))

@@ -1,0 +1,117 @@
+"""Memory and disk a run will need, estimated before it starts; an impossible run is refused.
+
+Per model, the class may say how big one trial's activity is (optional in the model protocol)::
+
+    def footprint(self, n_steps: int, dt_ms: float) -> dict:
+        return {"units": ..., "spikes_per_trial": ...}   # rate columns; expected spikes per trial
+
+Estimate (bytes), with T trials of S steps and C input channels:
+    inputs       T * S * C * 8                              (float64, in memory and inputs.npy)
+    activity     T * (S * units * 8 + spikes * 16)          (float64 rates; int64 ids + float64 times)
+    memory       inputs + 2 * sum(activity)                 (the run's arrays, and a bootstrap's copy)
+    disk         inputs + sum(activity) + sum(stored)       (chunks of trials, then results.h5, whose
+                                                             float32 rates and spike tables are
+                                                             counted before compression)
+A sweep holds one point in memory at a time and keeps every point on disk. Models that do not
+declare a footprint are counted by their inputs only (the estimate says so).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+
+GIB = 1024 ** 3
+
+
+@dataclass
+class Estimate:
+    memory_bytes: int
+    disk_bytes: int
+    lines: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)    # models without a footprint
+
+
+def _fmt(n: float) -> str:
+    for unit, size in (("GiB", GIB), ("MiB", 1024 ** 2), ("KiB", 1024)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{int(n)} B"
+
+
+def estimate(scn) -> Estimate:
+    """The Estimate of one scenario (module docstring)."""
+    from attnsim.models.registry import load_family
+    from attnsim.scenario.load import sweep_points
+    from attnsim.tasks import build_trials
+    probe = build_trials(scn.task, seed=0, n_trials=1)
+    n_trials, n_steps, n_channels = scn.task.n_trials, probe.inputs.shape[1], probe.inputs.shape[2]
+    inputs = n_trials * n_steps * n_channels * 8
+    activity = stored = 0
+    lines, unknown = [f"inputs: {n_trials} trials x {n_steps} steps x {n_channels} channels = {_fmt(inputs)}"], []
+    for m in scn.models:
+        cls = load_family(m.family, scn.plugin_path)
+        fp = getattr(cls, "footprint", None)
+        if fp is None:
+            unknown.append(m.name)
+            continue
+        try:
+            info = fp(cls(cls.Params(**m.params)), n_steps, probe.dt_ms)
+            units, spikes = int(info.get("units", 0)), float(info.get("spikes_per_trial", 0.0))
+        except Exception:  # noqa: BLE001 (an estimate must never stop a run that could work)
+            unknown.append(m.name)
+            continue
+        a = n_trials * (n_steps * units * 8 + spikes * 16)
+        s = n_trials * ((n_steps * units * 4 if "rates" in scn.record else 0)
+                        + (spikes * 16 if "spikes" in scn.record else 0))
+        activity += a
+        stored += s
+        lines.append(f"{m.name}: {units} units, ~{spikes:.3g} spikes per trial -> {_fmt(a)} in memory")
+    memory = inputs + 2 * activity
+    disk = inputs + activity + stored
+    if scn.sweep is not None:
+        disk *= len(sweep_points(scn.model_dump(mode="json")))
+    return Estimate(int(memory), int(disk), lines, unknown)
+
+
+def available_memory_bytes() -> int | None:
+    """MemAvailable from /proc/meminfo (Linux), else None."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def free_disk_bytes(path: str) -> int:
+    """Free bytes on the file system that holds `path` (or its nearest existing parent)."""
+    p = os.path.abspath(path)
+    while not os.path.exists(p):
+        parent = os.path.dirname(p)
+        if parent == p:
+            break
+        p = parent
+    return shutil.disk_usage(p).free
+
+
+def check_resources(scn, run_dir: str, *, in_memory: bool = False) -> Estimate:
+    """Raise RunError when the estimate exceeds the available memory or the free disk."""
+    from attnsim.runner import RunError
+    est = estimate(scn)
+    problems = []
+    mem = available_memory_bytes()
+    if mem is not None and est.memory_bytes > mem:
+        problems.append(f"memory: needs about {_fmt(est.memory_bytes)}, {_fmt(mem)} available")
+    free = free_disk_bytes(run_dir)
+    if est.disk_bytes > free:
+        problems.append(f"disk: needs about {_fmt(est.disk_bytes)} under {os.path.dirname(os.path.abspath(run_dir))}, "
+                        f"{_fmt(free)} free")
+    if problems:
+        raise RunError(f"scenario {scn.name!r} will not fit on this machine: " + "; ".join(problems)
+                       + ". Estimate: " + "; ".join(est.lines)
+                       + ". Run fewer trials (--set task.n_trials=N), record less (record: [rates]), "
+                         "or use a machine with more room.")
+    return est
