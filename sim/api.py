@@ -72,7 +72,8 @@ def load_scenario(source, overrides=None, seed: int | None = None):
 
 
 def run(scenario, out: str | None = None, *, workers: int | None = None, overrides=None, seed: int | None = None,
-        quiet: bool = True, resume: str | None = None, weights_from: str | None = None) -> Result:
+        quiet: bool = True, resume: str | None = None, weights_from: str | None = None,
+        scheduler: str | None = None) -> Result:
     """Run every model of a scenario on the same trials and return the Result.
 
     out: the run directory to write (written as OUT.partial and renamed when complete); None keeps
@@ -80,6 +81,8 @@ def run(scenario, out: str | None = None, *, workers: int | None = None, overrid
     workers: parallel worker processes (default: the scenario's run.workers).
     resume: an interrupted run's OUT.partial directory (its scenario.yaml is used; give no scenario).
     weights_from: a finished run directory whose trained weights are reused instead of training.
+    scheduler: address of a running Dask scheduler (default: the scenario's run.scheduler, else a
+        local cluster of `workers` processes).
     Raises ScenarioError for a bad scenario, RunError for a run that cannot start or go on;
     Ctrl-C raises KeyboardInterrupt with every finished chunk kept in OUT.partial.
     """
@@ -117,7 +120,8 @@ def run(scenario, out: str | None = None, *, workers: int | None = None, overrid
             os.makedirs(os.path.join(partial, "weights"), exist_ok=True)
             for fname in os.listdir(os.path.join(weights_from, "weights")):
                 shutil.copy2(os.path.join(weights_from, "weights", fname), os.path.join(partial, "weights", fname))
-        result = _run_into(scn, partial, workers=workers, quiet=quiet, started=started, on_disk=final is not None)
+        result = _run_into(scn, partial, workers=workers, quiet=quiet, started=started, on_disk=final is not None,
+                           scheduler=scheduler)
         if final is not None:
             runner.finish(partial, final)
             result.run_dir = final
@@ -139,7 +143,8 @@ def _is_scenario(obj) -> bool:
     return isinstance(obj, Scenario)
 
 
-def _run_into(scn, partial: str, *, workers: int, quiet: bool, started: float, on_disk: bool) -> Result:
+def _run_into(scn, partial: str, *, workers: int, quiet: bool, started: float, on_disk: bool,
+              scheduler: str | None = None) -> Result:
     from attnsim import runner
     from attnsim.provenance import provenance
     resolved = scn.model_dump(mode="json")
@@ -147,7 +152,7 @@ def _run_into(scn, partial: str, *, workers: int, quiet: bool, started: float, o
         from attnsim.plots.sweep_figure import draw_sweep
         from attnsim.sweep import run_sweep
         summary = run_sweep(scn, resolved, partial, workers=workers, started=started, quiet=quiet,
-                            point_figures=on_disk)
+                            point_figures=on_disk, scheduler=scheduler)
         runner.write_json(os.path.join(partial, "summary.json"), summary)
         if on_disk:
             os.makedirs(os.path.join(partial, "figures"), exist_ok=True)
@@ -156,7 +161,8 @@ def _run_into(scn, partial: str, *, workers: int, quiet: bool, started: float, o
         result = Result(scenario=resolved, summary=summary)
         runs = None
     else:
-        summary, out = runner.complete(scn, partial, workers=workers, started=started, quiet=quiet, figures=on_disk)
+        summary, out = runner.complete(scn, partial, workers=workers, started=started, quiet=quiet, figures=on_disk,
+                                       scheduler=scheduler)
         rd = runner.run_data(scn, out)
         result = Result(scenario=resolved, summary=summary, trials=out.trials, activity=out.activities,
                         training=out.training, capabilities=rd.capabilities)

@@ -36,9 +36,16 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--weights-from", metavar="RUN_DIR",
                    help="reuse trained weights of a finished run instead of training again")
     r.add_argument("--quiet", action="store_true", help="no progress bars")
+    r.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on a running Dask cluster, e.g. tcp://127.0.0.1:8786 (default: scenario "
+                        "run.scheduler, else a local cluster of --workers processes)")
     sub.add_parser("list", help="tasks, model families, metrics and figures, one line each")
     f = sub.add_parser("figures", help="redraw the figures of a run directory from its stored results")
     f.add_argument("run_dir")
+    x = sub.add_parser("export", help="export a finished run directory to another format")
+    x.add_argument("run_dir")
+    x.add_argument("--nwb", action="store_true", help="one NWB file per model (pynwb), checked with nwbinspector")
+    x.add_argument("--out", help="folder for the exported files (default RUN_DIR/nwb)")
     return p
 
 
@@ -110,7 +117,7 @@ def cmd_run(args) -> int:
         final = partial[: -len(".partial")] if partial.endswith(".partial") else partial
         print(f"running {name!r}: {what} -> {final}", file=sys.stderr)
         result = api.run(scn, out=out, workers=args.workers, quiet=args.quiet, resume=args.resume,
-                         weights_from=args.weights_from)
+                         weights_from=args.weights_from, scheduler=args.scheduler)
     except ScenarioError as e:
         return _fail(e.messages)
     except (RunError, PluginError) as e:
@@ -172,9 +179,24 @@ def cmd_figures(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from attnsim import api
+    from attnsim.runner import RunError
+    if not args.nwb:
+        return _fail("attnsim export: choose a format (--nwb)")
+    try:
+        from attnsim.nwb_export import export_nwb
+        for path in export_nwb(api.open_run(args.run_dir), out_dir=args.out):
+            print(path)
+    except RunError as e:
+        return _fail(str(e))
+    return 0
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    return {"validate": cmd_validate, "run": cmd_run, "list": cmd_list, "figures": cmd_figures}[args.command](args)
+    return {"validate": cmd_validate, "run": cmd_run, "list": cmd_list, "figures": cmd_figures,
+            "export": cmd_export}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -312,7 +312,7 @@ def write_json(path: str, data) -> None:
 
 
 def complete(scn, partial: str, *, workers: int, started: float, quiet: bool = False,
-             figures: bool = True) -> tuple[dict, RunOutput]:
+             figures: bool = True, scheduler: str | None = None) -> tuple[dict, RunOutput]:
     """Run every model, then write results.h5, summary.json, figures and provenance.json into
     `partial` (provenance last: its presence marks the directory's content complete).
     Returns (summary, what was computed)."""

@@ -60,7 +60,7 @@ def evaluate_sweep_expectations(expect: list[dict], points: list[dict]) -> list[
 
 
 def run_sweep(scn, resolved: dict, partial: str, *, workers: int, started: float, quiet: bool,
-              point_figures: bool = True) -> dict:
+              point_figures: bool = True, scheduler: str | None = None) -> dict:
     from attnsim.runner import complete, remove_scratch
     points = []
     plan = sweep_points(resolved)
