@@ -224,6 +224,15 @@ class BrunelNetwork(BrainModel):
         self.build_count += 1
 
     # ------------------------------------------------------------------ run
+    def footprint(self, n_steps: int, dt_ms: float) -> dict:
+        """Size of one trial's Activity, for the run's memory estimate: 3 population rates per
+        `record_dt_ms` bin, and the spikes of the recorded cells at an assumed 100 Hz mean (between
+        the SI/AI rates and the 312 Hz of the synchronous regular state A of Brunel 2000 Fig. 8)."""
+        p = self.params
+        n_bins = int(np.ceil(n_steps * dt_ms / p.record_dt_ms))
+        return {"values_per_trial": 3 * n_bins,
+                "spikes_per_trial": (p.n_record_E + p.n_record_I) * 100.0 * n_steps * dt_ms * 1e-3}
+
     def run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
         """Trials one after another on the one built network; eta of half X rises by
         eta_stim * stim_X + eta_cue * cue_X. Trial seeds are generated from `seed`."""

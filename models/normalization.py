@@ -177,6 +177,10 @@ class Normalization(BrainModel):
         ib = int(np.argmin(np.abs(self._grid.x - p.stim_separation)))
         return r[it, ia], r[it, ib]
 
+    def footprint(self, n_steps: int, dt_ms: float) -> dict:
+        """Size of one trial's Activity (run memory estimate): two pool rates per step, no spikes."""
+        return {"values_per_trial": 2 * n_steps, "spikes_per_trial": 0.0}
+
     def run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
         """Steady-state pool rates per step (each distinct (stim_A, stim_B, cue_A, cue_B) solved
         once), optional Poisson read-out noise from `seed`, and the readout described above."""

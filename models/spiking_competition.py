@@ -255,6 +255,14 @@ class SpikingCompetition(BrainModel):
         self.build_count += 1
 
     # ------------------------------------------------------------------ run
+    def footprint(self, n_steps: int, dt_ms: float) -> dict:
+        """Size of one trial's Activity, for the run's memory estimate: 4 group rates per
+        `record_dt_ms` bin, and the spikes of all N_E + N_I cells at an assumed 20 Hz mean
+        (above Wang 2002's stimulus-epoch population average, so the estimate errs high)."""
+        n_bins = int(np.ceil(n_steps * dt_ms / self.params.record_dt_ms))
+        return {"values_per_trial": len(GROUPS) * n_bins,
+                "spikes_per_trial": self.n_per_trial * 20.0 * n_steps * dt_ms * 1e-3}
+
     def run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
         """Simulate the trials in chunks of the built batch size; threshold readout on the A/B rates.
 

@@ -170,6 +170,10 @@ class WilsonCowan(BrainModel):
         p = self.params
         return pool_drive(inputs, channels, p.stim_gain, p.cue_gain)
 
+    def footprint(self, n_steps: int, dt_ms: float) -> dict:
+        """Size of one trial's Activity (run memory estimate): four E/I rates per step, no spikes."""
+        return {"values_per_trial": 4 * n_steps, "spikes_per_trial": 0.0}
+
     def run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
         """All trials in one batch (models.rate_run.TrialBatch); threshold readout on E_A, E_B."""
         inputs = np.asarray(inputs, dtype=float)

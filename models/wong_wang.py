@@ -151,6 +151,10 @@ class WongWang(BrainModel):
         cur_a, cur_b = pool_drive(inputs, channels, p.J_ext_nA_per_hz * p.mu_max_hz, p.cue_bias_nA)
         return cur_a, cur_b
 
+    def footprint(self, n_steps: int, dt_ms: float) -> dict:
+        """Size of one trial's Activity (run memory estimate): two pool rates per step, no spikes."""
+        return {"values_per_trial": 2 * n_steps, "spikes_per_trial": 0.0}
+
     def run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
         """All trials in one batch (models.rate_run.TrialBatch); threshold readout on r_A, r_B."""
         inputs = np.asarray(inputs, dtype=float)

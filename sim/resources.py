@@ -3,11 +3,11 @@
 Per model, the class may say how big one trial's activity is (optional in the model protocol)::
 
     def footprint(self, n_steps: int, dt_ms: float) -> dict:
-        return {"units": ..., "spikes_per_trial": ...}   # rate columns; expected spikes per trial
+        return {"values_per_trial": ..., "spikes_per_trial": ...}   # rate values; expected spikes
 
-Estimate (bytes), with T trials of S steps and C input channels:
+Estimate (bytes), with T trials of S steps and C input channels, V rate values and K spikes per trial:
     inputs       T * S * C * 8                              (float64, in memory and inputs.npy)
-    activity     T * (S * units * 8 + spikes * 16)          (float64 rates; int64 ids + float64 times)
+    activity     T * (V * 8 + K * 16)                       (float64 rates; int64 ids + float64 times)
     memory       inputs + 2 * sum(activity)                 (the run's arrays, and a bootstrap's copy)
     disk         inputs + sum(activity) + sum(stored)       (chunks of trials, then results.h5, whose
                                                              float32 rates and spike tables are
@@ -49,6 +49,7 @@ def estimate(scn) -> Estimate:
     inputs = n_trials * n_steps * n_channels * 8
     activity = stored = 0
     lines, unknown = [f"inputs: {n_trials} trials x {n_steps} steps x {n_channels} channels = {_fmt(inputs)}"], []
+    # a model built here only to ask its footprint: its constructor must not build a network
     for m in scn.models:
         cls = load_family(m.family, scn.plugin_path)
         fp = getattr(cls, "footprint", None)
@@ -57,16 +58,15 @@ def estimate(scn) -> Estimate:
             continue
         try:
             info = fp(cls(cls.Params(**m.params)), n_steps, probe.dt_ms)
-            units, spikes = int(info.get("units", 0)), float(info.get("spikes_per_trial", 0.0))
+            values, spikes = int(info.get("values_per_trial", 0)), float(info.get("spikes_per_trial", 0.0))
         except Exception:  # noqa: BLE001 (an estimate must never stop a run that could work)
             unknown.append(m.name)
             continue
-        a = n_trials * (n_steps * units * 8 + spikes * 16)
-        s = n_trials * ((n_steps * units * 4 if "rates" in scn.record else 0)
-                        + (spikes * 16 if "spikes" in scn.record else 0))
+        a = n_trials * (values * 8 + spikes * 16)
+        s = n_trials * ((values * 4 if "rates" in scn.record else 0) + (spikes * 16 if "spikes" in scn.record else 0))
         activity += a
         stored += s
-        lines.append(f"{m.name}: {units} units, ~{spikes:.3g} spikes per trial -> {_fmt(a)} in memory")
+        lines.append(f"{m.name}: {values} rate values and ~{spikes:.3g} spikes per trial -> {_fmt(a)} in memory")
     memory = inputs + 2 * activity
     disk = inputs + activity + stored
     if scn.sweep is not None:

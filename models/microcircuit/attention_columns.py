@@ -220,6 +220,15 @@ class MicrocircuitColumns(BrainModel):
         return self._binary
 
     # ---- run ---------------------------------------------------------------------------
+    def footprint(self, n_steps: int, dt_ms: float) -> dict:
+        """Size of one trial's Activity, for the run's memory estimate: one rate per population and
+        column per step, and the spikes of every neuron of both columns at an assumed 10 Hz mean
+        (PD14's spontaneous mean is 3.2 Hz; stimulus and cue raise it)."""
+        n_pops = len(P.POPULATIONS) + 1                      # + layer 1
+        n_neurons = 2 * sum(int(round(n * self.params.N_scaling)) for n in P.N_FULL)
+        return {"values_per_trial": 2 * n_pops * n_steps,
+                "spikes_per_trial": n_neurons * 10.0 * n_steps * dt_ms * 1e-3}
+
     def run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
         inputs = np.asarray(inputs, float)
         n_trials, n_steps, _ = inputs.shape
