@@ -27,7 +27,11 @@ from attnsim.scenario.yaml_lines import ScenarioError
 
 
 def bundled_scenarios_dir() -> str:
-    """The repository's scenarios/ folder (beside the package's sim/ folder)."""
+    """The bundled scenarios: the repository's scenarios/ folder, installed as attnsim.scenarios."""
+    import importlib.util
+    spec = importlib.util.find_spec("attnsim.scenarios")
+    if spec is not None and spec.submodule_search_locations:
+        return list(spec.submodule_search_locations)[0]
     return os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "scenarios"))
 
 
