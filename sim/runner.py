@@ -4,26 +4,24 @@ The directory is written as `<out>.partial/` and renamed to `<out>/` only when
 everything (results, summary, figures) is complete, so a directory without the
 suffix is always whole. Finished chunks of trials and trained weights are kept
 in the partial directory: `attnsim run --resume <out>.partial` goes on from there.
+
+This module plans a run (what is left to compute: `plan_run`), reads it back (`collect`) and
+writes its outputs (`write_run`); the tasks themselves run on Dask (sim/engine.py).
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
 import os
 import shutil
 import sys
-import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 import numpy as np
 import yaml
 
 from attnsim.models.activity import Activity
-from attnsim import worker
 from attnsim.seeds import derive_seed
 from attnsim.tasks import build_trials
 from attnsim.tasks.trials import Trials
@@ -34,54 +32,8 @@ class RunError(Exception):
     the run directory, resources, a worker that died, a model that failed."""
 
 
-def _progress_thread(queue, totals: dict[str, int], fit_names: set[str]):
-    from tqdm import tqdm
-    bars = {}
-    pos = 0
-    for name, total in totals.items():
-        if name in fit_names:
-            bars[("fit", name)] = tqdm(total=1, desc=f"{name} train", unit="step", position=pos, leave=True,
-                                       file=sys.stderr, dynamic_ncols=True)
-            pos += 1
-        bars[("run", name)] = tqdm(total=total, desc=f"{name} trials", unit="trial", position=pos, leave=True,
-                                   file=sys.stderr, dynamic_ncols=True)
-        pos += 1
-
-    def loop():
-        while True:
-            msg = queue.get()
-            if msg is None:
-                break
-            kind, name, done, total = msg
-            bar = bars.get((kind, name))
-            if bar is None:
-                continue
-            if kind == "fit":
-                bar.total = total
-                bar.n = done
-                bar.refresh()
-            else:
-                bar.update(done)
-        for b in bars.values():
-            b.close()
-    t = threading.Thread(target=loop, daemon=True)
-    t.start()
-    return t, bars
-
-
 def plan_chunks(n_trials: int, chunk: int) -> list[list[int]]:
     return [list(range(s, min(s + chunk, n_trials))) for s in range(0, n_trials, chunk)]
-
-
-def _split(items: list, parts: int) -> list[list]:
-    parts = max(1, min(parts, len(items)))
-    k, r = divmod(len(items), parts)
-    out, s = [], 0
-    for i in range(parts):
-        e = s + k + (1 if i < r else 0)
-        out.append(items[s:e])
-        s = e
-    return [o for o in out if o]
 
 
 def prepare_dir(out: str | None, name: str, resume: str | None) -> tuple[str, str]:
@@ -130,8 +82,36 @@ def _say(quiet: bool, message: str) -> None:
         print(message, file=sys.stderr)
 
 
-def execute(scn, partial: str, *, workers: int, quiet: bool = False) -> RunOutput:
-    """Run every model of a validated scenario on its trials, into `partial` (chunks, weights).
+@dataclass
+class RunPlan:
+    """What is left to compute of one run (or one sweep point) in `partial`.
+
+    todo: model name -> [(chunk index, trial indices, seed, chunk path)] still to run;
+    have: model name -> {chunk index: Activity} read back from verified chunk files;
+    fits: model name -> (weights path, curves path, training seed) still to train.
+    The engine (sim/engine.py) turns todo and fits into tasks; `collect` reads the result.
+    """
+
+    scn: object
+    partial: str
+    trials: Trials
+    inputs_path: str
+    n_chunks: int
+    metas: dict[str, dict]
+    trainable: set[str]
+    todo: dict[str, list]
+    have: dict[str, dict[int, Activity]]
+    fits: dict[str, tuple[str, str, int]]
+    timings: dict[str, dict] = field(default_factory=dict)
+    tag: str = ""
+
+    @property
+    def has_work(self) -> bool:
+        return bool(self.fits) or any(self.todo.values())
+
+
+def plan_run(scn, partial: str, *, quiet: bool = False) -> RunPlan:
+    """Lay out `partial` (scenario.yaml, inputs.npy, chunks/, weights/) and list what is left to do.
 
     Finished chunks already in `partial/chunks` are checked (sim/chunks.py: digest, and the
     model, parameters, inputs, trial indices and seed they were made from) and reused; a damaged
@@ -156,17 +136,12 @@ def execute(scn, partial: str, *, workers: int, quiet: bool = False) -> RunOutpu
     inputs_digest = _digest(trials.inputs, trials.dt_ms, list(trials.channels))
     chunks = plan_chunks(trials.n_trials, scn.run.chunk_trials)
 
-    timings: dict[str, dict] = {}
-    # Brian2's runtime code paths iterate over hash-ordered sets; a fixed hash seed in
-    # the worker processes makes repeated runs bit-identical (measured: without it the
-    # Wong-Wang model's second chunk differed between processes).
-    os.environ["PYTHONHASHSEED"] = "0"
     trainable = {m.name for m in scn.models
                  if "trainable" in capabilities_of(load_family(m.family, search_path))}
-    pending_fit, totals, fit_names = {}, {}, set()
     todo: dict[str, list] = {}
-    done_parts: dict[str, dict[int, Activity]] = {}
+    have_parts: dict[str, dict[int, Activity]] = {}
     metas: dict[str, dict] = {}
+    fits: dict[str, tuple[str, str, int]] = {}
     for m in scn.models:
         mdir = os.path.join(partial, "chunks", m.name)
         os.makedirs(mdir, exist_ok=True)
@@ -176,6 +151,8 @@ def execute(scn, partial: str, *, workers: int, quiet: bool = False) -> RunOutpu
             # chunks made with other weights are not this run's: drop them with the weights
             for f in os.listdir(mdir):
                 os.remove(os.path.join(mdir, f))
+            fits[m.name] = (wpath, os.path.join(partial, "weights", f"{m.name}.curves.json"),
+                            derive_seed(seed, "fit", m.name))
         items, have = [], {}
         for k, idx in enumerate(chunks):
             path = os.path.join(mdir, f"{k:05d}.npz")
@@ -189,100 +166,52 @@ def execute(scn, partial: str, *, workers: int, quiet: bool = False) -> RunOutpu
                 _say(quiet, f"chunk {k} of model {m.name!r} is not usable ({'; '.join(reasons)}): recomputing it")
                 os.remove(path)
             items.append((k, idx, cseed, path))
-        todo[m.name], done_parts[m.name] = items, have
-        totals[m.name] = sum(len(i[1]) for i in items)
-        if m.name in trainable and not os.path.exists(wpath):
-            pending_fit[m.name] = wpath
-            fit_names.add(m.name)
+        todo[m.name], have_parts[m.name] = items, have
+    return RunPlan(scn=scn, partial=partial, trials=trials, inputs_path=inputs_path, n_chunks=len(chunks),
+                   metas=metas, trainable=trainable, todo=todo, have=have_parts, fits=fits)
 
-    if any(todo.values()) or pending_fit:
-        _run_pool(scn, trials, partial, workers, quiet, inputs_path, todo, pending_fit, totals, fit_names,
-                  trainable, metas, timings, search_path)
 
+def collect(plan: RunPlan) -> RunOutput:
+    """Every model's Activity of a plan whose tasks are done, read back from its chunk files."""
+    from attnsim.chunks import load_chunk
+    scn, partial = plan.scn, plan.partial
     activities, training = {}, {}
     for m in scn.models:
-        parts = done_parts[m.name]
-        for k, idx, cseed, path in todo[m.name]:
+        parts = dict(plan.have[m.name])
+        for k, idx, cseed, path in plan.todo[m.name]:
             reasons = []
-            act = load_chunk(path, {**metas[m.name], "chunk": k, "trials": idx, "seed": cseed}, reasons)
+            act = load_chunk(path, {**plan.metas[m.name], "chunk": k, "trials": idx, "seed": cseed}, reasons)
             if act is None:
                 raise RunError(f"chunk {k} of model {m.name!r} was written but does not read back "
                                f"({'; '.join(reasons)}); is the disk full? Resume with "
                                f"`attnsim run --resume {partial}`")
             parts[k] = act
-        activities[m.name] = Activity.concatenate([parts[k] for k in range(len(chunks))])
+        activities[m.name] = Activity.concatenate([parts[k] for k in range(plan.n_chunks)])
         curves = os.path.join(partial, "weights", f"{m.name}.curves.json")
         if os.path.exists(curves):
             with open(curves) as fh:
                 training[m.name] = json.load(fh)
-    return RunOutput(trials=trials, activities=activities, training=training, timings=timings)
+    return RunOutput(trials=plan.trials, activities=activities, training=training, timings=plan.timings)
 
 
-def _run_pool(scn, trials, partial, workers, quiet, inputs_path, todo, pending_fit, totals, fit_names,
-              trainable, metas, timings, search_path) -> None:
-    seed = scn.seed
-    ctx = mp.get_context("spawn")
-    from multiprocessing.managers import SyncManager
-    manager = SyncManager(ctx=ctx)
-    manager.start(initializer=worker.ignore_sigint)   # the progress queue must outlive a Ctrl-C
-    queue = manager.Queue()
-    thread, _ = (None, None) if quiet else _progress_thread(queue, totals, fit_names)
-    q = None if quiet else queue
-    try:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=worker.init_worker,
-                                   initargs=(search_path,))
-        try:
-            futures = {}
+def execute(scn, partial: str, *, workers: int, quiet: bool = False, scheduler: str | None = None,
+            engine=None) -> RunOutput:
+    """Run every model of a validated scenario on its trials, into `partial` (chunks, weights).
 
-            def submit_runs(m):
-                wpath = os.path.join(partial, "weights", f"{m.name}.npz")
-                weights = wpath if m.name in trainable else None
-                for part in _split(todo[m.name], workers):
-                    f = pool.submit(worker.run_job, m.family, m.params, inputs_path, part, trials.dt_ms,
-                                    trials.channels, weights, q, m.name, scn.run.chunk_trials, search_path,
-                                    metas[m.name])
-                    futures[f] = ("run", m)
-
-            for m in scn.models:
-                if m.name in pending_fit:
-                    f = pool.submit(worker.fit_job, m.family, m.params, scn.task, trials.dt_ms, trials.channels,
-                                    derive_seed(seed, "fit", m.name), pending_fit[m.name],
-                                    os.path.join(partial, "weights", f"{m.name}.curves.json"), q, m.name,
-                                    search_path)
-                    futures[f] = ("fit", m)
-                elif todo[m.name]:
-                    submit_runs(m)
-            while futures:
-                done, _ = wait(list(futures), return_when=FIRST_COMPLETED)
-                for f in done:
-                    what, m = futures.pop(f)
-                    try:
-                        result = f.result()
-                    except BrokenProcessPool:
-                        raise RunError(f"a worker process died while running model {m.name!r} (out of memory, "
-                                       f"or killed); finished chunks are kept: resume with "
-                                       f"`attnsim run --resume {partial}`") from None
-                    t = timings.setdefault(m.name, {"fit_s": 0.0, "build_s": 0.0, "run_s": 0.0})
-                    if what == "fit":
-                        t["fit_s"] += round(result, 3)
-                        if todo[m.name]:
-                            submit_runs(m)
-                    else:
-                        t["build_s"] += round(result["build_s"], 3)
-                        t["run_s"] += round(result["run_s"], 3)
-        except BaseException:
-            # Ctrl-C (or a failed job): stop the workers now rather than wait for their chunks;
-            # a chunk file exists only once complete, so nothing half-done is kept
-            for proc in list(getattr(pool, "_processes", {}).values()):
-                proc.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
-    finally:
-        if thread is not None:
-            queue.put(None)
-            thread.join(timeout=5)
-        manager.shutdown()
+    The tasks run on `engine` (sim/engine.py) when given, else on a Dask cluster made for this
+    call: the one at `scheduler` (default: the scenario's run.scheduler), or a local cluster of
+    `workers` processes. Finished chunks in `partial` are reused (see plan_run).
+    """
+    plan = plan_run(scn, partial, quiet=quiet)
+    if plan.has_work:
+        if engine is not None:
+            engine.run([plan])
+        else:
+            from attnsim.engine import Engine
+            with Engine(workers=workers, scheduler=scheduler or scn.run.scheduler, quiet=quiet,
+                        plugin_path=scn.plugin_path) as eng:
+                eng.run([plan])
+    return collect(plan)
 
 
 def remove_scratch(run_dir: str) -> None:
@@ -316,12 +245,17 @@ def complete(scn, partial: str, *, workers: int, started: float, quiet: bool = F
     """Run every model, then write results.h5, summary.json, figures and provenance.json into
     `partial` (provenance last: its presence marks the directory's content complete).
     Returns (summary, what was computed)."""
+    out = execute(scn, partial, workers=workers, quiet=quiet, scheduler=scheduler)
+    return write_run(scn, partial, out, started=started, figures=figures), out
+
+
+def write_run(scn, partial: str, out: RunOutput, *, started: float, figures: bool = True) -> dict:
+    """results.h5, summary.json, figures, then provenance.json of a computed run; returns the summary."""
     from attnsim.plots.registry import draw
     from attnsim.provenance import provenance
     from attnsim.store import write_results
     from attnsim.summary import build_summary
 
-    out = execute(scn, partial, workers=workers, quiet=quiet)
     run = run_data(scn, out)
     write_results(os.path.join(partial, "results.h5"), out.trials, out.activities,
                   {n: (run.families[n], kind) for n, kind in model_kinds(scn).items()}, scn.record,
@@ -334,7 +268,7 @@ def complete(scn, partial: str, *, workers: int, started: float, quiet: bool = F
         for name in scn.figures:
             draw(name, run, summary, fig_dir, partial)
     write_json(os.path.join(partial, "provenance.json"), provenance(scn.seed, out.timings, started))
-    return summary, out
+    return summary
 
 
 def model_kinds(scn) -> dict[str, str]:

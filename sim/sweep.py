@@ -1,8 +1,11 @@
 """Sweeps: a grid of scenario values x seeds, one complete sub-run per point.
 
 Points live in `<run>/points/<index>/` (each a run directory of its own with
-results.h5, summary.json, provenance.json). A point whose provenance.json
-exists is finished and is skipped on resume. The top-level summary.json lists
+results.h5, summary.json, provenance.json). Every unfinished point's chunks are
+submitted together to one Dask client, so points run in parallel; a point's
+outputs are written when its last chunk is done. A point whose provenance.json
+exists is finished and is skipped on resume; an unfinished one keeps its
+finished chunks. The top-level summary.json lists
 every point's values, seed and metrics, and evaluates expectations on the
 points their `where:` selects (metrics averaged over seeds).
 """
@@ -11,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 
 import numpy as np
 
@@ -60,22 +62,59 @@ def evaluate_sweep_expectations(expect: list[dict], points: list[dict]) -> list[
 
 
 def run_sweep(scn, resolved: dict, partial: str, *, workers: int, started: float, quiet: bool,
-              point_figures: bool = True, scheduler: str | None = None) -> dict:
-    from attnsim.runner import complete, remove_scratch
-    points = []
+              point_figures: bool = True, scheduler: str | None = None, engine=None) -> dict:
+    """Run every unfinished point of a sweep, all at once on one Dask client (sim/engine.py),
+    and write each point's results, summary and figures as soon as its last chunk is done.
+
+    The client is `engine` when given, else a cluster made for this call: the one at
+    `scheduler` (default: the scenario's run.scheduler), or a local one of `workers` processes.
+    """
+    from attnsim.runner import collect, plan_run, remove_scratch, write_run
     plan = sweep_points(resolved)
+    pending, labels = [], {}
     for index, (values, seed) in enumerate(plan):
         pdir = os.path.join(partial, "points", f"{index:03d}")
+        if os.path.exists(os.path.join(pdir, "provenance.json")):
+            continue
+        if os.path.isdir(pdir) and not os.path.isdir(os.path.join(pdir, "chunks")):
+            shutil.rmtree(pdir)
+        os.makedirs(pdir, exist_ok=True)
+        p_scn, _ = validate_point(resolved, values, seed)
+        point = plan_run(p_scn, pdir, quiet=quiet)
+        point.tag = f"{index:03d}"
         label = ", ".join(f"{k}={json.dumps(v) if isinstance(v, (dict, list)) else v}" for k, v in values.items())
-        if not os.path.exists(os.path.join(pdir, "provenance.json")):
-            if not quiet:
-                print(f"sweep point {index + 1}/{len(plan)}: {label[:100]}, seed {seed}", file=sys.stderr)
-            if os.path.isdir(pdir) and not os.path.isdir(os.path.join(pdir, "chunks")):
-                shutil.rmtree(pdir)
-            os.makedirs(pdir, exist_ok=True)
-            p_scn, p_resolved = validate_point(resolved, values, seed)
-            complete(p_scn, pdir, workers=workers, started=started, quiet=quiet, figures=point_figures)
-            remove_scratch(pdir)
+        labels[point.tag] = f"sweep point {index + 1}/{len(plan)}: {label[:100]}, seed {seed}"
+        pending.append(point)
+
+    if pending:
+        def finish_point(point):
+            write_run(point.scn, point.partial, collect(point), started=started, figures=point_figures)
+            remove_scratch(point.partial)
+            if progress.bars:
+                progress.bars[("points", "")].write(f"{labels[point.tag]}: done")
+            progress.point_done()
+
+        from attnsim.engine import Engine
+        from attnsim.progress import Progress
+        trials, fits = {}, {}
+        for p in pending:
+            for m in p.scn.models:
+                trials[m.name] = trials.get(m.name, 0) + sum(len(t[1]) for t in p.todo[m.name])
+                fits[m.name] = fits.get(m.name, 0) + (m.name in p.fits)
+        progress = Progress(trials, fits, points=len(plan), done_points=len(plan) - len(pending), quiet=quiet)
+        try:
+            if engine is not None:
+                engine.run(pending, on_done=finish_point, progress=progress)
+            else:
+                with Engine(workers=workers, scheduler=scheduler or scn.run.scheduler, quiet=quiet,
+                            plugin_path=scn.plugin_path) as eng:
+                    eng.run(pending, on_done=finish_point, progress=progress)
+        finally:
+            progress.close()
+
+    points = []
+    for index, (values, seed) in enumerate(plan):
+        pdir = os.path.join(partial, "points", f"{index:03d}")
         with open(os.path.join(pdir, "summary.json")) as fh:
             s = json.load(fh)
         points.append({"index": index, "values": values, "seed": seed, "dir": os.path.relpath(pdir, partial),

@@ -132,6 +132,8 @@ class Sweep(Strict):
 class RunOptions(Strict):
     chunk_trials: int = Field(30, ge=1, le=100000)
     workers: int = Field(1, ge=1, le=64)
+    # address of a running Dask scheduler (tcp://host:port); None: a local cluster of `workers`
+    scheduler: str | None = None
 
 
 class Scenario(Strict):

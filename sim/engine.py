@@ -1,0 +1,266 @@
+"""Dask as the execution engine: cluster and client lifecycle, task submission, progress.
+
+A run (or every point of a sweep at once) is a set of RunPlans (sim/runner.py). Each plan
+becomes tasks on one Dask client:
+
+    fit(point, model)                       one per trainable model still to train
+    chunk(point, model, chunk)  <- fit      one per chunk of trials still to run
+
+so the unit of work is one (sweep point, seed, model, chunk of trials), a trained model's
+chunks wait for its fit, and the chunks of every point are in flight together. When the last
+task of a plan finishes, `on_done(plan)` is called in this process (a sweep writes that
+point's summary and figures there). Tasks are submitted point by point and the scheduler
+runs them in submission order, so a worker tends to run one model's chunks one after another
+and its model cache (sim/worker.py) keeps the model built.
+
+Where the tasks run:
+
+- by default a `LocalCluster` of `workers` processes with one thread each, whose worker
+  processes are started with PYTHONHASHSEED=0 (`PinnedNanny`: this distributed version
+  replaces a pre-spawn PYTHONHASHSEED of "0" with its own seed) and one BLAS/OpenMP thread;
+- `scheduler="tcp://host:port"`: a running cluster. Each worker's hash seed is checked
+  (`client.run`); a worker without PYTHONHASHSEED=0 runs its chunks in one child process
+  started with it (sim/worker_env.py), so every worker gives the same numbers. The run
+  directory must be on a filesystem the workers share (they read inputs.npy and write the
+  chunk files).
+
+Failures: a task lost with its worker is retried by Dask (`RETRIES`); since a chunk file is
+written atomically and a chunk whose file verifies is not recomputed, a lost worker costs only
+its chunk and changes no number. A model that raises returns {"failure": message} (not
+retried: it would raise again), which ends the run with a ModelFailure. Ctrl-C closes the
+cluster at once; finished chunks stay on disk for `--resume`.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import uuid
+
+from distributed import Nanny
+from distributed.diagnostics.plugin import WorkerPlugin
+
+RETRIES = 2
+_ENV = {"PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+
+
+class PinnedNanny(Nanny):
+    """A Nanny whose worker processes start with `_ENV` set (hash seed 0, one BLAS thread)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pre_spawn_env.update(_ENV)
+        self.env.update(_ENV)
+
+
+class WorkerSetup(WorkerPlugin):
+    """On every worker, now and when it is restarted: outside parts importable, Brian2 imported
+    with Ctrl-C ignored, its own code-generation cache (sim/worker_env.py)."""
+
+    def __init__(self, plugin_path=()):
+        self.plugin_path = tuple(plugin_path)
+
+    def setup(self, worker):
+        from attnsim.worker_env import init_worker
+        init_worker(self.plugin_path)
+
+
+def _no_sigint():
+    """Ignore SIGINT while the local cluster spawns its workers (they inherit it); returns the old handler."""
+    try:
+        return signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:               # not the main thread: nothing to do
+        return None
+
+
+class Engine:
+    """A Dask client for the length of a `with` block: `Engine(workers=2)` starts a local
+    cluster, `Engine(scheduler="tcp://...")` connects to a running one."""
+
+    def __init__(self, workers: int = 1, scheduler: str | None = None, quiet: bool = True, plugin_path=()):
+        self.workers, self.scheduler, self.quiet = workers, scheduler, quiet
+        self.plugin_path = tuple(plugin_path)
+        self.cluster = self.client = None
+        self._plugins: set[tuple] = set()
+        self._logs: dict[str, int] = {}
+
+    def _say(self, message: str) -> None:
+        if not self.quiet:
+            print(message, file=sys.stderr)
+
+    def __enter__(self) -> "Engine":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close(fast=exc[0] is not None)
+
+    def start(self) -> None:
+        from distributed import Client, LocalCluster
+        from attnsim.runner import RunError
+        # worker deaths and shutdowns are reported by this engine, not as log noise
+        for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker",
+                     "distributed.core", "distributed.comm"):
+            lg = logging.getLogger(name)
+            self._logs[name] = lg.level
+            lg.setLevel(logging.CRITICAL)
+        if self.scheduler:
+            try:
+                self.client = Client(self.scheduler, timeout="20s")
+            except (OSError, TimeoutError) as e:
+                raise RunError(f"--scheduler {self.scheduler}: cannot connect ({type(e).__name__}: {e}); is a "
+                               "scheduler running there (`dask scheduler`)?") from None
+            self._check_workers()
+        else:
+            old = _no_sigint()
+            try:
+                self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                            worker_class=PinnedNanny, dashboard_address=":0",
+                                            silence_logs=logging.CRITICAL)
+                self.client = Client(self.cluster)
+            finally:
+                if old is not None:
+                    signal.signal(signal.SIGINT, old)
+            dash = self.client.dashboard_link if "dashboard" in self.cluster.scheduler.services else None
+            self._say(f"dask: local cluster of {self.workers} worker process(es); "
+                      + (f"dashboard {dash}" if dash else "dashboard off (install bokeh for it)"))
+        self.add_plugin_path(self.plugin_path)
+
+    def _check_workers(self) -> None:
+        from attnsim.runner import RunError
+        from attnsim.worker_env import describe
+        try:
+            self.client.wait_for_workers(1, timeout=30)
+        except TimeoutError:
+            raise RunError(f"--scheduler {self.scheduler}: no worker connected within 30 s; start some with "
+                           f"`PYTHONHASHSEED=0 dask worker {self.scheduler} --nthreads 1`") from None
+        info = self.client.run(describe)
+        loose = [addr for addr, d in info.items() if not d["hash_seed_fixed"]]
+        self._say(f"dask: scheduler {self.scheduler}, {len(info)} worker(s)")
+        if loose:
+            self._say(f"dask: {len(loose)} worker(s) not started with PYTHONHASHSEED=0 (a nanny sets its own): "
+                      "they run each chunk in a child process started with it. To avoid the extra process, "
+                      f"start workers with `PYTHONHASHSEED=0 dask worker {self.scheduler} --no-nanny --nthreads 1`")
+
+    def add_plugin_path(self, plugin_path) -> None:
+        """Make the folders importable on every worker (now and after a restart) before any task."""
+        key = tuple(plugin_path)
+        if key in self._plugins:
+            return
+        self.client.register_plugin(WorkerSetup(key), name=f"attnsim-setup-{uuid.uuid4().hex[:12]}")
+        self._plugins.add(key)
+
+    def close(self, fast: bool = False) -> None:
+        """Close the client (and the local cluster). `fast`: after an error or Ctrl-C, stop the
+        workers without waiting for their running chunks."""
+        try:
+            if self.client is not None:
+                self.client.close(timeout=2 if fast else 10)
+            if self.cluster is not None:
+                self.cluster.close(timeout=2 if fast else 10)
+        except Exception:  # noqa: BLE001  (closing after a failure: the first error is the one to report)
+            if not fast:
+                raise
+        finally:
+            self.client = self.cluster = None
+            for name, level in self._logs.items():
+                logging.getLogger(name).setLevel(level)
+
+    # ---- submission -------------------------------------------------------------------------
+
+    def submit_plan(self, plan) -> list:
+        """Submit a plan's fits and chunks; returns [(future, (kind, model name, trials))]."""
+        from attnsim import worker
+        scn, trials = plan.scn, plan.trials
+        search_path = tuple(scn.plugin_path)
+        self.add_plugin_path(search_path)
+        run_id = uuid.uuid4().hex[:10]
+        futures = []
+        for m in scn.models:
+            fit = None
+            if m.name in plan.fits:
+                wpath, cpath, fseed = plan.fits[m.name]
+                job = {"family": m.family, "params": m.params, "name": m.name, "task_spec": scn.task,
+                       "dt_ms": trials.dt_ms, "channels": tuple(trials.channels), "seed": fseed,
+                       "weights_path": wpath, "curves_path": cpath, "search_path": search_path}
+                fit = self.client.submit(worker.fit_task, job, key=f"attnsim-fit-{m.name}-{run_id}",
+                                         retries=RETRIES, pure=False)
+                futures.append((fit, ("fit", m.name, 0)))
+            weights = os.path.join(plan.partial, "weights", f"{m.name}.npz") if m.name in plan.trainable else None
+            for k, idx, cseed, path in plan.todo[m.name]:
+                job = {"family": m.family, "params": m.params, "name": m.name, "inputs_path": plan.inputs_path,
+                       "dt_ms": trials.dt_ms, "channels": tuple(trials.channels), "weights_path": weights,
+                       "batch_size": scn.run.chunk_trials, "search_path": search_path, "meta": plan.metas[m.name],
+                       "chunk": k, "trials": list(idx), "seed": cseed, "path": path}
+                f = self.client.submit(worker.chunk_task, job, fit, key=f"attnsim-chunk-{m.name}-{k}-{run_id}",
+                                       retries=RETRIES, pure=False)
+                futures.append((f, ("run", m.name, len(idx))))
+        return futures
+
+    def run(self, plans, on_done=None, progress=None) -> None:
+        """Run every plan's tasks; `on_done(plan)` when a plan's last task is done (plans with
+        nothing to do first). Raises ModelFailure for a model that failed, RunError for a task
+        whose workers kept dying; the remaining tasks are cancelled."""
+        from distributed import as_completed
+        from distributed.client import FutureCancelledError
+        from distributed.scheduler import KilledWorker
+        from attnsim.progress import Progress
+        from attnsim.runner import RunError
+        from attnsim.worker import ModelFailure
+        own = progress is None
+        if own:
+            trials, fits = {}, {}
+            for p in plans:
+                for m in p.scn.models:
+                    trials[m.name] = trials.get(m.name, 0) + sum(len(t[1]) for t in p.todo[m.name])
+                    fits[m.name] = fits.get(m.name, 0) + (m.name in p.fits)
+            progress = Progress(trials, fits, quiet=self.quiet)
+        owner, what, left, everything = {}, {}, {}, []
+        try:
+            for i, p in enumerate(plans):
+                if not p.has_work:
+                    continue
+                fs = self.submit_plan(p)
+                left[i] = len(fs)
+                for f, w in fs:
+                    owner[f.key], what[f.key] = i, w
+                    everything.append(f)
+            for i, p in enumerate(plans):
+                if i not in left and on_done is not None:
+                    on_done(p)
+            for f in as_completed(everything):
+                i = owner[f.key]
+                plan = plans[i]
+                kind, name, n = what[f.key]
+                try:
+                    result = f.result()
+                except KilledWorker:
+                    raise RunError(f"workers kept dying while running model {name!r} (out of memory, or "
+                                   f"killed {RETRIES + 1} times); finished chunks are kept: resume with "
+                                   f"`attnsim run --resume {plan.partial}`") from None
+                except FutureCancelledError:
+                    raise RunError(f"the cluster cancelled a task of model {name!r} (did the scheduler stop?); "
+                                   f"finished chunks are kept: resume with `attnsim run --resume {plan.partial}`") \
+                        from None
+                if "failure" in result:
+                    raise ModelFailure(result["failure"])
+                t = plan.timings.setdefault(name, {"fit_s": 0.0, "build_s": 0.0, "run_s": 0.0})
+                if kind == "fit":
+                    t["fit_s"] = round(t["fit_s"] + result["fit_s"], 3)
+                    progress.fit_done(name)
+                else:
+                    t["build_s"] = round(t["build_s"] + result["build_s"], 3)
+                    t["run_s"] = round(t["run_s"] + result["run_s"], 3)
+                    progress.trials_done(name, n)
+                left[i] -= 1
+                if left[i] == 0 and on_done is not None:
+                    on_done(plan)
+        except BaseException:
+            for f in everything:
+                if not f.done():
+                    f.cancel()
+            raise
+        finally:
+            if own:
+                progress.close()

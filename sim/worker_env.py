@@ -1,0 +1,140 @@
+"""The process a model runs in: importable outside parts, Ctrl-C left to the parent, a private
+Brian2 code-generation cache, and a fixed string-hash seed.
+
+Why each matters:
+
+- Outside parts: a task Spec or model class defined beside the scenario is found through the
+  scenario's `plugin_path`; those folders go on `sys.path` before any job argument is
+  unpickled.
+- Ctrl-C: Brian2 installs a SIGINT handler at import that ends the running simulation early
+  and carries on, so a worker would save a truncated chunk as if it were complete. Brian2 is
+  imported first, then SIGINT is ignored; the parent stops its workers itself.
+- Code-generation cache: Cython's cache (`~/.cython` by default) is shared by every process
+  of the user, and parallel builds of the same extension race in it. Each worker process
+  takes one free numbered slot `<cache root>/cython/slot-N` (an exclusive `flock` on
+  `slot-N.lock`, held for the life of the process), so no two live processes ever share a
+  directory while a slot's compiled code is still reused by later runs.
+- Hash seed: Brian2's runtime code paths iterate over hash-ordered sets of strings, so the
+  rate models' results depend on the interpreter's string-hash seed. Every chunk runs in an
+  interpreter started with PYTHONHASHSEED=0 (`sys.flags.hash_randomization == 0`): a worker
+  started otherwise (e.g. by hand with `dask worker`, whose nanny sets its own seed) forwards
+  its jobs to one persistent child process started with it (`run_pinned`).
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import pickle
+import signal
+import sys
+import threading
+
+_STATE: dict = {"slot_fh": None, "child": None}
+_LOCK = threading.Lock()
+MAX_SLOTS = 256
+
+
+def hash_seed_fixed() -> bool:
+    """True when this interpreter's string hashes are those of PYTHONHASHSEED=0."""
+    return sys.flags.hash_randomization == 0
+
+
+def add_plugin_path(plugin_path) -> None:
+    for folder in plugin_path or ():
+        if folder not in sys.path:
+            sys.path.append(folder)
+
+
+def ignore_sigint() -> None:
+    """Ignore Ctrl-C in this process (only possible from its main thread; elsewhere a no-op)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _cache_root() -> str:
+    from attnsim.models.microcircuit.standalone import cache_root
+    return str(cache_root())
+
+
+def codegen_cache_dir() -> str | None:
+    """This process's own Cython cache directory (taken on first call); None if none is free."""
+    with _LOCK:
+        if _STATE["slot_fh"] is not None:
+            return _STATE["slot_fh"].name[: -len(".lock")]
+        base = os.path.join(_cache_root(), "cython")
+        os.makedirs(base, exist_ok=True)
+        for n in range(MAX_SLOTS):
+            fh = open(os.path.join(base, f"slot-{n}.lock"), "a")
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                fh.close()
+                continue
+            _STATE["slot_fh"] = fh          # kept open: the lock lasts as long as the process
+            d = fh.name[: -len(".lock")]
+            os.makedirs(d, exist_ok=True)
+            return d
+    return None
+
+
+def prepare_process(plugin_path=()) -> None:
+    """Everything above for the current process (idempotent; cheap after the first call)."""
+    add_plugin_path(plugin_path)
+    try:
+        import brian2
+    except ImportError:
+        return
+    d = codegen_cache_dir()
+    if d is not None and brian2.prefs["codegen.runtime.cython.cache_dir"] != d:
+        brian2.prefs["codegen.runtime.cython.cache_dir"] = d
+
+
+def init_worker(plugin_path: tuple[str, ...] = ()) -> None:
+    """Process-pool initializer (and Dask worker setup): outside parts, Brian2 imported, SIGINT ignored."""
+    prepare_process(plugin_path)
+    ignore_sigint()
+
+
+def _child_main(plugin_path, payload: bytes):
+    """In the pinned child: unpickle (fn, args) once the outside parts are importable, run it."""
+    prepare_process(plugin_path)
+    fn, args = pickle.loads(payload)
+    return fn(*args)
+
+
+def run_pinned(plugin_path, fn, *args):
+    """fn(*args) in an interpreter with PYTHONHASHSEED=0: here if this one is, else in one
+    persistent spawned child of this process (so its model cache lives on between jobs)."""
+    if hash_seed_fixed():
+        prepare_process(plugin_path)
+        return fn(*args)
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    with _LOCK:
+        if _STATE["child"] is None:
+            saved = os.environ.get("PYTHONHASHSEED")
+            os.environ["PYTHONHASHSEED"] = "0"          # read by the child's interpreter at start
+            try:
+                _STATE["child"] = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"),
+                                                      initializer=init_worker)
+                _STATE["child"].submit(int, 0).result()   # start it now, while the variable is set
+            finally:
+                if saved is None:
+                    os.environ.pop("PYTHONHASHSEED", None)
+                else:
+                    os.environ["PYTHONHASHSEED"] = saved
+        child = _STATE["child"]
+    from concurrent.futures.process import BrokenProcessPool
+    try:
+        return child.submit(_child_main, tuple(plugin_path), pickle.dumps((fn, args))).result()
+    except BrokenProcessPool:
+        with _LOCK:                      # the child died: start a new one next time; Dask retries this job
+            if _STATE["child"] is child:
+                _STATE["child"] = None
+        raise
+
+
+def describe() -> dict:
+    """What the engine checks on each worker: its hash seed and whether jobs are forwarded."""
+    return {"pid": os.getpid(), "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED"),
+            "hash_seed_fixed": hash_seed_fixed(), "host": os.uname().nodename}
