@@ -10,7 +10,9 @@ x_t (channels,) is the input at step t, W (2, channels) and b (2,) are learned. 
 (W, b), so the loss and its gradient are closed-form: a_T = F W^T + K b with F = sum_t k_t x_t the
 leak-weighted input and K = sum_t k_t, where k_t = (dt/tau) (1 - dt/tau)^(T - t). The choice is
 the larger accumulator at the end of the trial; the reaction time is the first step after
-stimulus onset at which |a[A] - a[B]| exceeds `threshold`.
+stimulus onset at which a[A] - a[B] has moved by more than `threshold` from its value at onset
+(the cue biases the accumulators before the stimulus: that bias is this model's attention).
+The reported rates are the accumulators rectified at 0 (a rate cannot be negative).
 
 It needs nothing from attnsim but the model protocol (attnsim.models.base): a `Params`
 dataclass, `fit`, `run` returning an `attnsim.Activity`, `state` / `load_state`, and the
@@ -99,10 +101,11 @@ class LinearAccumulator:
         choice = np.where(diff[:, -1] > 0, 0, 1)
         rt = np.full(n, np.nan)
         for i in range(n):
-            crossed = np.flatnonzero(np.abs(diff[i, onset[i]:]) > self.params.threshold)
+            moved = diff[i, onset[i]:] - diff[i, onset[i]]
+            crossed = np.flatnonzero(np.abs(moved) > self.params.threshold)
             if crossed.size:
                 rt[i] = crossed[0] * dt_ms
-        return Activity(rates=a, dt_ms=dt_ms, groups={"acc_A": slice(0, 1), "acc_B": slice(1, 2)},
+        return Activity(rates=np.maximum(a, 0.0), dt_ms=dt_ms, groups={"acc_A": slice(0, 1), "acc_B": slice(1, 2)},
                         selective_groups=("acc_A", "acc_B"), choice=choice, reaction_time_ms=rt,
                         rate_unit="a.u.")
 
