@@ -3,14 +3,19 @@
 One training step = forward, masked cross-entropy, backward, Adam; batch 32,
 150 time steps, 4 inputs, 64 hidden units; the transformer is one encoder
 layer, d_model 32, 2 heads, feed-forward 64. Both libraries run on one thread.
-With PyTorch the same weights are loaded into it first and the float64 outputs
-compared (max|diff|), which checks that the weight layouts map one to one; then
-PyTorch is timed in float64 (same arithmetic as numpy) and in float32 (its default).
-The numpy "rnn" here is the non-leaky nn.RNN case (alpha = 1).
+Each family is timed in the project's default float32 and in float64 (the old
+path, kept as a second reference). With PyTorch the same weights are loaded into
+it first and the float64 outputs compared (max|diff|), which checks that the
+weight layouts map one to one; then PyTorch is timed in float32 (its default)
+and float64. The numpy "rnn" here is the non-leaky nn.RNN case (alpha = 1).
 
-    python bench/bench_ann.py [--repeats 10]
+Timing: the four variants of a family are timed in interleaved blocks of
+`--repeats` steps (so background load hits them alike), after one warm-up step
+each; each time is the median over `--blocks` blocks.
+
+    python bench/bench_ann.py [--repeats 10] [--blocks 5] [--families lstm gru]
 PyTorch is not a project dependency; run this with an interpreter that has it
-(e.g. a separate venv with torch and numpy) to get the ratios.
+to get the torch columns and ratios.
 """
 from __future__ import annotations
 
@@ -25,9 +30,10 @@ import numpy as np  # noqa: E402
 
 from attnsim.models.ann.adam import Adam  # noqa: E402
 from attnsim.models.ann.blas_threads import single_thread_blas  # noqa: E402
+from attnsim.models.ann.heap import keep_freed_memory  # noqa: E402
 from attnsim.models.ann.loss import masked_cross_entropy  # noqa: E402
 from attnsim.models.ann.networks import (EIRNNNetwork, RecurrentNetwork, TransformerNetwork,  # noqa: E402
-                                 sinusoidal_positions)
+                                         cast, sinusoidal_positions)
 
 B, T, N_IN, HIDDEN = 32, 150, 4, 64
 RESPONSE_STEPS = 10
@@ -49,15 +55,18 @@ def numpy_networks():
     }
 
 
-def time_steps(step, repeats):
-    step()                                          # warm-up
-    best = np.inf
-    for _ in range(3):                              # best of 3 blocks: least disturbed by other load
-        t0 = time.perf_counter()
-        for _ in range(repeats):
-            step()
-        best = min(best, (time.perf_counter() - t0) / repeats)
-    return best * 1e3
+def time_interleaved(steps: dict, repeats: int, blocks: int) -> dict:
+    """Median ms per call of each callable in `steps`, timed in interleaved blocks."""
+    for step in steps.values():
+        step()                                      # warm-up
+    times = {k: [] for k in steps}
+    for _ in range(blocks):
+        for k, step in steps.items():
+            t0 = time.perf_counter()
+            for _ in range(repeats):
+                step()
+            times[k].append((time.perf_counter() - t0) / repeats)
+    return {k: float(np.median(v)) * 1e3 for k, v in times.items()}
 
 
 # ------------------------------------------------------------------ PyTorch twins
@@ -145,62 +154,102 @@ if torch is not None:
         return TorchRecurrent(name)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=10)
-    args = ap.parse_args()
+def _data():
     rng = np.random.default_rng(0)
     x = rng.random((B, T, N_IN))
     target = rng.integers(0, 2, B)
     mask = np.zeros(T, dtype=bool)
     mask[-RESPONSE_STEPS:] = True
-    if torch is not None:
+    return x, target, mask
+
+
+def numpy_step(net, dtype, x, target, mask):
+    """One numpy training step in `dtype`, on the bench's weights (seed 1)."""
+    p = cast(net.init(np.random.default_rng(1), N_IN), dtype)
+    opt = Adam(p, lr=1e-3)
+    step_rng = np.random.default_rng(2)
+    xd = x.astype(dtype)
+
+    def step():
+        logits, _, cache, _ = net(p, xd, step_rng)
+        _, d = masked_cross_entropy(logits, target, mask)
+        opt.step(p, net.backward(p, d, cache))
+    return step
+
+
+def torch_steps(name, net, x, target, mask):
+    """(float32 step, float64 step, max|diff| of float64 outputs vs numpy) with the numpy weights."""
+    p = net.init(np.random.default_rng(1), N_IN)
+    tt = torch.from_numpy(target)
+    tmask = torch.from_numpy(mask)
+    reps = int(tmask.sum())
+    out = []
+    for dtype in (torch.float32, torch.float64):
+        tm = torch_model(name, net).double()
+        tm.load_numpy(p)
+        tm.to(dtype)
+        xt = torch.from_numpy(x).to(dtype)
+        opt = torch.optim.Adam(tm.parameters(), lr=1e-3)
+
+        def step(tm=tm, xt=xt, opt=opt):
+            opt.zero_grad()
+            o = tm(xt)[:, tmask]
+            loss = nn.functional.cross_entropy(o.reshape(-1, 2), tt.repeat_interleave(reps))
+            loss.backward()
+            opt.step()
+        out.append(step)
+        if dtype == torch.float64:
+            with torch.no_grad():
+                ref = tm(xt).numpy()
+            diff = float(np.max(np.abs(net(p, x, None)[0] - ref)))
+    return out[0], out[1], diff
+
+
+def measure(families=None, repeats: int = 10, blocks: int = 5, use_torch: bool = True) -> list[dict]:
+    """Per family: median ms per training step of numpy float32 / float64 and, when torch is
+    importable (and use_torch), PyTorch float32 / float64, plus the float64 output difference."""
+    x, target, mask = _data()
+    have_torch = use_torch and torch is not None
+    if have_torch:
         torch.set_num_threads(1)
         torch.manual_seed(0)
+    rows = []
+    with single_thread_blas(), keep_freed_memory():      # as the families' fit() and run()
+        for name, net in numpy_networks().items():
+            if families and name not in families:
+                continue
+            steps = {"numpy_f32": numpy_step(net, "float32", x, target, mask),
+                     "numpy_f64": numpy_step(net, "float64", x, target, mask)}
+            diff = None
+            if have_torch:
+                steps["torch_f32"], steps["torch_f64"], diff = torch_steps(name, net, x, target, mask)
+            row = {"family": name, **time_interleaved(steps, repeats, blocks)}
+            if diff is not None:
+                row["max_diff_f64"] = diff
+            rows.append(row)
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=10, help="steps per timed block")
+    ap.add_argument("--blocks", type=int, default=5, help="timed blocks per variant (median)")
+    ap.add_argument("--families", nargs="*", default=None)
+    args = ap.parse_args()
+    if torch is not None:
         print(f"PyTorch {torch.__version__} found: ratios are numpy / PyTorch, same command, 1 thread")
     else:
         print("PyTorch not installed: numpy timings only")
-    print(f"batch {B}, {T} steps, {N_IN} inputs, hidden {HIDDEN}; one step = forward + backward + Adam")
-    print(f"{'family':<24}{'numpy ms/step':>14}{'steps/s':>9}{'torch64 ms':>15}{'ratio':>8}{'max|diff|':>11}"
-          f"{'torch32 ms':>13}{'ratio':>8}")
-    with single_thread_blas():
-        for name, net in numpy_networks().items():
-            p = net.init(np.random.default_rng(1), N_IN)
-            opt = Adam(p, lr=1e-3)
-            step_rng = np.random.default_rng(2)
-
-            def np_step():
-                logits, _, cache, _ = net(p, x, step_rng)
-                _, d = masked_cross_entropy(logits, target, mask)
-                opt.step(p, net.backward(p, d, cache))
-
-            ms = time_steps(np_step, args.repeats)
-            line = f"{name:<24}{ms:>14.1f}{1e3 / ms:>9.1f}"
-            if torch is not None:
-                tm = torch_model(name, net).double()
-                tm.load_numpy(p)
-                xt = torch.from_numpy(x)
-                with torch.no_grad():
-                    ref = tm(xt).numpy()
-                diff = np.max(np.abs(net(p, x, None)[0] - ref))
-                topt = torch.optim.Adam(tm.parameters(), lr=1e-3)
-                tt = torch.from_numpy(target)
-                tmask = torch.from_numpy(mask)
-
-                def torch_step():
-                    topt.zero_grad()
-                    out = tm(xt)[:, tmask]
-                    loss = nn.functional.cross_entropy(out.reshape(-1, 2), tt.repeat_interleave(int(tmask.sum())))
-                    loss.backward()
-                    topt.step()
-
-                tms = time_steps(torch_step, args.repeats)
-                tm.float()
-                xt = xt.float()
-                topt = torch.optim.Adam(tm.parameters(), lr=1e-3)
-                tms32 = time_steps(torch_step, args.repeats)
-                line += f"{tms:>15.1f}{ms / tms:>8.2f}{diff:>11.1e}{tms32:>13.1f}{ms / tms32:>8.2f}"
-            print(line, flush=True)
+    print(f"batch {B}, {T} steps, {N_IN} inputs, hidden {HIDDEN}; one step = forward + backward + Adam; "
+          f"ms per step, median of {args.blocks} blocks of {args.repeats}")
+    print(f"{'family':<24}{'numpy f32':>10}{'numpy f64':>10}{'f32/f64':>8}{'torch f32':>10}{'ratio':>7}"
+          f"{'torch f64':>10}{'ratio':>7}{'max|diff|':>10}")
+    for r in measure(args.families, args.repeats, args.blocks):
+        line = f"{r['family']:<24}{r['numpy_f32']:>10.1f}{r['numpy_f64']:>10.1f}{r['numpy_f32'] / r['numpy_f64']:>8.2f}"
+        if "torch_f32" in r:
+            line += (f"{r['torch_f32']:>10.1f}{r['numpy_f32'] / r['torch_f32']:>7.2f}"
+                     f"{r['torch_f64']:>10.1f}{r['numpy_f64'] / r['torch_f64']:>7.2f}{r['max_diff_f64']:>10.1e}")
+        print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Outputs and gradients against PyTorch with the same weights (skipped without torch).
+"""Outputs and gradients against PyTorch with the same weights (skipped without torch),
+in float64 (to rounding) and float32 (the default precision; to float32 rounding).
 
 PyTorch is not a project dependency; run with an interpreter that has it, e.g.
 `python -m pytest tests/test_ann_torch_parity.py`.
@@ -7,12 +8,15 @@ import numpy as np
 import pytest
 
 from attnsim.models.ann.loss import masked_cross_entropy
-from attnsim.models.ann.networks import RecurrentNetwork, TransformerNetwork, sinusoidal_positions
+from attnsim.models.ann.networks import RecurrentNetwork, TransformerNetwork, cast, sinusoidal_positions
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
 
 B, T, I, H = 3, 9, 4, 6
+# (outputs atol, gradients rtol, gradients atol) per precision; float32 carries ~7 digits
+TOL = {"float64": (1e-12, 1e-9, 1e-12), "float32": (1e-5, 1e-3, 1e-5)}
+TORCH_DTYPE = {"float64": torch.float64, "float32": torch.float32}
 
 
 def _data():
@@ -24,24 +28,29 @@ def _data():
     return x, target, mask
 
 
-def _compare(net, p, torch_forward, torch_params):
-    """torch_params: numpy key -> torch Parameter holding the same values."""
+def _compare(net, p, torch_forward, torch_params, dtype):
+    """torch_params: numpy key -> torch Parameter holding the same values, both in `dtype`."""
     x, target, mask = _data()
+    p = cast(p, dtype)
     logits, _, cache, _ = net(p, x)
+    assert logits.dtype == np.dtype(dtype)
     _, d = masked_cross_entropy(logits, target, mask)
     grads = net.backward(p, d, cache)
-    out = torch_forward(torch.from_numpy(x))
+    assert all(g.dtype == np.dtype(dtype) for g in grads.values())
+    out = torch_forward(torch.from_numpy(x).to(TORCH_DTYPE[dtype]))
     sel = out[:, torch.from_numpy(mask)]
     loss = nn.functional.cross_entropy(sel.reshape(-1, 2),
                                        torch.from_numpy(target).repeat_interleave(int(mask.sum())))
     loss.backward()
-    np.testing.assert_allclose(logits, out.detach().numpy(), rtol=0, atol=1e-12)
+    out_atol, g_rtol, g_atol = TOL[dtype]
+    np.testing.assert_allclose(logits, out.detach().numpy(), rtol=0, atol=out_atol)
     for key, tp in torch_params.items():
-        np.testing.assert_allclose(grads[key], tp.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=key)
+        np.testing.assert_allclose(grads[key], tp.grad.numpy(), rtol=g_rtol, atol=g_atol, err_msg=key)
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
-def test_recurrent_matches_pytorch(cell):
+def test_recurrent_matches_pytorch(cell, dtype):
     net = RecurrentNetwork(cell, H)
     p = net.init(np.random.default_rng(1), I)
     core = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}[cell](I, H, batch_first=True).double()
@@ -51,10 +60,13 @@ def test_recurrent_matches_pytorch(cell):
     with torch.no_grad():
         for k, tp in names.items():
             tp.copy_(torch.from_numpy(p[k]))
-    _compare(net, p, lambda x: readout(core(x)[0]), names)
+    core.to(TORCH_DTYPE[dtype])
+    readout.to(TORCH_DTYPE[dtype])
+    _compare(net, p, lambda x: readout(core(x)[0]), names, dtype)
 
 
-def test_transformer_matches_pytorch():
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_transformer_matches_pytorch(dtype):
     d = 8
     net = TransformerNetwork(d_model=d, n_heads=2, d_ff=12, n_layers=1)
     p = net.init(np.random.default_rng(2), I)
@@ -72,6 +84,8 @@ def test_transformer_matches_pytorch():
     with torch.no_grad():
         for k, tp in names.items():
             tp.copy_(torch.from_numpy(p[k]))
-    pe = torch.from_numpy(sinusoidal_positions(T, d))
+    for m in (embed, readout, layer):
+        m.to(TORCH_DTYPE[dtype])
+    pe = torch.from_numpy(sinusoidal_positions(T, d)).to(TORCH_DTYPE[dtype])
     causal = ~torch.from_numpy(np.tril(np.ones((T, T), dtype=bool)))
-    _compare(net, p, lambda x: readout(layer(embed(x) + pe, src_mask=causal)), names)
+    _compare(net, p, lambda x: readout(layer(embed(x) + pe, src_mask=causal)), names, dtype)

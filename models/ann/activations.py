@@ -2,6 +2,7 @@
 
 `backward(dy, x, y)` takes the upstream gradient, the input and the output
 of `forward` (whichever is cheaper to differentiate from) and returns dx.
+Every function keeps its input's dtype (float32 stays float32).
 """
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ LEAKY_SLOPE = 0.01
 ACTIVATIONS: dict[str, Activation] = {
     "relu": Activation("relu", lambda x: np.maximum(x, 0.0), lambda dy, x, y: dy * (x > 0)),
     "leaky_relu": Activation("leaky_relu", lambda x: np.where(x > 0, x, LEAKY_SLOPE * x),
-                             lambda dy, x, y: dy * np.where(x > 0, 1.0, LEAKY_SLOPE)),
+                             lambda dy, x, y: np.where(x > 0, dy, LEAKY_SLOPE * dy)),
     "tanh": Activation("tanh", tanh, lambda dy, x, y: dy * (1.0 - y * y)),
     "softplus": Activation("softplus", softplus, lambda dy, x, y: dy * sigmoid(x)),
     "sigmoid": Activation("sigmoid", sigmoid, lambda dy, x, y: dy * y * (1.0 - y)),

@@ -3,6 +3,7 @@
 Layouts follow PyTorch (nn.MultiheadAttention's stacked in_proj_weight (3d, d) for
 Q, K, V; nn.TransformerEncoderLayer's post-norm block with a ReLU feed-forward), so
 weights map one to one. Parameters live in a flat dict under a name prefix.
+Everything is computed in the dtype of the inputs (float32 or float64).
 """
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ def causal_mask(n: int) -> np.ndarray:
 _CHUNK_BYTES = 1 << 20
 
 
-def _chunks(n: int, t_q: int, t_k: int):
-    step = max(1, _CHUNK_BYTES // (8 * t_q * t_k))
+def _chunks(n: int, t_q: int, t_k: int, itemsize: int = 8):
+    step = max(1, _CHUNK_BYTES // (itemsize * t_q * t_k))
     return [slice(i, min(n, i + step)) for i in range(0, n, step)]
 
 
@@ -38,18 +39,19 @@ def attention_forward(q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndar
     """
     lead, (t_q, d), t_k = q.shape[:-2], q.shape[-2:], k.shape[-2]
     n = int(np.prod(lead, dtype=int))
-    scale = 1.0 / np.sqrt(d)
+    dt = q.dtype
+    scale = 1.0 / float(np.sqrt(d))                 # a Python float keeps float32 arrays float32
     qs = (q * scale).reshape(n, t_q, d)             # scaling Q is cheaper than scaling Q K^T
     kT = np.swapaxes(k.reshape(n, t_k, d), -1, -2)
     v3 = v.reshape(n, t_k, v.shape[-1])
     add = None
     if mask is not None:
-        add = np.where(mask, 0.0, -np.inf)
+        add = np.where(mask, 0.0, -np.inf).astype(dt)
         if add.ndim > 2:
             add = np.broadcast_to(add, lead + (t_q, t_k)).reshape(n, t_q, t_k)
-    a = np.empty((n, t_q, t_k))
-    out = np.empty((n, t_q, v.shape[-1]))
-    for c in _chunks(n, t_q, t_k):
+    a = np.empty((n, t_q, t_k), dtype=dt)
+    out = np.empty((n, t_q, v.shape[-1]), dtype=dt)
+    for c in _chunks(n, t_q, t_k, dt.itemsize):
         s = a[c]
         np.matmul(qs[c], kT[c], out=s)
         if add is not None:
@@ -69,8 +71,9 @@ def attention_backward(dout: np.ndarray, cache):
     t_k = v3.shape[1]
     a = a_full.reshape(n, t_q, t_k)
     do = dout.reshape(n, t_q, dout.shape[-1])
-    dq, dk, dv = np.empty_like(qs), np.empty((n, t_k, d)), np.empty_like(v3)
-    for c in _chunks(n, t_q, t_k):
+    do = do.astype(qs.dtype, copy=False)
+    dq, dk, dv = np.empty_like(qs), np.empty((n, t_k, d), dtype=qs.dtype), np.empty_like(v3)
+    for c in _chunks(n, t_q, t_k, qs.dtype.itemsize):
         ac = a[c]
         np.matmul(np.swapaxes(ac, -1, -2), do[c], out=dv[c])
         ds = do[c] @ np.swapaxes(v3[c], -1, -2)     # dL/da, turned into dL/ds in place

@@ -7,6 +7,7 @@
 
 alpha = dt / tau. The trained parameters are the unconstrained W (the sign
 structure is fixed), so the gradient of |W| is passed through sign(W).
+Everything is computed in the dtype of the weights.
 """
 from __future__ import annotations
 
@@ -40,14 +41,17 @@ def init_ei_rnn(rng: np.random.Generator, n_in: int, n_hidden: int, exc_fraction
 def ei_rnn_forward(u: np.ndarray, p: dict, mask: np.ndarray, alpha: float, prefix: str = "",
                    noise: np.ndarray | None = None):
     """u: (B, T, I) inputs; noise: (B, T, H) already scaled, or None. Returns rates (B, T, H)."""
-    W_eff = np.abs(p[f"{prefix}W_rec"]) * mask
-    us = np.ascontiguousarray(u.transpose(1, 0, 2))
-    drive = us @ np.abs(p[f"{prefix}W_in"]).T + p[f"{prefix}b_rec"]
+    dt = p[f"{prefix}W_rec"].dtype
+    W_eff = np.abs(p[f"{prefix}W_rec"]) * mask.astype(dt, copy=False)
+    us = np.ascontiguousarray(u.transpose(1, 0, 2), dtype=dt)
+    # one 2-D GEMM for all steps (a 3-D `@` would be one small product per step)
+    drive = (us.reshape(-1, us.shape[-1]) @ np.abs(p[f"{prefix}W_in"]).T).reshape(us.shape[:2] + (-1,))
+    drive += p[f"{prefix}b_rec"]
     T, B, H = drive.shape
     WT = np.ascontiguousarray(W_eff.T)
-    xs = np.zeros((T + 1, B, H))
-    rs = np.zeros((T + 1, B, H))
-    nz = None if noise is None else noise.transpose(1, 0, 2)
+    xs = np.zeros((T + 1, B, H), dtype=dt)
+    rs = np.zeros((T + 1, B, H), dtype=dt)
+    nz = None if noise is None else np.asarray(noise, dtype=dt).transpose(1, 0, 2)
     for t in range(T):
         x = (1.0 - alpha) * xs[t] + alpha * (rs[t] @ WT + drive[t])
         if nz is not None:
@@ -61,9 +65,9 @@ def ei_rnn_backward(dR: np.ndarray, p: dict, prefix: str, cache):
     """(du, grads) given dL/dr_t for every step, dR: (B, T, H)."""
     us, xs, rs, W_eff, mask, alpha = cache
     T = us.shape[0]
-    dRs = dR.transpose(1, 0, 2)
-    ddrive = np.empty((T,) + xs.shape[1:])      # alpha * dL/dx_t = dL/d(drive_t)
-    dx_next = np.zeros(xs.shape[1:])
+    dRs = np.asarray(dR, dtype=xs.dtype).transpose(1, 0, 2)
+    ddrive = np.empty((T,) + xs.shape[1:], dtype=xs.dtype)      # alpha * dL/dx_t = dL/d(drive_t)
+    dx_next = np.zeros(xs.shape[1:], dtype=xs.dtype)
     for t in range(T - 1, -1, -1):
         dr = dRs[t] + alpha * (dx_next @ W_eff) if t < T - 1 else dRs[t]
         dx = dr * (xs[t + 1] > 0) + (1.0 - alpha) * dx_next
@@ -74,8 +78,8 @@ def ei_rnn_backward(dR: np.ndarray, p: dict, prefix: str, cache):
     dW_eff = d2.T @ rs[:-1].reshape(-1, H)
     W_in, W = p[f"{prefix}W_in"], p[f"{prefix}W_rec"]
     dW_in_eff = d2.T @ us.reshape(-1, us.shape[-1])
-    grads = {f"{prefix}W_rec": dW_eff * mask * np.sign(W),
+    grads = {f"{prefix}W_rec": dW_eff * mask.astype(W.dtype, copy=False) * np.sign(W),
              f"{prefix}W_in": dW_in_eff * np.sign(W_in),
              f"{prefix}b_rec": d2.sum(axis=0)}
-    du = (ddrive @ np.abs(W_in)).transpose(1, 0, 2)
+    du = (d2 @ np.abs(W_in)).reshape(ddrive.shape[:2] + (-1,)).transpose(1, 0, 2)
     return du, grads

@@ -22,7 +22,15 @@ were asked to carry the judgment; averaging the logit (the log-odds) rather than
 taking one step keeps the evidence graded, as needed for d' and ROC analyses.
 out_A / out_B are then the two presence probabilities (they need not sum to 1).
 There is no A-versus-B decision: choice is -1 and reaction_time_ms NaN.
+
+Precision. Training and runs compute in `dtype` (float32 by default, the
+precision PyTorch trains in; float64 for finite-difference checks). Weights are
+drawn in float64 and rounded, so a seed gives the same initial network in both;
+inputs, input noise (sigma_in) and the E/I RNN's recurrent noise are drawn in
+float64 and cast on entry, so one seed gives one noise sequence. What `run`
+reports (rates, evidence) is float64 either way, so downstream code sees one type.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,8 +41,9 @@ import numpy as np
 from attnsim.models.activity import Activity
 from attnsim.models.ann.activations import sigmoid
 from attnsim.models.ann.blas_threads import single_thread_blas
+from attnsim.models.ann.heap import keep_freed_memory
 from attnsim.models.ann.loss import check_presence_target, report_evidence
-from attnsim.models.ann.networks import EIRNNNetwork, RecurrentNetwork, TransformerNetwork
+from attnsim.models.ann.networks import DTYPES, EIRNNNetwork, RecurrentNetwork, TransformerNetwork, cast
 from attnsim.models.ann.softmax import softmax
 from attnsim.models.ann.timebins import bin_factor, bin_inputs, bin_mask
 from attnsim.models.ann.train import train
@@ -61,6 +70,8 @@ class TrainingParams:
         0.0, "input noise: s.d. of independent Gaussian noise added to every input channel at every model "
         "step, in training and in runs (Song, Yang & Wang 2016's sigma_in); sets difficulty for a noise-free "
         "network; 0 = none", ge=0)
+    dtype: str = param("float32", "floating-point precision of training and runs (float64 for gradient checks)",
+                       choices=DTYPES)
 
     def __post_init__(self):
         check_params(self)
@@ -137,11 +148,11 @@ class _ArtificialModel:
         return inputs[:, :, idx]
 
     def fit(self, sample_batch, dt_ms, channels, *, seed, progress=None) -> dict:
-        with single_thread_blas():
+        with single_thread_blas(), keep_freed_memory():
             return self._fit(sample_batch, dt_ms, channels, seed=seed, progress=progress)
 
     def run(self, inputs, dt_ms, channels, *, seed, progress=None) -> Activity:
-        with single_thread_blas():
+        with single_thread_blas(), keep_freed_memory():
             return self._run(inputs, dt_ms, channels, seed=seed, progress=progress)
 
     def _fit(self, sample_batch, dt_ms, channels, *, seed, progress=None) -> dict:
@@ -150,7 +161,7 @@ class _ArtificialModel:
         net = self._net(k, dt_ms)
         self.channels = tuple(channels)
         init_rng, rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
-        self.weights = net.init(init_rng, len(channels))
+        self.weights = cast(net.init(init_rng, len(channels)), p.dtype)
         self.report_mask = None
         seen = {}
 
@@ -188,9 +199,11 @@ class _ArtificialModel:
         if self.weights is None:        # untrained: still a valid, seeded network
             self.channels = tuple(channels)
             self.weights = net.init(np.random.default_rng(seed), len(channels))
+        self.weights = cast(self.weights, p.dtype)
         x = bin_inputs(self._ordered(np.asarray(inputs, dtype=float), tuple(channels)), k)
         x = self._noisy(x, np.random.default_rng([seed, 1]))
         logits, hidden, _, extras = net(self.weights, x, np.random.default_rng(seed))
+        logits, hidden = logits.astype(float), hidden.astype(float)     # reported in float64 (see above)
         bin_ms = k * dt_ms
         location = {}
         if self.report_mask is not None:    # dual report: an independent yes/no per location
@@ -256,7 +269,7 @@ class _ArtificialModel:
         report_mask = state.pop("report_mask", None)
         if report_mask is not None:
             report_mask = np.asarray(report_mask).astype(bool).ravel()
-        weights = {k: np.array(v, dtype=float) for k, v in state.items()}
+        weights = {k: np.array(v, dtype=self.params.dtype) for k, v in state.items()}
         # the saved weights must fit these params (e.g. the same hidden size)
         expect = self._network(self.params.step_ms).init(np.random.default_rng(0), len(channels))
         bad = sorted(set(expect) ^ set(weights)) or [k for k in expect if expect[k].shape != weights[k].shape]

@@ -1,4 +1,7 @@
-"""Masked cross-entropy: scored only on the masked (response) time steps."""
+"""Masked cross-entropy: scored only on the masked (response) time steps.
+
+Losses are returned as Python floats; each dlogits has the dtype of the logits.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -22,7 +25,7 @@ def masked_cross_entropy(logits: np.ndarray, target: np.ndarray, mask: np.ndarra
     onehot[np.arange(B), 0, target] = 1.0
     loss = -(logp * onehot).sum(axis=2)
     dlogits = (np.exp(logp) - onehot) * (m / n)[:, :, None]
-    return float((loss * m).sum() / n), dlogits
+    return float((loss * m).sum() / n), dlogits.astype(logits.dtype, copy=False)
 
 
 def masked_accuracy(logits: np.ndarray, target: np.ndarray, mask: np.ndarray) -> float:
@@ -42,7 +45,7 @@ def uniform_cross_entropy(logits: np.ndarray, mask: np.ndarray):
     logp = log_softmax(logits)
     loss = -logp.mean(axis=2)
     dlogits = (np.exp(logp) - 1.0 / C) * (m / n)[:, :, None]
-    return float((loss * m).sum() / n), dlogits
+    return float((loss * m).sum() / n), dlogits.astype(logits.dtype, copy=False)
 
 
 # ------------------------------------------------------------- dual report
@@ -88,7 +91,7 @@ def masked_binary_cross_entropy(logits: np.ndarray, target: np.ndarray, mask: np
         raise ValueError("loss mask selects no time step")
     loss, p = _bce_terms(logits, y)
     w = (m / (n * K))[:, :, None]
-    return float((loss * w).sum()), (p - y) * w
+    return float((loss * w).sum()), ((p - y) * w).astype(logits.dtype, copy=False)
 
 
 def report_evidence(logits: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -114,4 +117,4 @@ def uniform_binary_cross_entropy(logits: np.ndarray, mask: np.ndarray):
         return 0.0, np.zeros_like(logits)
     loss, p = _bce_terms(logits, 0.5)
     w = (m / (n * K))[:, :, None]
-    return float((loss * w).sum()), (p - 0.5) * w
+    return float((loss * w).sum()), ((p - 0.5) * w).astype(logits.dtype, copy=False)

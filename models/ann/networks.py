@@ -4,6 +4,10 @@ Each network has `init(rng, n_in) -> params`, is called as `net(params, x, rng=N
 -> (logits, hidden, cache, extras)` and `backward(params, dlogits, cache) -> grads`
 (a dict with the same keys as params). `hidden` is what the family reports as
 its units' activity; `rng` drives recurrent noise where a network has it.
+
+Precision: a network computes in the dtype of its params (see `cast`); `init`
+draws float64 values (so a seed gives the same weights, rounded, in either
+precision), inputs and upstream gradients are cast to the params' dtype.
 """
 from __future__ import annotations
 
@@ -13,6 +17,17 @@ from attnsim.models.ann import attention, ei_rnn, recurrent
 from attnsim.models.ann.layers import dense_backward, dense_forward, init_dense
 
 N_OUT = 2
+DTYPES = ("float32", "float64")
+
+
+def cast(params: dict[str, np.ndarray], dtype) -> dict[str, np.ndarray]:
+    """The same params in `dtype` (arrays already in it are kept, not copied)."""
+    return {k: np.asarray(v, dtype=dtype) for k, v in params.items()}
+
+
+def _dtype(p: dict) -> np.dtype:
+    """The dtype the network computes in: that of its (first) weight."""
+    return next(iter(p.values())).dtype
 
 
 class RecurrentNetwork:
@@ -37,7 +52,7 @@ class RecurrentNetwork:
 
     def backward(self, p, dlogits, fcache):
         h, cache = fcache
-        dh, gW, gb = dense_backward(dlogits, h, p["readout_W"])
+        dh, gW, gb = dense_backward(np.asarray(dlogits, dtype=h.dtype), h, p["readout_W"])
         _, grads = recurrent.BACKWARD[self.cell](dh, p, "", cache)
         grads["readout_W"], grads["readout_b"] = gW, gb
         return grads
@@ -62,9 +77,12 @@ class EIRNNNetwork:
 
     def __call__(self, p, x, rng=None):
         noise = None
+        dt = _dtype(p)
         if rng is not None and self.sigma_rec > 0:
+            # drawn in float64 in either precision, so one seed gives one noise sequence
             noise = np.sqrt(2.0 * self.alpha) * self.sigma_rec * rng.standard_normal(
                 (x.shape[0], x.shape[1], self.n_hidden))
+            noise = noise.astype(dt, copy=False)
         r, cache = ei_rnn.ei_rnn_forward(x, p, self.mask, self.alpha, noise=noise)
         re = r[:, :, :self.n_exc]
         logits = dense_forward(re, np.abs(p["readout_W"]), p["readout_b"])
@@ -72,8 +90,8 @@ class EIRNNNetwork:
 
     def backward(self, p, dlogits, fcache):
         re, cache = fcache
-        dre, gW, gb = dense_backward(dlogits, re, np.abs(p["readout_W"]))
-        dr = np.zeros(re.shape[:2] + (self.n_hidden,))
+        dre, gW, gb = dense_backward(np.asarray(dlogits, dtype=re.dtype), re, np.abs(p["readout_W"]))
+        dr = np.zeros(re.shape[:2] + (self.n_hidden,), dtype=re.dtype)
         dr[:, :, :self.n_exc] = dre
         _, grads = ei_rnn.ei_rnn_backward(dr, p, "", cache)
         grads["readout_W"], grads["readout_b"] = gW * np.sign(p["readout_W"]), gb
@@ -109,9 +127,11 @@ class TransformerNetwork:
         return p
 
     def __call__(self, p, x, rng=None):
-        T = x.shape[1]
+        T, dt = x.shape[1], _dtype(p)
         mask = attention.causal_mask(T)
-        h = dense_forward(x, p["embed_W"], p["embed_b"]) + sinusoidal_positions(T, self.d_model)
+        x = np.asarray(x, dtype=dt)
+        h = dense_forward(x, p["embed_W"], p["embed_b"])
+        h += sinusoidal_positions(T, self.d_model).astype(dt)
         caches = []
         for layer in range(self.n_layers):
             h, c = attention.encoder_block_forward(h, p, f"layers.{layer}.", self.n_heads, mask)
@@ -122,7 +142,7 @@ class TransformerNetwork:
 
     def backward(self, p, dlogits, fcache):
         x, h, caches = fcache
-        dh, gW, gb = dense_backward(dlogits, h, p["readout_W"])
+        dh, gW, gb = dense_backward(np.asarray(dlogits, dtype=h.dtype), h, p["readout_W"])
         grads = {"readout_W": gW, "readout_b": gb}
         for layer in range(self.n_layers - 1, -1, -1):
             dh, g = attention.encoder_block_backward(dh, p, f"layers.{layer}.", caches[layer])
