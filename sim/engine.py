@@ -172,30 +172,20 @@ class Engine:
     def submit_plan(self, plan) -> list:
         """Submit a plan's fits and chunks; returns [(future, (kind, model name, trials))]."""
         from attnsim import worker
-        scn, trials = plan.scn, plan.trials
-        search_path = tuple(scn.plugin_path)
-        self.add_plugin_path(search_path)
+        self.add_plugin_path(tuple(plan.scn.plugin_path))
         run_id = uuid.uuid4().hex[:10]
-        futures = []
-        for m in scn.models:
-            fit = None
-            if m.name in plan.fits:
-                wpath, cpath, fseed = plan.fits[m.name]
-                job = {"family": m.family, "params": m.params, "name": m.name, "task_spec": scn.task,
-                       "dt_ms": trials.dt_ms, "channels": tuple(trials.channels), "seed": fseed,
-                       "weights_path": wpath, "curves_path": cpath, "search_path": search_path}
-                fit = self.client.submit(worker.fit_task, job, key=f"attnsim-fit-{m.name}-{run_id}",
-                                         retries=RETRIES, pure=False)
-                futures.append((fit, ("fit", m.name, 0)))
-            weights = os.path.join(plan.partial, "weights", f"{m.name}.npz") if m.name in plan.trainable else None
-            for k, idx, cseed, path in plan.todo[m.name]:
-                job = {"family": m.family, "params": m.params, "name": m.name, "inputs_path": plan.inputs_path,
-                       "dt_ms": trials.dt_ms, "channels": tuple(trials.channels), "weights_path": weights,
-                       "batch_size": scn.run.chunk_trials, "search_path": search_path, "meta": plan.metas[m.name],
-                       "chunk": k, "trials": list(idx), "seed": cseed, "path": path}
-                f = self.client.submit(worker.chunk_task, job, fit, key=f"attnsim-chunk-{m.name}-{k}-{run_id}",
+        futures, fits = [], {}
+        for kind, name, job in plan_jobs(plan):
+            if kind == "fit":
+                f = self.client.submit(worker.fit_task, job, key=f"attnsim-fit-{name}-{run_id}",
                                        retries=RETRIES, pure=False)
-                futures.append((f, ("run", m.name, len(idx))))
+                fits[name] = f
+                futures.append((f, ("fit", name, 0)))
+            else:
+                f = self.client.submit(worker.chunk_task, job, fits.get(name),
+                                       key=f"attnsim-chunk-{name}-{job['chunk']}-{run_id}",
+                                       retries=RETRIES, pure=False)
+                futures.append((f, ("run", name, len(job["trials"]))))
         return futures
 
     def run(self, plans, on_done=None, progress=None) -> None:
@@ -264,3 +254,45 @@ class Engine:
         finally:
             if own:
                 progress.close()
+
+
+def plan_jobs(plan) -> list[tuple[str, str, dict]]:
+    """[(kind, model name, job)] of a plan, in run order: each model's fit ("fit", before its
+    chunks) then its chunks ("run"); the jobs are what sim/worker.py's tasks take."""
+    scn, trials = plan.scn, plan.trials
+    search_path = tuple(scn.plugin_path)
+    out = []
+    for m in scn.models:
+        if m.name in plan.fits:
+            wpath, cpath, fseed = plan.fits[m.name]
+            out.append(("fit", m.name, {"family": m.family, "params": m.params, "name": m.name, "task_spec": scn.task,
+                                        "dt_ms": trials.dt_ms, "channels": tuple(trials.channels), "seed": fseed,
+                                        "weights_path": wpath, "curves_path": cpath, "search_path": search_path}))
+        weights = os.path.join(plan.partial, "weights", f"{m.name}.npz") if m.name in plan.trainable else None
+        for k, idx, cseed, path in plan.todo[m.name]:
+            out.append(("run", m.name, {"family": m.family, "params": m.params, "name": m.name,
+                                        "inputs_path": plan.inputs_path, "dt_ms": trials.dt_ms,
+                                        "channels": tuple(trials.channels), "weights_path": weights,
+                                        "batch_size": scn.run.chunk_trials, "search_path": search_path,
+                                        "meta": plan.metas[m.name], "chunk": k, "trials": list(idx),
+                                        "seed": cseed, "path": path}))
+    return out
+
+
+def run_in_process(plans, on_done=None) -> None:
+    """The same jobs as `Engine.run`, one after another without Dask, in this process when its
+    hash seed is 0 and else in one pinned child (sim/worker_env.py): the sequential reference
+    the engine is measured and tested against."""
+    from attnsim import worker
+    from attnsim.worker import ModelFailure
+    for plan in plans:
+        for kind, name, job in plan_jobs(plan):
+            result = (worker.fit_task if kind == "fit" else worker.chunk_task)(job)
+            if "failure" in result:
+                raise ModelFailure(result["failure"])
+            t = plan.timings.setdefault(name, {"fit_s": 0.0, "build_s": 0.0, "run_s": 0.0})
+            for k in ("fit_s", "build_s", "run_s"):
+                if k in result:
+                    t[k] = round(t[k] + result[k], 3)
+        if on_done is not None:
+            on_done(plan)

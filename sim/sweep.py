@@ -16,6 +16,7 @@ import os
 import shutil
 
 import numpy as np
+import yaml
 
 from attnsim.expectations import lookup
 from attnsim.scenario.load import sweep_points, validate_point
@@ -71,6 +72,12 @@ def run_sweep(scn, resolved: dict, partial: str, *, workers: int, started: float
     """
     from attnsim.runner import collect, plan_run, remove_scratch, write_run
     plan = sweep_points(resolved)
+    os.makedirs(partial, exist_ok=True)
+    scen_path = os.path.join(partial, "scenario.yaml")       # what `attnsim run --resume` reads
+    if not os.path.exists(scen_path):
+        with open(scen_path + ".tmp", "w") as fh:
+            yaml.safe_dump(resolved, fh, sort_keys=False)
+        os.replace(scen_path + ".tmp", scen_path)
     pending, labels = [], {}
     for index, (values, seed) in enumerate(plan):
         pdir = os.path.join(partial, "points", f"{index:03d}")

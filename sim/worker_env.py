@@ -95,6 +95,20 @@ def init_worker(plugin_path: tuple[str, ...] = ()) -> None:
     ignore_sigint()
 
 
+def _init_child() -> None:
+    """Initializer of the pinned child: as a worker, and it ends when its parent does (a worker
+    killed with SIGKILL cannot stop it, so it watches for being re-parented)."""
+    init_worker(())
+    parent = os.getppid()
+
+    def watch():
+        import time
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+    threading.Thread(target=watch, daemon=True, name="attnsim-parent-watch").start()
+
+
 def _child_main(plugin_path, payload: bytes):
     """In the pinned child: unpickle (fn, args) once the outside parts are importable, run it."""
     prepare_process(plugin_path)
@@ -114,11 +128,17 @@ def run_pinned(plugin_path, fn, *args):
         if _STATE["child"] is None:
             saved = os.environ.get("PYTHONHASHSEED")
             os.environ["PYTHONHASHSEED"] = "0"          # read by the child's interpreter at start
+            # a nanny's worker is a daemonic process, which multiprocessing forbids to have
+            # children; the child is ours to stop (it exits when this process's pipe closes)
+            me = mp.current_process()
+            daemon = me._config.get("daemon")
+            me._config["daemon"] = False
             try:
                 _STATE["child"] = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"),
-                                                      initializer=init_worker)
+                                                      initializer=_init_child)
                 _STATE["child"].submit(int, 0).result()   # start it now, while the variable is set
             finally:
+                me._config["daemon"] = daemon
                 if saved is None:
                     os.environ.pop("PYTHONHASHSEED", None)
                 else:

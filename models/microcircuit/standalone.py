@@ -50,11 +50,35 @@ def source_fingerprint(extra_sources=()) -> str:
     return h.hexdigest()[:16]
 
 
+def _cpu_signature() -> dict:
+    """The machine architecture and its CPU's instruction-set flags (Linux: /proc/cpuinfo's
+    "flags" / "Features" line; elsewhere the processor name). Brian2 compiles with
+    -march=native, so a binary is only valid on a CPU with the same flags."""
+    import platform
+    flags = ""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                k, _, v = line.partition(":")
+                if k.strip() in ("flags", "Features"):
+                    flags = " ".join(sorted(v.split()))
+                    break
+    except OSError:
+        flags = platform.processor()
+    return {"machine": platform.machine(), "cpu_flags": hashlib.sha256(flags.encode()).hexdigest()[:16]}
+
+
 def project_dir(kind: str, config: dict) -> Path:
-    """Keyed by the configuration only: after a source change Brian2 regenerates the project
-    in the same directory and make recompiles only the files whose code changed."""
-    key = json.dumps({"kind": kind, "config": config}, sort_keys=True, default=str)
-    return cache_root() / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+    """Keyed by the configuration and the CPU (architecture and instruction-set flags: the
+    binary is built with -march=native, so a cache shared by several machines never hands it
+    to another CPU). The CPU is also in the name's prefix, `<kind>-<machine>-<flags digest>-`,
+    which is what `_seed_from_sibling` matches, so object files are only ever reused from a
+    build for the same CPU. After a source change Brian2 regenerates the project in the same
+    directory and make recompiles only the files whose code changed."""
+    cpu = _cpu_signature()
+    key = json.dumps({"kind": kind, "config": config, "cpu": cpu}, sort_keys=True, default=str)
+    prefix = f"{kind}-{cpu['machine'].replace('-', '_')}-{cpu['cpu_flags'][:8]}"
+    return cache_root() / f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
 _TIMER = {"started": False}
