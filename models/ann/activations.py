@@ -23,7 +23,9 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def tanh(x: np.ndarray) -> np.ndarray:
-    """tanh(x) = 1 - 2 / (1 + exp(2x))."""
+    """tanh(x) = 1 - 2 / (1 + exp(2x)) (float32: numpy's tanh, see tanh_into)."""
+    if x.dtype == np.float32:
+        return np.tanh(x)
     y = x * 2.0
     with np.errstate(over="ignore"):
         return tanh_inplace(y, doubled=True)
@@ -46,6 +48,15 @@ def tanh_inplace(x: np.ndarray, doubled: bool = False) -> np.ndarray:
     np.divide(-2.0, x, out=x)
     x += 1.0
     return x
+
+
+def tanh_into(x: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """out = tanh(x) (out may be x). float32 uses numpy's own tanh, which has a SIMD path for
+    float32 on AVX2 and later (1 call instead of 5); float64 keeps the exp form above."""
+    if out.dtype == np.float32:
+        return np.tanh(x, out=out)
+    np.multiply(x, 2.0, out=out)
+    return tanh_inplace(out, doubled=True)
 
 
 def softplus(x: np.ndarray) -> np.ndarray:

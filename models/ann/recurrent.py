@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from attnsim.models.ann.activations import get_activation, sigmoid_inplace, tanh_inplace
+from attnsim.models.ann.activations import get_activation, sigmoid_inplace, tanh_into
 
 GATES = {"rnn": 1, "gru": 3, "lstm": 4}
 
@@ -85,8 +85,7 @@ def rnn_forward(x: np.ndarray, p: dict, prefix: str = "", *, alpha: float = 1.0,
         for t in range(T):
             pre[t] += hs[t] @ WhhT
             if fast_tanh:
-                np.multiply(pre[t], 2.0, out=ys[t])
-                tanh_inplace(ys[t], doubled=True)
+                tanh_into(pre[t], ys[t])
             else:
                 ys[t] = act.forward(pre[t])
             if alpha == 1.0:
@@ -144,7 +143,7 @@ def gru_forward(x: np.ndarray, p: dict, prefix: str = ""):
             hn[t] += bhh[2 * H:]
             nt = n[t]
             nt += a[:, :H] * hn[t]
-            tanh_inplace(nt)
+            tanh_into(nt, nt)
             h1 = hs[t + 1]
             np.subtract(hs[t], nt, out=h1)
             h1 *= a[:, H:]
@@ -190,21 +189,34 @@ def lstm_forward(x: np.ndarray, p: dict, prefix: str = ""):
     cs = np.zeros((T + 1, B, H), dtype=xp.dtype)
     tc = np.empty((T, B, H), dtype=xp.dtype)
     gates = xp                           # overwritten in place with the gate values
+    # float32: one tanh for all four gates, s(u) = (1 + tanh(u / 2)) / 2, with the i, f, o
+    # pre-activations halved up front (exact: a power of 2); float64: one sigmoid for all
+    # four, tanh(u) = 2 s(2u) - 1 (numpy's float64 tanh is slow without AVX-512)
+    via_tanh = xp.dtype == np.float32
+    if via_tanh:
+        half = np.full(G, 0.5, dtype=xp.dtype)
+        half[2 * H:3 * H] = 1.0
+        xp *= half
+        WhhT *= half
     with np.errstate(over="ignore"):
         for t in range(T):
             a = gates[t]
             a += hs[t] @ WhhT
-            # one sigmoid for all four gates: tanh(u) = 2 s(2u) - 1
             g = a[:, 2 * H:3 * H]
-            g *= 2.0
-            sigmoid_inplace(a)
-            g *= 2.0
-            g -= 1.0
+            if via_tanh:
+                np.tanh(a, out=a)
+                for s_ in (a[:, :2 * H], a[:, 3 * H:]):
+                    s_ *= 0.5
+                    s_ += 0.5
+            else:
+                g *= 2.0
+                sigmoid_inplace(a)
+                g *= 2.0
+                g -= 1.0
             c1 = cs[t + 1]
             np.multiply(a[:, H:2 * H], cs[t], out=c1)
             c1 += a[:, :H] * g
-            np.multiply(c1, 2.0, out=tc[t])
-            tanh_inplace(tc[t], doubled=True)
+            tanh_into(c1, tc[t])
             np.multiply(a[:, 3 * H:], tc[t], out=hs[t + 1])
     return hs[1:].transpose(1, 0, 2), (xs, hs, cs, gates, tc)
 
