@@ -9,9 +9,10 @@ becomes tasks on one Dask client:
 so the unit of work is one (sweep point, seed, model, chunk of trials), a trained model's
 chunks wait for its fit, and the chunks of every point are in flight together. When the last
 task of a plan finishes, `on_done(plan)` is called in this process (a sweep writes that
-point's summary and figures there). Tasks are submitted point by point and the scheduler
-runs them in submission order, so a worker tends to run one model's chunks one after another
-and its model cache (sim/worker.py) keeps the model built.
+point's summary and figures there). Building a model can cost as much as a chunk, so the
+chunks, in submission order, are cut into one contiguous block per worker and each block
+prefers its worker (a loose restriction: an idle worker still steals, a lost worker's chunks
+go elsewhere); a worker then builds few models and keeps them in its cache (sim/worker.py).
 
 Where the tasks run:
 
@@ -56,14 +57,16 @@ class PinnedNanny(Nanny):
 
 class WorkerSetup(WorkerPlugin):
     """On every worker, now and when it is restarted: outside parts importable, Brian2 imported
-    with Ctrl-C ignored, its own code-generation cache (sim/worker_env.py)."""
+    so that Ctrl-C never cuts a simulation short (and ignored on a local cluster's workers,
+    which this process stops), its own code-generation cache (sim/worker_env.py)."""
 
-    def __init__(self, plugin_path=()):
+    def __init__(self, plugin_path=(), ignore_interrupts: bool = True):
         self.plugin_path = tuple(plugin_path)
+        self.ignore_interrupts = ignore_interrupts
 
     def setup(self, worker):
         from attnsim.worker_env import init_worker
-        init_worker(self.plugin_path)
+        init_worker(self.plugin_path, self.ignore_interrupts)
 
 
 def _no_sigint():
@@ -148,7 +151,8 @@ class Engine:
         key = tuple(plugin_path)
         if key in self._plugins:
             return
-        self.client.register_plugin(WorkerSetup(key), name=f"attnsim-setup-{uuid.uuid4().hex[:12]}")
+        self.client.register_plugin(WorkerSetup(key, ignore_interrupts=self.cluster is not None),
+                                    name=f"attnsim-setup-{uuid.uuid4().hex[:12]}")
         self._plugins.add(key)
 
     def close(self, fast: bool = False) -> None:
@@ -169,13 +173,20 @@ class Engine:
 
     # ---- submission -------------------------------------------------------------------------
 
-    def submit_plan(self, plan) -> list:
-        """Submit a plan's fits and chunks; returns [(future, (kind, model name, trials))]."""
+    def submit_plan(self, plan, jobs=None, places=None) -> list:
+        """Submit a plan's fits and chunks; returns [(future, (kind, model name, trials))].
+
+        places: for each job of `jobs` (default plan_jobs(plan)), the worker it should
+        preferably run on, or None (a loose restriction: another worker takes it when that
+        one is gone, and an idle worker may steal it)."""
         from attnsim import worker
         self.add_plugin_path(tuple(plan.scn.plugin_path))
         run_id = uuid.uuid4().hex[:10]
         futures, fits = [], {}
-        for kind, name, job in plan_jobs(plan):
+        jobs = plan_jobs(plan) if jobs is None else jobs
+        places = places or [None] * len(jobs)
+        for (kind, name, job), place in zip(jobs, places):
+            where = {} if place is None else {"workers": [place], "allow_other_workers": True}
             if kind == "fit":
                 f = self.client.submit(worker.fit_task, job, key=f"attnsim-fit-{name}-{run_id}",
                                        retries=RETRIES, pure=False)
@@ -184,9 +195,22 @@ class Engine:
             else:
                 f = self.client.submit(worker.chunk_task, job, fits.get(name),
                                        key=f"attnsim-chunk-{name}-{job['chunk']}-{run_id}",
-                                       retries=RETRIES, pure=False)
+                                       retries=RETRIES, pure=False, **where)
                 futures.append((f, ("run", name, len(job["trials"]))))
         return futures
+
+    def _places(self, jobs: dict[int, list]) -> dict[int, list]:
+        """Preferred workers: all chunks in submission order, cut into one contiguous block per
+        worker, so that a worker runs few models (each built once there) instead of every
+        worker building every model of a sweep. Fits have no preference."""
+        addrs = sorted(self.client.scheduler_info()["workers"])
+        order = [(i, j) for i in sorted(jobs) for j, (kind, _, _) in enumerate(jobs[i]) if kind == "run"]
+        places = {i: [None] * len(js) for i, js in jobs.items()}
+        if len(addrs) < 2:
+            return places
+        for n, (i, j) in enumerate(order):
+            places[i][j] = addrs[n * len(addrs) // len(order)]
+        return places
 
     def run(self, plans, on_done=None, progress=None) -> None:
         """Run every plan's tasks; `on_done(plan)` when a plan's last task is done (plans with
@@ -208,10 +232,12 @@ class Engine:
             progress = Progress(trials, fits, quiet=self.quiet)
         owner, what, left, everything = {}, {}, {}, []
         try:
+            jobs = {i: plan_jobs(p) for i, p in enumerate(plans) if p.has_work}
+            places = self._places(jobs)
             for i, p in enumerate(plans):
-                if not p.has_work:
+                if i not in jobs:
                     continue
-                fs = self.submit_plan(p)
+                fs = self.submit_plan(p, jobs[i], places[i])
                 left[i] = len(fs)
                 for f, w in fs:
                     owner[f.key], what[f.key] = i, w

@@ -108,16 +108,20 @@ def run_sweep(scn, resolved: dict, partial: str, *, workers: int, started: float
             for m in p.scn.models:
                 trials[m.name] = trials.get(m.name, 0) + sum(len(t[1]) for t in p.todo[m.name])
                 fits[m.name] = fits.get(m.name, 0) + (m.name in p.fits)
-        progress = Progress(trials, fits, points=len(plan), done_points=len(plan) - len(pending), quiet=quiet)
-        try:
-            if engine is not None:
-                engine.run(pending, on_done=finish_point, progress=progress)
-            else:
-                with Engine(workers=workers, scheduler=scheduler or scn.run.scheduler, quiet=quiet,
-                            plugin_path=scn.plugin_path) as eng:
-                    eng.run(pending, on_done=finish_point, progress=progress)
-        finally:
-            progress.close()
+        def go(eng):
+            nonlocal progress
+            progress = Progress(trials, fits, points=len(plan), done_points=len(plan) - len(pending), quiet=quiet)
+            try:
+                eng.run(pending, on_done=finish_point, progress=progress)
+            finally:
+                progress.close()
+        progress = None
+        if engine is not None:
+            go(engine)
+        else:
+            with Engine(workers=workers, scheduler=scheduler or scn.run.scheduler, quiet=quiet,
+                        plugin_path=scn.plugin_path) as eng:
+                go(eng)
 
     points = []
     for index, (values, seed) in enumerate(plan):

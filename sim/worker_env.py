@@ -8,7 +8,9 @@ Why each matters:
   unpickled.
 - Ctrl-C: Brian2 installs a SIGINT handler at import that ends the running simulation early
   and carries on, so a worker would save a truncated chunk as if it were complete. Brian2 is
-  imported first, then SIGINT is ignored; the parent stops its workers itself.
+  imported first (in the main thread: its import calls signal.signal) with that behaviour
+  switched off (`core.stop_on_keyboard_interrupt`), and a worker whose parent stops it (a
+  local cluster's, a pool's) ignores SIGINT altogether.
 - Code-generation cache: Cython's cache (`~/.cython` by default) is shared by every process
   of the user, and parallel builds of the same extension race in it. Each worker process
   takes one free numbered slot `<cache root>/cython/slot-N` (an exclusive `flock` on
@@ -84,15 +86,21 @@ def prepare_process(plugin_path=()) -> None:
         import brian2
     except ImportError:
         return
+    # a Ctrl-C reaching this process must never end a simulation early (its chunk would look
+    # complete): Brian2's handler then passes it on to the previous one
+    brian2.prefs["core.stop_on_keyboard_interrupt"] = False
     d = codegen_cache_dir()
     if d is not None and brian2.prefs["codegen.runtime.cython.cache_dir"] != d:
         brian2.prefs["codegen.runtime.cython.cache_dir"] = d
 
 
-def init_worker(plugin_path: tuple[str, ...] = ()) -> None:
-    """Process-pool initializer (and Dask worker setup): outside parts, Brian2 imported, SIGINT ignored."""
+def init_worker(plugin_path: tuple[str, ...] = (), ignore_interrupts: bool = True) -> None:
+    """Process-pool initializer (and Dask worker setup): outside parts, Brian2 imported, SIGINT
+    ignored (`ignore_interrupts`: for workers whose parent stops them; a worker started by hand
+    keeps its Ctrl-C, which then stops the worker rather than a simulation)."""
     prepare_process(plugin_path)
-    ignore_sigint()
+    if ignore_interrupts:
+        ignore_sigint()
 
 
 def _init_child() -> None:
