@@ -60,16 +60,23 @@ def export_nwb(result, out_dir: str | None = None) -> list[str]:
 
     out_dir: the folder to write (created); default RUN_DIR/nwb. A Result kept in memory
         (run_dir None) needs an explicit out_dir.
-    Raises RunError for a sweep (export each point's directory) or a Result without trials.
+    A sweep's run directory is exported point by point, into out_dir/point_NNN/ (each point has
+    its own trials). Raises RunError for a sweep kept in memory (its points' activity is not kept)
+    or a Result without trials.
     """
     from pynwb import NWBHDF5IO
-    if result.trials is None:
-        where = result.run_dir or "this result"
-        raise RunError(f"{where}: a sweep has no trials of its own; export one of its point directories")
     if out_dir is None:
         if result.run_dir is None:
             raise RunError("export_nwb: a run kept in memory needs out_dir")
         out_dir = os.path.join(result.run_dir, "nwb")
+    if result.trials is None and getattr(result, "is_sweep", False) and result.run_dir is not None:
+        paths = []
+        for i, point in enumerate(result.points):
+            paths += export_nwb(result.point(i), out_dir=os.path.join(out_dir, f"point_{point['index']:03d}"))
+        return paths
+    if result.trials is None:
+        where = result.run_dir or "this result"
+        raise RunError(f"{where}: a sweep has no trials of its own; export one of its point directories")
     os.makedirs(out_dir, exist_ok=True)
     run_name = _run_name(result)
     paths = []

@@ -213,10 +213,31 @@ def test_dual_report_targets_and_location_reports(tmp_path):
     assert "target" not in df.columns
 
 
+def test_a_sweep_run_directory_is_exported_point_by_point(tmp_path):
+    import attnsim
+    from tests.test_plugins import GOOD
+    (tmp_path / "usermod.py").write_text(GOOD)
+    scn = {"name": "sweep-nwb", "seed": 2, "plugin_path": [str(tmp_path)],
+           "task": {"kind": "selective", "n_trials": 6, "dt": "5 ms",
+                    "timing": {"fixation": "50 ms", "cue": "50 ms", "stimulus": "100 ms", "response": "50 ms"}},
+           "models": [{"name": "echo", "family": "usermod:Echo"}], "analysis": ["accuracy"],
+           "sweep": {"grid": {"models.0.params.gain": [1.0, 2.0]}}}
+    res = attnsim.run(scn, out=str(tmp_path / "run"), workers=1)
+    paths = export_nwb(attnsim.open_run(res.run_dir))
+    assert [os.path.relpath(p, tmp_path / "run" / "nwb").split(os.sep)[0] for p in paths] == ["point_000", "point_001"]
+    from pynwb import NWBHDF5IO
+    for i, path in enumerate(paths):
+        with NWBHDF5IO(path, "r") as io:
+            f = io.read()
+            rates = f.processing["attnsim"]["group_rates"].data[:]
+            assert len(f.trials) == 6
+            assert np.isclose(rates.max(), (i + 1) * res.point(i).trials.inputs[:, :, :2].max())
+
+
 def test_a_sweep_or_an_in_memory_result_without_out_dir_is_refused():
     from attnsim.runner import RunError
     with pytest.raises(RunError, match="sweep"):
-        export_nwb(Result(scenario={}, summary={"sweep": {}}, run_dir="somewhere"))
+        export_nwb(Result(scenario={}, summary={"sweep": {}}, run_dir=None), out_dir="somewhere")
     trials = Trials(dt_ms=1.0, inputs=np.zeros((1, 2, 1)), channels=("x",), target=np.zeros(1, int),
                     epochs={}, conditions={"condition": np.array(["c"])})
     with pytest.raises(RunError, match="out_dir"):
