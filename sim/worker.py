@@ -43,11 +43,6 @@ class ModelFailure(Exception):
 from attnsim.worker_env import ignore_sigint, init_worker  # noqa: E402,F401  (the pool initializer)
 
 
-def ignore_interrupts() -> None:
-    """Pool initializer without outside parts (kept for callers of the previous name)."""
-    init_worker(())
-
-
 def _sample_batch_factory(task_spec):
     from attnsim.tasks import build_trials
 
@@ -99,50 +94,6 @@ def fit_job(family: str, params: dict, task_spec, dt_ms: float, channels: tuple,
         json.dump(jsonable(curves or {}), fh)
     os.replace(curves_path + ".tmp", curves_path)
     return time.perf_counter() - t0
-
-
-def run_job(family: str, params: dict, inputs_path: str, chunks: list[tuple[int, list[int], int, str]],
-            dt_ms: float, channels: tuple, weights_path: str | None, queue=None, name: str = "",
-            batch_size: int | None = None, search_path: tuple[str, ...] = (),
-            chunk_meta: dict | None = None) -> dict:
-    """Run chunks [(chunk_id, trial indices, seed, out_path)] on one model built once.
-
-    Every chunk is padded with silent trials to `batch_size`, so a model that simulates a batch
-    at once sees the same batch (and draws the same random numbers) however the chunks are spread
-    over workers. Each chunk is stored with `chunk_meta` plus its index, trials and seed, which
-    a resume checks before it trusts the file.
-    """
-    from attnsim.chunks import save_chunk
-    from attnsim.models.activity import Activity
-    t0 = time.perf_counter()
-    model = _build(family, params, search_path, name)
-    if weights_path:
-        with np.load(weights_path) as z:
-            state = {k: z[k] for k in z.files}
-        _call("load_state()", name, family, model.load_state, state)
-    build_s = time.perf_counter() - t0
-    inputs = np.load(inputs_path, mmap_mode="r")
-    sim_s = 0.0
-    for chunk_id, idx, seed, out_path in chunks:
-        t1 = time.perf_counter()
-        batch = np.ascontiguousarray(inputs[idx])
-        if batch_size and len(idx) < batch_size:
-            pad = np.zeros((batch_size - len(idx),) + batch.shape[1:], dtype=batch.dtype)
-            batch = np.concatenate([batch, pad], axis=0)
-        act = _call("run", name, family, model.run, batch, dt_ms, tuple(channels), seed=seed)
-        if not isinstance(act, Activity):
-            raise ModelFailure(f"model {name!r} (family {family}): run() returned {type(act).__name__}, "
-                               "expected attnsim.models.activity.Activity")
-        if act.n_trials != len(batch):
-            raise ModelFailure(f"model {name!r} (family {family}): run() returned {act.n_trials} trials "
-                               f"for a batch of {len(batch)}")
-        act = act.head(len(idx))
-        sim_s += time.perf_counter() - t1
-        save_chunk(out_path, act, {**(chunk_meta or {}), "chunk": chunk_id, "trials": list(map(int, idx)),
-                                   "seed": int(seed)})
-        if queue is not None:
-            queue.put(("run", name, len(idx), None))
-    return {"build_s": build_s, "run_s": sim_s, "n_chunks": len(chunks)}
 
 
 MODEL_CACHE_SIZE = 4

@@ -34,6 +34,8 @@ class LinedDocument:
         return self.lines.get((), 1)
 
 
+TOO_DEEP = ("the YAML nests too deeply to read (Python's recursion limit); "
+            "a scenario needs only a few levels of nesting")
 MAX_VALUES = 200_000   # a scenario holds hundreds of values; aliases must not expand past this
 
 
@@ -77,8 +79,7 @@ def load_yaml(text: str, path: str = "<string>") -> LinedDocument:
         problem = getattr(e, "problem", None) or str(e)
         raise ScenarioError([f"{path}:{line}: YAML syntax error: {problem}"]) from None
     except RecursionError:
-        raise ScenarioError([f"{path}:?: the YAML nests too deeply to read (Python's recursion limit); "
-                             "a scenario needs only a few levels of nesting"]) from None
+        raise ScenarioError([f"{path}:?: {TOO_DEEP}"]) from None
     except MemoryError:
         raise ScenarioError([f"{path}:?: the YAML is too large to read into memory; "
                              "a scenario file is a few kilobytes"]) from None
@@ -94,8 +95,7 @@ def load_yaml(text: str, path: str = "<string>") -> LinedDocument:
         raise ScenarioError([f"{path}:1: the YAML expands to more than {MAX_VALUES} values (aliases that "
                              "refer to aliases?); a scenario holds a few hundred"]) from None
     except RecursionError:
-        raise ScenarioError([f"{path}:?: the YAML nests too deeply to read (Python's recursion limit); "
-                             "a scenario needs only a few levels of nesting"]) from None
+        raise ScenarioError([f"{path}:?: {TOO_DEEP}"]) from None
     if errors:
         raise ScenarioError(errors)
     if not isinstance(data, dict):
