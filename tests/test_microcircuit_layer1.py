@@ -271,20 +271,25 @@ def test_l1_cue_drives_l1_and_each_pathway_transmits(model):
     d = {g: _late_rate(att, g) - _late_rate(neu, g) for g in att.groups}
     print({g: round(v, 2) for g, v in d.items()})
     assert d["A_L1I"] > 5.0                                       # top-down input reaches L1
-    # lesions of each L1 pathway (same seeds, cue on): removing inhibition raises its target
+    # lesions of each L1 pathway (same network and trial seeds, cue on): removing inhibition raises
+    # its target. Summed over 4 trials: one trial of this chaotic network is a coin flip for an
+    # effect of this size (a single trial read 163 lesioned vs 181 intact in one realization).
     binary = model._binary
-    seeds = np.random.SeedSequence(9).generate_state(2, dtype=np.uint32)
+    seeds = np.random.SeedSequence(9).generate_state(5, dtype=np.uint32)
     sl = L1.scaled_size(0.03)
     from attnsim.models.microcircuit.network import population_slices
     ps = population_slices(0.03)
 
     def count(target, lesion):
-        out = binary.run({"NET": int(seeds[0]), "TRIAL": int(seeds[1])}, {"drive": _inputs(1, 1.0)[0]},
-                         set_values={f"A_syn_L1I_to_{lesion}.gain": 0.0} if lesion else None)
-        i, t = out["A_i"], out["A_t"] * 1e3
-        s = ps[target]
-        assert np.sum(out["A_L1I_t"] * 1e3 > 250) > sl           # L1I fires under the cue
-        return np.sum((i >= s.start) & (i < s.stop) & (t > 250))
+        total = 0
+        for trial_seed in seeds[1:]:
+            out = binary.run({"NET": int(seeds[0]), "TRIAL": int(trial_seed)}, {"drive": _inputs(1, 1.0)[0]},
+                             set_values={f"A_syn_L1I_to_{lesion}.gain": 0.0} if lesion else None)
+            i, t = out["A_i"], out["A_t"] * 1e3
+            s = ps[target]
+            assert np.sum(out["A_L1I_t"] * 1e3 > 250) > sl       # L1I fires under the cue
+            total += np.sum((i >= s.start) & (i < s.stop) & (t > 250))
+        return total
 
     for target in ("L23E", "L23I"):
         intact, lesioned = count(target, None), count(target, target)

@@ -133,7 +133,7 @@ def test_column_synapses_use_the_truncated_draw():
     from attnsim.models.microcircuit.network import ColumnConfig, build_column
     b2.set_device("cpp_standalone", build_on_run=False)
     try:
-        col = build_column(ColumnConfig(N_scaling=0.03, K_scaling=0.03, thalamus=True))
+        col = build_column(ColumnConfig(N_scaling=0.03, K_scaling=0.03, thalamus=True, synapses="per_pathway"))
         codes = [c for c in b2.device.code_objects.values()]
         for (tgt, src), S in col["synapses"].items():
             mine = [c for c in codes if c.name.startswith(S.name + "_") and "group_variable_set" in c.name]

@@ -40,7 +40,8 @@ from attnsim.models.layer_layout import LayerLayout
 from attnsim.models.microcircuit import layer1 as L1
 from attnsim.models.microcircuit import pd14_params as P
 from attnsim.models.rate_smoothing import causal_boxcar_rate
-from attnsim.models.microcircuit.network import ColumnConfig, build_column, population_slices
+from attnsim.models.microcircuit.network import (POISSON_SAMPLERS, SYNAPSE_LAYOUTS, ColumnConfig, build_column,
+                                                 population_slices)
 from attnsim.models.microcircuit.standalone import build_once, seed_point
 from attnsim.models.params import check_params, param
 from attnsim.models.readout import location_fields, stimulus_onset_index, threshold_readout
@@ -56,6 +57,14 @@ class MicrocircuitColumnsParams:
     K_scaling: float = param(0.05, "PD14 K_scaling: fraction of the full-scale in-degrees (weights / sqrt)", gt=0, le=1)
     background: str = param("poisson", "background input: 'poisson' (8 Hz x K_ext) or 'dc' (its mean)",
                             choices=("poisson", "dc"))
+    synapses: str = param("fused", "recurrent pathways of a column: 'fused' (one Synapses object, fast) or "
+                                   "'per_pathway' (one per pathway, the build before 2026-12-02); the same "
+                                   "distribution, a different realization (network.py)",
+                          choices=SYNAPSE_LAYOUTS)
+    poisson_sampler: str = param("table", "how the Poisson background is drawn: 'table' (exact per-population "
+                                          "CDF table, fast), 'poisson_input' (Brian2 PoissonInput, the build "
+                                          "before 2026-12-02) or 'poisson_fn'; the same distribution",
+                                 choices=POISSON_SAMPLERS)
     stim_rate_hz: float = param(20.0, "rate of each thalamic stimulus input at contrast 1", ge=0)
     cue_rate_hz: float = param(10.0, "rate of each top-down input at cue 1", ge=0)
     cue_indegree: int = param(200, "top-down inputs per target neuron (full-scale weight 87.81 pA)", ge=0)
@@ -146,7 +155,7 @@ class MicrocircuitColumns(BrainModel):
             return self._binary
         p = self.params
         cfg = ColumnConfig(N_scaling=p.N_scaling, K_scaling=p.K_scaling, background=p.background,
-                           dt_ms=p.sim_dt_ms)
+                           dt_ms=p.sim_dt_ms, synapses=p.synapses, poisson_sampler=p.poisson_sampler)
 
         def build():
             import brian2 as b2
@@ -205,13 +214,16 @@ class MicrocircuitColumns(BrainModel):
             net = b2.Network(*objects, *lateral)
             net.run(n_steps * dt_ms * ms)
             outputs = {f"{c}_{v}": cols[c]["spikes"].variables[v] for c in cols for v in ("i", "t")}
-            counts = [S for c in cols for S in cols[c]["synapses"].values()] + lateral
+            counts = [S for c in cols for S in cols[c]["counts"]] + lateral
             if p.L1I_enabled:      # after the PD14 counts, so their positions do not move
                 for c in cols:
                     l1 = cols[c]["layer1"]
                     outputs.update({f"{c}_L1I_{v}": l1["spikes"].variables[v] for v in ("i", "t")})
                     counts += list(l1["synapses"].values())
-            return outputs, counts, {"drive": drive}
+            timed = {"drive": drive}
+            for c in cols:
+                timed.update({f"{c}_{k}": v for k, v in cols[c]["timed_arrays"].items()})
+            return outputs, counts, timed
 
         sources = (__file__, L1.__file__) if p.L1I_enabled else (__file__,)
         self._binary = build_once("pd14_columns", self._config(n_steps, dt_ms), build, sources=sources)

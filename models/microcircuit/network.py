@@ -1,8 +1,10 @@
 """Build one PD14 microcircuit column as Brian2 objects (works on any Brian2 device).
 
 Neurons: one NeuronGroup per column (iaf_psc_exp), one Subgroup per population.
-Synapses: one Synapses object per non-zero pathway (55 of 64 at full scale), created in generated code:
-each source neuron draws its out-degree n ~ Poisson(K / N_pre) (the Binomial(K, 1/N_pre)
+Synapses (`synapses`): "fused" (default) puts all recurrent pathways in one Synapses object
+(models/microcircuit/fused_pathways.py: one spike queue and one delivery per step instead of 55);
+"per_pathway" builds one Synapses object per non-zero pathway (55 of 64 at full scale). Both
+create the synapses in generated code with the same distribution: each source neuron draws its out-degree n ~ Poisson(K / N_pre) (the Binomial(K, 1/N_pre)
 marginal of the multinomial split, with p = 1/N_pre < 1 %) and that many targets uniformly
 with replacement. This is NEST's fixed_total_number (random pre and post, multapses allowed)
 except that the total is Poisson-distributed around K (relative sd 1/sqrt(K): < 2 % for
@@ -13,21 +15,33 @@ inhibitory); delays normal (sd 50 %) truncated below at dt. As NEST's PD14 examp
 (nest.math.redraw: values outside are redrawn, not clipped), drawn by inverse-CDF sampling in
 generated code (models/microcircuit/truncnorm.py). Downscaling: in-degrees x K_scaling, weights / sqrt(K_scaling), DC
 compensation (pd14_params.dc_compensation_pA).
+Background (`background: "poisson"`): K_ext x 8 Hz Poisson input per neuron, sampled by
+`poisson_sampler`: "table" (default; one exact count per neuron and step from a per-population
+CDF table, models/microcircuit/poisson_table.py), "poisson_input" (Brian2's PoissonInput, one per
+population) or "poisson_fn" (Brian2's poisson() in a run_regularly). `float32` stores state
+variables and weights in single precision (Brian2's prefs.core.default_float_dtype).
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from attnsim.models.microcircuit import fused_pathways as FP
 from attnsim.models.microcircuit import pd14_params as P
+from attnsim.models.microcircuit import poisson_table as PT
 from attnsim.models.microcircuit import truncnorm as T
 
 NEURON_EQS = """
 dv/dt = (E_L - v) / tau_m + (I_syn + I_dc) / C_m : volt (unless refractory)
 dI_syn/dt = -I_syn / tau_syn : amp
 I_dc : amp (constant)
+pop : integer (constant)
 """
+
+SYNAPSE_LAYOUTS = ("fused", "per_pathway")
+POISSON_SAMPLERS = ("table", "poisson_input", "poisson_fn")
 
 
 @dataclass(frozen=True)
@@ -35,13 +49,25 @@ class ColumnConfig:
     """What determines the built network (hashed into the standalone project directory)."""
     N_scaling: float = 0.1
     K_scaling: float = 0.1
-    background: str = "poisson"          # "poisson" (PoissonInput, 8 Hz x K_ext) or "dc" (its mean)
+    background: str = "poisson"          # "poisson" (8 Hz x K_ext) or "dc" (its mean)
+    poisson_sampler: str = "table"       # how the Poisson background is drawn (POISSON_SAMPLERS)
+    synapses: str = "fused"              # SYNAPSE_LAYOUTS
+    float32: bool = False                # single-precision state variables and weights
     thalamus: bool = False               # PD14 thalamic pulse (PoissonGroup -> L4, L6)
     th_start_ms: float = 700.0
     th_duration_ms: float = 10.0
     th_rate_hz: float = P.THALAMUS_RATE_HZ
     dt_ms: float = 0.1
     exclude_pathways: tuple = ()         # ((target, source), ...) left out (tests, lesions)
+
+    def __post_init__(self):
+        if self.synapses not in SYNAPSE_LAYOUTS:
+            raise ValueError(f"ColumnConfig.synapses: expected one of {SYNAPSE_LAYOUTS}, got {self.synapses!r}")
+        if self.poisson_sampler not in POISSON_SAMPLERS:
+            raise ValueError(f"ColumnConfig.poisson_sampler: expected one of {POISSON_SAMPLERS}, "
+                             f"got {self.poisson_sampler!r}")
+        if self.background not in ("poisson", "dc"):
+            raise ValueError(f"ColumnConfig.background: expected 'poisson' or 'dc', got {self.background!r}")
 
     def as_dict(self):
         return asdict(self)
@@ -66,19 +92,43 @@ def pathways(cfg: ColumnConfig):
 
 def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", namespace: dict | None = None):
     """Create one column's Brian2 objects. Returns a dict with 'neurons' (NeuronGroup),
-    'pops' (name -> Subgroup), 'synapses' ((target, source) -> Synapses), 'inputs' (list),
-    'spikes' (SpikeMonitor) and 'objects' (everything, for brian2.Network)."""
+    'pops' (name -> Subgroup), 'synapses' ((target, source) -> Synapses; per-pathway layout and
+    thalamus only), 'recurrent' (the fused Synapses, or None), 'counts' (what the binary reports
+    as synapse counts, one number per pathway of `pathways(cfg)` in that order, then the thalamic
+    ones: Synapses objects or a standalone.PathwayCounts), 'timed_arrays' (name -> TimedArray that
+    may be set per run: the fused layout's pathway gain), 'inputs' (list), 'spikes'
+    (SpikeMonitor) and 'objects' (everything, for brian2.Network)."""
     import brian2 as b2
-    from brian2 import NeuronGroup, PoissonGroup, PoissonInput, SpikeMonitor, Synapses
+    from brian2 import NeuronGroup, PoissonGroup, PoissonInput, SpikeMonitor, Synapses, TimedArray
     from brian2 import Hz, mV, ms, pA, pF
 
+    from attnsim.models.microcircuit.standalone import PathwayCounts
+
+    if cfg.float32:          # read when each variable is created; build_once restores it
+        b2.prefs.core.default_float_dtype = np.float32
     nrn = P.NEURON
     sl = population_slices(cfg.N_scaling)
     n_total = max(s.stop for s in sl.values())
+    n_pops = len(P.POPULATIONS)
     ns = dict(E_L=nrn["E_L_mV"] * mV, tau_m=nrn["tau_m_ms"] * ms, tau_syn=nrn["tau_syn_ms"] * ms,
               C_m=nrn["C_m_pF"] * pF, V_th=nrn["V_th_mV"] * mV, V_reset=nrn["V_reset_mV"] * mV)
     ns.update(namespace or {})
-    G = NeuronGroup(n_total, NEURON_EQS + extra_eqs, threshold="v > V_th", reset="v = V_reset",
+    w_scale = 1.0 / np.sqrt(cfg.K_scaling)
+    w_ext = P.PSC_EXC_PA * w_scale * pA
+    k_ext = np.array([int(round(P.K_EXT[k] * cfg.K_scaling)) for k in range(n_pops)])
+    bg_code = None
+    eqs = NEURON_EQS + extra_eqs
+    if cfg.background == "poisson" and cfg.poisson_sampler == "table":
+        lam = k_ext * P.BG_RATE_HZ * cfg.dt_ms * 1e-3
+        stream = int(hashlib.sha256(prefix.encode()).hexdigest()[:8], 16)
+        fname, f = PT.count_function(lam, seed_name="TRIAL", stream=stream)
+        ns.update({fname: f, "w_bg": w_ext})
+        bg_code = f"I_syn += w_bg * {fname}(pop)"
+    elif cfg.background == "poisson" and cfg.poisson_sampler == "poisson_fn":
+        eqs += "lam_bg : 1 (constant)\n"
+        ns["w_bg"] = w_ext
+        bg_code = "I_syn += w_bg * poisson(lam_bg)"
+    G = NeuronGroup(n_total, eqs, threshold="v > V_th", reset="v = V_reset",
                     refractory=nrn["t_ref_ms"] * ms, method="exact", namespace=ns,
                     name=f"{prefix}neurons")
     pops = {p: G[s] for p, s in sl.items()}
@@ -91,33 +141,62 @@ def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", names
     for k, p in enumerate(P.POPULATIONS):
         pops[p].v = f"({float(P.V0_MEAN_MV[k])!r} + {float(P.V0_SD_MV[k])!r} * randn()) * mV"
         pops[p].I_dc = f"{float(dc[k])!r} * pA"
+        pops[p].pop = k
+        if bg_code is not None and cfg.poisson_sampler == "poisson_fn":
+            pops[p].lam_bg = float(k_ext[k] * P.BG_RATE_HZ * cfg.dt_ms * 1e-3)
 
-    w_scale = 1.0 / np.sqrt(cfg.K_scaling)
     psc = P.mean_psc_matrix() * w_scale
     delay_ms = P.mean_delay_matrix()
-    synapses = {}
-    for tgt, src, K in pathways(cfg):
-        t, s = P.POPULATIONS.index(tgt), P.POPULATIONS.index(src)
-        pre, post = pops[src], pops[tgt]
-        n_pre = sl[src].stop - sl[src].start
-        name = f"{prefix}syn_{src}_to_{tgt}"
-        # `gain` (shared, 1 by default) can be set per run without recompiling (lesion tests)
-        S = Synapses(pre, post, "w : amp (constant)\ngain : 1 (shared, constant)",
-                     on_pre="I_syn_post += gain * w", name=name, namespace=T.namespace())
-        S.connect(j=f"int(rand() * N_post) for _ in range(poisson({K / n_pre!r}))")
-        S.gain = 1.0
-        S.w = T.weight_expr(float(psc[t, s]), P.WEIGHT_REL_SD)
-        S.delay = T.delay_expr(float(delay_ms[t, s]), P.DELAY_REL_SD, cfg.dt_ms)
-        synapses[(tgt, src)] = S
+    synapses, counts, timed = {}, [], {}
+    recurrent = None
+    paths = pathways(cfg)
+    if cfg.synapses == "fused":
+        K = np.zeros((n_pops, n_pops))
+        for tgt, src, k in paths:
+            K[P.POPULATIONS.index(tgt), P.POPULATIONS.index(src)] = k
+        sizes = np.array([s.stop - s.start for s in sl.values()])
+        fn = FP.functions(FP.tables(K, sizes, psc, P.WEIGHT_REL_SD, delay_ms, P.DELAY_REL_SD, cfg.dt_ms))
+        gain = TimedArray(np.ones((1, n_pops * n_pops)), dt=cfg.dt_ms * ms, name=f"{prefix}pathway_gain")
+        sns = {name: f for name, f in fn.values()}
+        sns["pathway_gain"] = gain
+        S = Synapses(G, G, "w : amp (constant)", on_pre="I_syn_post += w", name=f"{prefix}syn_recurrent",
+                     namespace=sns)
+        out_mean, target = fn["out_mean"][0], fn["target"][0]
+        S.connect(j=f"{target}(pop_pre, rand(), rand()) for _ in range(poisson({out_mean}(pop_pre)))")
+        S.w = f"{fn['weight'][0]}(pop_pre, pop_post, rand()) * pA"
+        S.delay = f"{fn['delay'][0]}(pop_pre, rand()) * ms"
+        recurrent = S
         objects.append(S)
+        # the per-pathway gain, applied once at t = 0 inside the run: a TimedArray given on the
+        # binary's command line is only set right before the run, after the weights are drawn
+        objects.append(S.run_regularly(f"w *= pathway_gain(t, pop_post * {n_pops} + pop_pre)", dt=1e9 * b2.second,
+                                       when="start", name=f"{prefix}syn_recurrent_gain"))
+        timed["pathway_gain"] = gain
+        counts.append(PathwayCounts(S, "pop", n_pops, tuple((P.POPULATIONS.index(t), P.POPULATIONS.index(s))
+                                                             for t, s, _ in paths)))
+    else:
+        for tgt, src, K in paths:
+            t, s = P.POPULATIONS.index(tgt), P.POPULATIONS.index(src)
+            pre, post = pops[src], pops[tgt]
+            n_pre = sl[src].stop - sl[src].start
+            name = f"{prefix}syn_{src}_to_{tgt}"
+            # `gain` (shared, 1 by default) can be set per run without recompiling (lesion tests)
+            S = Synapses(pre, post, "w : amp (constant)\ngain : 1 (shared, constant)",
+                         on_pre="I_syn_post += gain * w", name=name, namespace=T.namespace())
+            S.connect(j=f"int(rand() * N_post) for _ in range(poisson({K / n_pre!r}))")
+            S.gain = 1.0
+            S.w = T.weight_expr(float(psc[t, s]), P.WEIGHT_REL_SD)
+            S.delay = T.delay_expr(float(delay_ms[t, s]), P.DELAY_REL_SD, cfg.dt_ms)
+            synapses[(tgt, src)] = S
+            counts.append(S)
+            objects.append(S)
 
     inputs = []
-    if cfg.background == "poisson":
-        w_ext = P.PSC_EXC_PA * w_scale * pA
+    if bg_code is not None:
+        inputs.append(G.run_regularly(bg_code, when="synapses", name=f"{prefix}background"))
+    elif cfg.background == "poisson":
         for k, p in enumerate(P.POPULATIONS):
-            k_ext = int(round(P.K_EXT[k] * cfg.K_scaling))
-            inp = PoissonInput(pops[p], "I_syn", k_ext, P.BG_RATE_HZ * Hz, weight=w_ext)
-            inputs.append(inp)
+            inputs.append(PoissonInput(pops[p], "I_syn", int(k_ext[k]), P.BG_RATE_HZ * Hz, weight=w_ext))
     if cfg.thalamus:
         n_th = int(round(P.N_THALAMUS * cfg.N_scaling))
         th = PoissonGroup(n_th, rates=f"{cfg.th_rate_hz!r} * Hz * int(t >= {cfg.th_start_ms!r} * ms "
@@ -127,7 +206,6 @@ def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", names
         for k, p in enumerate(P.POPULATIONS):
             if P.CONN_PROB_TH[k] == 0:
                 continue
-            n_post = sl[p].stop - sl[p].start
             K = int(round(P.synapse_count(P.CONN_PROB_TH[k], P.N_THALAMUS, P.N_FULL[k])
                           * cfg.N_scaling * cfg.K_scaling))
             name = f"{prefix}syn_TH_to_{p}"
@@ -138,10 +216,10 @@ def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", names
             S.w = T.weight_expr(w, P.WEIGHT_REL_SD)
             S.delay = T.delay_expr(P.DELAY_EXC_MS, P.DELAY_REL_SD, cfg.dt_ms)
             synapses[(p, "TH")] = S
+            counts.append(S)
             inputs.append(S)
     objects += inputs
     spikes = SpikeMonitor(G, name=f"{prefix}spikes")
     objects.append(spikes)
-    _ = b2  # keep the import local: models.microcircuit.pd14_params must not pull in Brian2
-    return dict(neurons=G, pops=pops, slices=sl, synapses=synapses, inputs=inputs, spikes=spikes,
-                objects=objects)
+    return dict(neurons=G, pops=pops, slices=sl, synapses=synapses, recurrent=recurrent, counts=counts,
+                timed_arrays=timed, inputs=inputs, spikes=spikes, objects=objects)

@@ -27,7 +27,7 @@ def column_binary(cfg: ColumnConfig, t_sim_ms: float, threads: int = 1):
         start_run_timer()
         net.run(t_sim_ms * b2.ms)
         mon = col["spikes"]
-        return {"i": mon.variables["i"], "t": mon.variables["t"]}, list(col["synapses"].values()), {}
+        return {"i": mon.variables["i"], "t": mon.variables["t"]}, col["counts"], col["timed_arrays"]
     # float(): 1100 and 1100.0 must hash to the same project directory
     return build_once("pd14_column", dict(cfg.as_dict(), t_sim_ms=float(t_sim_ms)), build, threads=threads,
                       sources=(__file__,))
@@ -51,23 +51,35 @@ def rates_and_cv(i, t_ms, slices, t_start_ms, t_stop_ms):
 
 def spontaneous_activity(N_scaling: float = 0.1, K_scaling: float = 0.1, *, t_sim_ms: float = 1100.0,
                          t_transient_ms: float = 100.0, seeds=(0,), background: str = "poisson",
-                         threads: int = 1, exclude_pathways: tuple = (), lesion: tuple = ()) -> dict:
+                         threads: int = 1, exclude_pathways: tuple = (), lesion: tuple = (),
+                         synapses: str = "fused", poisson_sampler: str = "table", float32: bool = False) -> dict:
     """Rates (Hz) and ISI CVs per population, one row per seed, plus synapse counts.
 
     Returns dict: populations, rates_hz (n_seeds, 8), cv_isi (n_seeds, 8),
     synapse_counts (n_seeds, n_pathways), pathways [(target, source, K_expected)],
     spikes [(i, t_ms) per seed], sizes (8,), wall_s (n_seeds,) binary run times,
     run_s (n_seeds,) of which the simulation alone (after synapse generation).
+    `lesion`: ((target, source), ...) pathways whose weights are set to 0 for these runs (same
+    binary, same connectivity draw). `synapses`, `poisson_sampler`, `float32`: network.ColumnConfig.
     """
     cfg = ColumnConfig(N_scaling=N_scaling, K_scaling=K_scaling, background=background,
-                       exclude_pathways=tuple(exclude_pathways))
+                       exclude_pathways=tuple(exclude_pathways), synapses=synapses,
+                       poisson_sampler=poisson_sampler, float32=float32)
     binary = column_binary(cfg, t_sim_ms, threads)
     sl = population_slices(N_scaling)
     rates, cvs, counts, spikes, walls, runs = [], [], [], [], [], []
+    set_values, timed = {}, {}
+    if lesion and synapses == "fused":
+        n = len(P.POPULATIONS)
+        gain = np.ones((1, n * n))
+        for tgt, src in lesion:
+            gain[0, P.POPULATIONS.index(tgt) * n + P.POPULATIONS.index(src)] = 0.0
+        timed = {"pathway_gain": gain}
+    elif lesion:
+        set_values = {f"syn_{src}_to_{tgt}.gain": 0.0 for tgt, src in lesion}
     for s in seeds:
         t0 = time.perf_counter()
-        out = binary.run({"NET": s, "TRIAL": s},
-                         set_values={f"syn_{src}_to_{tgt}.gain": 0.0 for tgt, src in lesion})
+        out = binary.run({"NET": s, "TRIAL": s}, timed_arrays=timed, set_values=set_values)
         walls.append(time.perf_counter() - t0)
         runs.append(out.get("run_s", np.nan))
         i, t_ms = out["i"].astype(np.int64), out["t"] * 1000.0

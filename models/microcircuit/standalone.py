@@ -45,7 +45,8 @@ def source_fingerprint(extra_sources=()) -> str:
     import brian2
     h = hashlib.sha256(brian2.__version__.encode())
     here = Path(__file__).parent
-    for f in [here / "network.py", here / "pd14_params.py", here / "standalone.py", here / "truncnorm.py", *map(Path, extra_sources)]:
+    own = ["network.py", "pd14_params.py", "standalone.py", "truncnorm.py", "fused_pathways.py", "poisson_table.py"]
+    for f in [*(here / n for n in own), *map(Path, extra_sources)]:
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
@@ -79,6 +80,21 @@ def project_dir(kind: str, config: dict) -> Path:
     key = json.dumps({"kind": kind, "config": config, "cpu": cpu}, sort_keys=True, default=str)
     prefix = f"{kind}-{cpu['machine'].replace('-', '_')}-{cpu['cpu_flags'][:8]}"
     return cache_root() / f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
+@dataclass(frozen=True)
+class PathwayCounts:
+    """Synapse counts per (target, source) population pair of ONE Synapses object whose source
+    and target group carry an integer population index `variable` (the fused column): the binary
+    writes one count per entry of `pairs` ((target index, source index), ...), in that order."""
+    synapses: object
+    variable: str
+    n_pops: int
+    pairs: tuple
+
+    @property
+    def name(self) -> str:
+        return f"{self.synapses.name}[{len(self.pairs)} pathways]"
 
 
 _TIMER = {"started": False}
@@ -166,6 +182,7 @@ def _build_locked(d: Path, build, threads: int, sources) -> Binary:
     import brian2
     from brian2 import device, prefs, set_device
     old_threads = prefs.devices.cpp_standalone.openmp_threads
+    old_float = prefs.core.default_float_dtype
     d.mkdir(parents=True, exist_ok=True)
     set_device("cpp_standalone", build_on_run=False, directory=str(d))
     try:
@@ -184,6 +201,7 @@ def _build_locked(d: Path, build, threads: int, sources) -> Binary:
         ta = {k: (v.name, list(v.values.shape)) for k, v in tas.items()}
     finally:
         prefs.devices.cpp_standalone.openmp_threads = old_threads
+        prefs.core.default_float_dtype = old_float
         device.reinit()
         device.activate()
         set_device("runtime")
@@ -228,6 +246,19 @@ def _dump_code(device, outputs, counts, timed: bool = False) -> str:
                      f"{arr}.size() * sizeof({arr}[0])); }}")
     lines.append('    { std::ofstream f(results_dir + "attnsim_counts.txt");')
     for S in counts:
+        if isinstance(S, PathwayCounts):
+            syn = S.synapses
+            pre = device.get_array_name(syn.variables["_synaptic_pre"], access_data=False)
+            post = device.get_array_name(syn.variables["_synaptic_post"], access_data=False)
+            pop_pre = device.get_array_name(syn.source.variables[S.variable])
+            pop_post = device.get_array_name(syn.target.variables[S.variable])
+            n = S.n_pops
+            lines += [f"      {{ std::vector<long long> h({n * n}, 0);",
+                      f"        for (size_t k = 0; k < {pre}.size(); k++)",
+                      f"            h[{pop_post}[{post}[k]] * {n} + {pop_pre}[{pre}[k]]]++;"]
+            lines += [f"        f << h[{t * n + s}] << std::endl;" for t, s in S.pairs]
+            lines.append("      }")
+            continue
         arr = device.get_array_name(S.variables["_synaptic_pre"], access_data=False)
         lines.append(f"      f << {arr}.size() << std::endl;")
     lines.append("    }")

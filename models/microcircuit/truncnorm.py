@@ -20,6 +20,12 @@ ndtri in generated code (C++ and Cython): Acklam's rational approximation (relat
 (Acklam 2003, "An algorithm for computing the inverse normal cumulative distribution function");
 p > 1/2 uses ndtri(p) = -ndtri(1 - p) so the step works on the small tail. The numpy target uses
 scipy.special.ndtri. The only inexactness is the 53-bit resolution of U.
+
+`attnsim_ndtri_fast` (C++ only) is Acklam's approximation without the refinement step: relative
+error < 1.15e-9 in the quantile, i.e. a drawn weight or delay is off by at most ~1e-9 of its
+standard deviation, at a quarter of the cost (no erfc and exp per draw; ~9 ns against ~31 ns).
+The fused PD14 build (fused_pathways.py), which draws two values for each of 3e8 synapses at
+full scale, uses it.
 """
 from __future__ import annotations
 
@@ -92,6 +98,12 @@ def _fill(code: str) -> str:
 
 
 CPP_CODE = _fill(_CPP)
+FAST_NAME = "attnsim_ndtri_fast"
+_REFINE = """    e = 0.5 * std::erfc(-x / 1.4142135623730951) - p;
+    u = e * 2.5066282746310002 * std::exp(0.5 * x * x);
+    x = x - u / (1.0 + 0.5 * x * u);
+"""
+CPP_CODE_FAST = CPP_CODE.replace(_REFINE, "").replace(NAME, FAST_NAME)
 CYTHON_CODE = _fill(_CYTHON)
 _FUNCTION = {}
 
@@ -110,6 +122,20 @@ def ndtri_function():
             return ndtri(p)
         _FUNCTION["f"] = attnsim_ndtri
     return _FUNCTION["f"]
+
+
+def ndtri_fast_function():
+    """The Brian2 Function `attnsim_ndtri_fast(p)` (module doc), C++ only (numpy: scipy's ndtri)."""
+    if "fast" not in _FUNCTION:
+        from brian2 import check_units, implementation
+        from scipy.special import ndtri
+
+        @implementation("cpp", CPP_CODE_FAST, headers=["<cmath>"])
+        @check_units(p=1, result=1)
+        def attnsim_ndtri_fast(p):
+            return ndtri(p)
+        _FUNCTION["fast"] = attnsim_ndtri_fast
+    return _FUNCTION["fast"]
 
 
 def namespace() -> dict:
