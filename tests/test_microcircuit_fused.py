@@ -195,3 +195,20 @@ def test_table_sampler_is_seeded_by_the_environment(count_binary):
     a, b, c = run(5), run(5), run(6)
     np.testing.assert_array_equal(a["n1"], b["n1"])
     assert not np.array_equal(a["n1"], c["n1"])
+
+
+def test_guide_table_starts_the_search_at_or_below_the_answer():
+    """Guided and linear search give the same count for every bucket edge and random U."""
+    T = PT.thresholds(np.array([0.15, 2.3]))
+    G = PT.guide_table(T)
+    rng = np.random.default_rng(0)
+    us = [int(b) << 56 for b in range(256)] + [(int(b) << 56) - 1 for b in range(1, 256)] + \
+         [int(x) for x in rng.integers(0, 2 ** 63, 2000, dtype=np.uint64) * 2] + [2 ** 64 - 1]
+    for p, row in enumerate(T):
+        row = [int(v) for v in row]
+        for u in us:
+            linear = next((k for k, t in enumerate(row) if u < t), len(row) - 1)
+            k = int(G[p, u >> 56])
+            while k < len(row) - 1 and u >= row[k]:
+                k += 1
+            assert k == linear and G[p, u >> 56] <= linear
