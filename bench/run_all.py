@@ -21,7 +21,9 @@ background load affects both alike. The last lines are one per comparison,
 
 e.g. `ratio ann_lstm_vs_torch_f32 1.7`, `ratio pd14_0.1_1thread_vs_plain 0.98`. Names:
 ann_<family>_vs_torch_f32, ann_<family>_vs_numpy_f64, pd14_0.1_1thread_vs_plain,
-pd14_0.1_1thread_vs_nest, pd14_full_1thread_vs_plain, spiking_competition_vs_plain (whole
+pd14_0.1_1thread_vs_nest, pd14_full_1thread_vs_plain, pd14_*_sim_loop (simulation loop alone:
+the binary's timer around net.run against Brian2's own run time of the plain script),
+spiking_competition_vs_plain (whole
 trial: build + run for the plain script), spiking_competition_vs_plain_sim_loop (time inside
 Brian2's simulation loop only, per trial).
 
@@ -87,23 +89,48 @@ def ann(quick: bool) -> None:
 
 
 # ----------------------------------------------------------------------------- PD14
-def _pd14_project(scale: float, t_sim_s: float, seed: int) -> float:
-    from attnsim.models.microcircuit.spontaneous import spontaneous_activity
-    r = spontaneous_activity(scale, scale, t_sim_ms=t_sim_s * 1000 + 100, t_transient_ms=100, seeds=(seed,),
-                             threads=1, background="poisson")
-    return float(r["wall_s"][0]) / (t_sim_s + 0.1)
+_PROJECT_SIDE = """
+import json, sys
+from attnsim.models.microcircuit.spontaneous import spontaneous_activity
+scale, t_sim_s, seed = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+r = spontaneous_activity(scale, scale, t_sim_ms=t_sim_s * 1000 + 100, t_transient_ms=100, seeds=(seed,), threads=1)
+print(json.dumps({"wall_s": float(r["wall_s"][0]), "run_s": float(r["run_s"][0]),
+                  "rates_hz": [round(float(x), 3) for x in r["rates_hz"][0]]}))
+"""
 
 
-def _pd14_plain(scale: float, t_sim_s: float) -> float:
-    res = _json_tail([sys.executable, str(BENCH / "plain_brian2_microcircuit.py"), "--scale", str(scale),
-                      "--t-sim", str(t_sim_s + 0.1), "--threads", "1", "--background", "poisson"])
-    return res["run_wall_s"] / (t_sim_s + 0.1)
+def _timed(cmd: list[str]) -> tuple[dict, float]:
+    """Run `cmd` (its last stdout line is JSON) under /usr/bin/time when present: (json, peak RSS in GB
+    of the process tree's largest process, NaN without /usr/bin/time)."""
+    if not os.path.exists("/usr/bin/time"):
+        return _json_tail(cmd), float("nan")
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as f:
+        res = _json_tail(["/usr/bin/time", "-o", f.name, "-f", "%M", *cmd])
+        kb = float(open(f.name).read().strip().splitlines()[-1])
+    return res, kb / 1e6
 
 
-def _pd14_nest(python: str, scale: float, t_sim_s: float) -> float:
-    res = _json_tail([python, str(BENCH / "nest_microcircuit.py"), "--scale", str(scale),
-                      "--t-sim", str(t_sim_s + 0.1), "--threads", "1"])
-    return res["run_wall_s"] / (t_sim_s + 0.1)
+def _pd14_project(scale: float, t_sim_s: float, seed: int) -> dict:
+    """The project's column (models/microcircuit: fused pathways, tabulated background) in a child
+    process: binary wall s per biological s (synapse generation included), simulation loop alone
+    per biological s, peak memory, rates."""
+    res, rss = _timed([sys.executable, "-c", _PROJECT_SIDE, str(scale), str(t_sim_s), str(seed)])
+    return dict(wall=res["wall_s"] / (t_sim_s + 0.1), loop=res["run_s"] / (t_sim_s + 0.1), rss_gb=rss,
+                rates=res["rates_hz"])
+
+
+def _pd14_plain(scale: float, t_sim_s: float) -> dict:
+    res, rss = _timed([sys.executable, str(BENCH / "plain_brian2_microcircuit.py"), "--scale", str(scale),
+                       "--t-sim", str(t_sim_s + 0.1), "--threads", "1", "--background", "poisson"])
+    return dict(wall=res["run_wall_s"] / (t_sim_s + 0.1), loop=res["sim_s"] / (t_sim_s + 0.1), rss_gb=rss,
+                rates=res["rates_hz"])
+
+
+def _pd14_nest(python: str, scale: float, t_sim_s: float) -> dict:
+    res, rss = _timed([python, str(BENCH / "nest_microcircuit.py"), "--scale", str(scale),
+                       "--t-sim", str(t_sim_s + 0.1), "--threads", "1"])
+    return dict(wall=res["run_wall_s"] / (t_sim_s + 0.1), loop=res["run_wall_s"] / (t_sim_s + 0.1), rss_gb=rss,
+                rates=res["rates_hz"])
 
 
 def _nest_python(given: str | None) -> str | None:
@@ -115,37 +142,54 @@ def _nest_python(given: str | None) -> str | None:
 
 def _alternate(sides: dict, reps: int, warm=("project",)) -> dict:
     """One warm-up call of the sides in `warm` (the project's cached build, page cache), then `reps`
-    rounds in turn; medians. The plain scripts build afresh on every call and time the run alone."""
+    rounds in turn; per side, the median of each measured quantity. The plain scripts build afresh
+    on every call and time the run alone."""
     for k in warm:
         sides[k]()
-    times = {k: [] for k in sides}
+    runs = {k: [] for k in sides}
     for _ in range(reps):
         for k, f in sides.items():
-            times[k].append(f())
-    return {k: float(np.median(v)) for k, v in times.items()}
+            runs[k].append(f())
+    out = {}
+    for k, v in runs.items():
+        out[k] = {q: float(np.median([r[q] for r in v])) for q in ("wall", "loop", "rss_gb")}
+        out[k]["rates"] = np.round(np.median([r["rates"] for r in v], axis=0), 2).tolist()
+    return out
+
+
+def _print_pd14(t: dict) -> None:
+    for k, v in t.items():
+        print(f"  {k:<8} {v['wall']:.3f} s/bio-s (simulation loop {v['loop']:.3f}; peak {v['rss_gb']:.2f} GB)"
+              f"  rates {v['rates']}")
 
 
 def pd14(quick: bool, full: bool, nest_python: str | None) -> None:
     t_sim, reps = (0.3, 1) if quick else (1.0, 3)
     npy = _nest_python(nest_python)
     section(f"PD14 microcircuit, 0.1 scale, 1 thread: wall s per biological s ({t_sim:g} s simulated + 0.1 s "
-            f"transient; median of {reps})")
+            f"transient; median of {reps}; project and plain: the binary's whole run, synapse generation "
+            f"included; NEST: Simulate only)")
     sides = {"project": lambda: _pd14_project(0.1, t_sim, 1), "plain": lambda: _pd14_plain(0.1, t_sim)}
     if npy is not None:
         sides["nest"] = lambda: _pd14_nest(npy, 0.1, t_sim)
     else:
         print("NEST not importable (give --nest-python): no pd14_0.1_1thread_vs_nest ratio")
     t = _alternate(sides, reps)
-    print("  " + "  ".join(f"{k} {v:.3f}" for k, v in t.items()))
-    ratio("pd14_0.1_1thread_vs_plain", t["project"] / t["plain"])
+    _print_pd14(t)
+    ratio("pd14_0.1_1thread_vs_plain", t["project"]["wall"] / t["plain"]["wall"])
+    ratio("pd14_0.1_1thread_vs_plain_sim_loop", t["project"]["loop"] / t["plain"]["loop"])
     if "nest" in t:
-        ratio("pd14_0.1_1thread_vs_nest", t["project"] / t["nest"])
+        ratio("pd14_0.1_1thread_vs_nest", t["project"]["wall"] / t["nest"]["wall"])
     if full and not quick:
-        section("PD14 microcircuit, full scale, 1 thread (0.2 s simulated + 0.1 s transient; one run each after "
-                "the build)")
-        t = _alternate({"project": lambda: _pd14_project(1.0, 0.2, 1), "plain": lambda: _pd14_plain(1.0, 0.2)}, 1)
-        print("  " + "  ".join(f"{k} {v:.3f}" for k, v in t.items()))
-        ratio("pd14_full_1thread_vs_plain", t["project"] / t["plain"])
+        section("PD14 microcircuit, full scale, 1 thread (1 s simulated + 0.1 s transient; one run each after "
+                "the build; rates against the published full-scale ones)")
+        t = _alternate({"project": lambda: _pd14_project(1.0, 1.0, 1), "plain": lambda: _pd14_plain(1.0, 1.0)}, 1)
+        _print_pd14(t)
+        from attnsim.models.microcircuit import pd14_params as P
+        dev = np.array(t["project"]["rates"]) / P.FULL_MEAN_RATES_HZ - 1
+        print(f"  project rates / published - 1: {np.round(dev, 3).tolist()} (max |.| {np.abs(dev).max():.3f})")
+        ratio("pd14_full_1thread_vs_plain", t["project"]["wall"] / t["plain"]["wall"])
+        ratio("pd14_full_1thread_vs_plain_sim_loop", t["project"]["loop"] / t["plain"]["loop"])
 
 
 # ----------------------------------------------------------------------------- spiking competition
