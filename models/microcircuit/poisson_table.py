@@ -23,11 +23,10 @@ ends where P(n > k) < 2^-64. The search starts from a guide table (Chen & Asau 1
 1986, ch. III.2.4): G[b] = min{k : T_k > b 2^56} for the 256 buckets of U's top byte, so
 n = min{k >= G[U >> 56] : U < T_k} is the same n with, on average, fewer than one further
 comparison (a bucket holds a threshold with probability <= (table length) / 256). This matters
-at full scale, where lambda = 1.3-2.3 and a linear search takes 2-3 data-dependent branches. U comes from xoshiro256** (Blackman & Vigna 2021, "Scrambled linear pseudorandom
-number generators", ACM TOMS 47:36), seeded with splitmix64 from the environment variable
-ATTNSIM_SEED_<seed_name> on the first call of the process (one thread-local state per OpenMP
-thread, stream = thread number): one 64-bit draw costs about a nanosecond, against two 32-bit
-Mersenne-twister draws for Brian2's rand().
+at full scale, where lambda = 1.3-2.3 and a linear search takes 2-3 data-dependent branches.
+U comes from xoshiro256** (models/microcircuit/xoshiro.py), seeded from the environment
+variable ATTNSIM_SEED_<seed_name>: one 64-bit draw costs about a nanosecond, against two
+32-bit Mersenne-twister draws for Brian2's rand().
 
 Only a C++ implementation exists (the microcircuit runs as cpp_standalone).
 """
@@ -37,49 +36,18 @@ import hashlib
 
 import numpy as np
 
+from attnsim.models.microcircuit import xoshiro as X
+
 _CPP = r"""
-#include <cstdint>
-#include <cstdlib>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 namespace {NS} {
 static const int n_pops = {N_POPS};
 static const int table_len = {LEN};
 static const uint64_t thresholds[{N_POPS}][{LEN}] = {TABLE};
 static const unsigned char guide[{N_POPS}][256] = {GUIDE};
-struct state_t { uint64_t s[4]; bool ready; };
-static inline uint64_t rotl(const uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-static inline uint64_t splitmix64(uint64_t &x) {
-    uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-static inline uint64_t next(state_t &st) {
-    if (!st.ready) {
-        const char* env = std::getenv("ATTNSIM_SEED_{SEED_NAME}");
-        uint64_t x = env ? std::strtoull(env, 0, 10) : 0ULL;
-        int thread = 0;
-#ifdef _OPENMP
-        thread = omp_get_thread_num();
-#endif
-        x = x * 0x100000001B3ULL + 0x5A17B6D0ULL * (uint64_t)(thread + 1) + {STREAM}ULL;
-        for (int k = 0; k < 4; k++) st.s[k] = splitmix64(x);
-        st.ready = true;
-    }
-    uint64_t *s = st.s;
-    const uint64_t result = rotl(s[1] * 5, 7) * 9;
-    const uint64_t t = s[1] << 17;
-    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
-    s[2] ^= t; s[3] = rotl(s[3], 45);
-    return result;
-}
-static thread_local state_t rng = {{0, 0, 0, 0}, false};
 }
 static inline double {NAME}(const int pop)
 {
-    const uint64_t u = {NS}::next({NS}::rng);
+    const uint64_t u = {NS}_rng::next();
     const uint64_t* row = {NS}::thresholds[pop];
     int k = {NS}::guide[pop][u >> 56];
     while (k < {NS}::table_len - 1 && u >= row[k]) k++;
@@ -134,9 +102,10 @@ def count_function(lam_per_step: np.ndarray, seed_name: str = "TRIAL", stream: i
     guide = "{" + ", ".join("{" + ", ".join(str(int(v)) for v in row) + "}" for row in guide_table(T)) + "}"
     digest = hashlib.sha256(f"{table}|{seed_name}|{stream}".encode()).hexdigest()[:10]
     name = f"attnsim_poisson_count_{digest}"
-    code = (_CPP.replace("{NS}", f"attnsim_pt_{digest}").replace("{NAME}", name)
-            .replace("{N_POPS}", str(T.shape[0])).replace("{LEN}", str(T.shape[1]))
-            .replace("{TABLE}", table).replace("{GUIDE}", guide).replace("{SEED_NAME}", seed_name).replace("{STREAM}", str(int(stream))))
+    ns = f"attnsim_pt_{digest}"
+    code = X.cpp_block(f"{ns}_rng", seed_name, stream) + (
+        _CPP.replace("{NS}", ns).replace("{NAME}", name).replace("{N_POPS}", str(T.shape[0]))
+        .replace("{LEN}", str(T.shape[1])).replace("{TABLE}", table).replace("{GUIDE}", guide))
     lam = np.asarray(lam_per_step, float)
 
     def pyfunc(pop):                    # numpy reference (not used by the standalone build)

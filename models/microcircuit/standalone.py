@@ -45,7 +45,7 @@ def source_fingerprint(extra_sources=()) -> str:
     import brian2
     h = hashlib.sha256(brian2.__version__.encode())
     here = Path(__file__).parent
-    own = ["network.py", "pd14_params.py", "standalone.py", "truncnorm.py", "fused_pathways.py", "poisson_table.py"]
+    own = ["network.py", "pd14_params.py", "standalone.py", "truncnorm.py", "fused_pathways.py", "poisson_table.py", "xoshiro.py"]
     for f in [*(here / n for n in own), *map(Path, extra_sources)]:
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
