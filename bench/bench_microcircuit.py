@@ -14,22 +14,17 @@ and nest.Connect reported separately as build+Connect), so it slightly favours N
     python bench/bench_microcircuit.py --scale 0.1 --t-sim 1.0 --threads 1 2 --reps 2 \
         --nest-python /tmp/nestenv/bin/python
 
-Measured 2026-11-23 on the 2-core machine with nothing else running (load average ~1):
-  threads=1: project 1.502 s/bio-s, plain Brian2 1.383 s/bio-s, ratio project/plain 1.09  (bench wall 30 s)
-    NEST 3.10.0 7.195 s/bio-s (Simulate only; build+Connect 1.3 s), ratio project/NEST 0.21
-    rates project [0.48 2.11 4.02 5.02 6.66 7.79 0.85 6.98]  plain [0.49 2.1  4.   5.02 6.6  7.67 0.86 6.97]  NEST [0.52 2.14 3.97 5.02 6.48 7.89 0.86 6.95]
-  threads=2: project 2.109 s/bio-s, plain Brian2 2.182 s/bio-s, ratio project/plain 0.97  (bench wall 34 s)
-    NEST 3.10.0 2.793 s/bio-s (Simulate only; build+Connect 1.8 s), ratio project/NEST 0.76
-    rates project [0.44 2.11 3.97 5.02 6.81 7.71 0.87 7.05]  plain [0.39 2.04 3.85 4.94 6.77 7.51 0.88 6.95]  NEST [0.43 2.12 3.92 4.98 7.02 7.64 0.8  6.99]
-  Both Brian2 builds are slower on 2 OpenMP threads than on 1 here (the per-step barrier costs
-  more than the halved work at this size on this VM); NEST gains 2.6x from its second thread.
-  The issue author's NEST PD14 example: 7.80 s / 3.95 s per bio-s (1/2 threads). Rates of all
-  three agree with NEST's 0.1-scale reference 0.40/2.02/3.88/4.96/6.58/7.73/0.83/6.99 Hz.
-  (plain's rates include the first 100 ms.) Under load (~12 runnable processes) the same
-  command gave 0.74 (1 thread) and 1.00 (2 threads) but absolute times of up to 190 s/bio-s.
-  Earlier (load ~2.5): DC background (1 thread): 0.438 s/bio-s, 2.8x faster, but the column falls
-  silent (every population 0 Hz except L6I 3.5 Hz): without the background's fluctuations the
-  mean input is subthreshold, so the DC option is not a usable speed lever for PD14 as it stands.
+Measured 2026-12-02 (fused synapses + tabulated background; --reps 2, best of 2, quiet machine):
+  threads=1: project 0.480, plain Brian2 0.966, NEST 3.10.0 5.962 s/bio-s (Simulate only):
+    ratios 0.50 and 0.08
+  threads=2: project 0.564, plain Brian2 2.375, NEST 2.588 s/bio-s: ratios 0.24 and 0.22. On 2
+    OpenMP threads both Brian2 builds are slower than on 1 at this size (the per-step barrier
+    costs more than the halved work on this VM; the plain script's 55 objects pay it 55 times);
+    NEST gains 2.3x from its second thread. One thread is the project's fastest setting here.
+  Rates of all three agree with NEST's 0.1-scale reference 0.40/2.02/3.88/4.96/6.58/7.73/0.83/6.99 Hz.
+Before (2026-11-23, 55 Synapses objects and 8 PoissonInputs): 1 thread 1.502 vs plain 1.383
+(ratio 1.09). The DC background silences the downscaled column (README, Speed), so it is not a
+speed lever.
 """
 import argparse
 import json
