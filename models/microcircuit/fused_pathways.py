@@ -35,11 +35,12 @@ import numpy as np
 from scipy.special import ndtr
 
 
-def _c_array(values, fmt=repr) -> str:
+def _c_array(values) -> str:
+    """C initializer of a 1-d or 2-d array (floats with repr's round-trip precision)."""
     a = np.asarray(values)
     if a.ndim == 1:
-        return "{" + ", ".join(fmt(float(v)) if a.dtype.kind == "f" else str(int(v)) for v in a) + "}"
-    return "{" + ", ".join(_c_array(r, fmt) for r in a) + "}"
+        return "{" + ", ".join(repr(float(v)) if a.dtype.kind == "f" else str(int(v)) for v in a) + "}"
+    return "{" + ", ".join(_c_array(r) for r in a) + "}"
 
 
 def tables(K: np.ndarray, sizes: np.ndarray, w_mean_pA: np.ndarray, w_rel_sd: float,

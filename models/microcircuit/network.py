@@ -132,10 +132,10 @@ def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", names
     w_scale = 1.0 / np.sqrt(cfg.K_scaling)
     w_ext = P.PSC_EXC_PA * w_scale * pA
     k_ext = np.array([int(round(P.K_EXT[k] * cfg.K_scaling)) for k in range(n_pops)])
+    lam = k_ext * P.BG_RATE_HZ * cfg.dt_ms * 1e-3          # background spikes per neuron and step
     bg_code = None
     eqs = NEURON_EQS + extra_eqs
     if cfg.background == "poisson" and cfg.poisson_sampler == "table":
-        lam = k_ext * P.BG_RATE_HZ * cfg.dt_ms * 1e-3
         stream = int(hashlib.sha256(prefix.encode()).hexdigest()[:8], 16)
         fname, f = PT.count_function(lam, seed_name="TRIAL", stream=stream)
         ns.update({fname: f, "w_bg": w_ext})
@@ -159,7 +159,7 @@ def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", names
         pops[p].I_dc = f"{float(dc[k])!r} * pA"
         pops[p].pop = k
         if bg_code is not None and cfg.poisson_sampler == "poisson_fn":
-            pops[p].lam_bg = float(k_ext[k] * P.BG_RATE_HZ * cfg.dt_ms * 1e-3)
+            pops[p].lam_bg = float(lam[k])
 
     psc = P.mean_psc_matrix() * w_scale
     delay_ms = P.mean_delay_matrix()

@@ -40,7 +40,6 @@ from attnsim.models.microcircuit import xoshiro as X
 
 _CPP = r"""
 namespace {NS} {
-static const int n_pops = {N_POPS};
 static const int table_len = {LEN};
 static const uint64_t thresholds[{N_POPS}][{LEN}] = {TABLE};
 static const unsigned char guide[{N_POPS}][256] = {GUIDE};
