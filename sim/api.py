@@ -90,7 +90,15 @@ def run(scenario, out: str | None = None, *, workers: int | None = None, overrid
     Raises ScenarioError for a bad scenario, RunError for a run that cannot start or go on;
     Ctrl-C raises KeyboardInterrupt with every finished chunk kept in OUT.partial.
     """
+    from attnsim.interrupts import catch_interrupts
+    with catch_interrupts():
+        return _run(scenario, out, workers=workers, overrides=overrides, seed=seed, quiet=quiet, resume=resume,
+                    weights_from=weights_from, scheduler=scheduler)
+
+
+def _run(scenario, out, *, workers, overrides, seed, quiet, resume, weights_from, scheduler) -> Result:
     from attnsim import runner
+    from attnsim.interrupts import raise_if_interrupted
     from attnsim.resources import check_resources
     started = time.time()
     if resume is not None:
@@ -126,6 +134,7 @@ def run(scenario, out: str | None = None, *, workers: int | None = None, overrid
                 shutil.copy2(os.path.join(weights_from, "weights", fname), os.path.join(partial, "weights", fname))
         result = _run_into(scn, partial, workers=workers, quiet=quiet, started=started, on_disk=final is not None,
                            scheduler=scheduler)
+        raise_if_interrupted()
         if final is not None:
             runner.finish(partial, final)
             result.run_dir = final

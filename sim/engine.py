@@ -219,6 +219,7 @@ class Engine:
         from distributed import as_completed
         from distributed.client import FutureCancelledError
         from distributed.scheduler import KilledWorker
+        from attnsim.interrupts import raise_if_interrupted
         from attnsim.progress import Progress
         from attnsim.runner import RunError
         from attnsim.worker import ModelFailure
@@ -246,6 +247,7 @@ class Engine:
                 if i not in left and on_done is not None:
                     on_done(p)
             for f in as_completed(everything):
+                raise_if_interrupted()
                 i = owner[f.key]
                 plan = plans[i]
                 kind, name, n = what[f.key]
@@ -310,9 +312,11 @@ def run_in_process(plans, on_done=None) -> None:
     hash seed is 0 and else in one pinned child (sim/worker_env.py): the sequential reference
     the engine is measured and tested against."""
     from attnsim import worker
+    from attnsim.interrupts import raise_if_interrupted
     from attnsim.worker import ModelFailure
     for plan in plans:
         for kind, name, job in plan_jobs(plan):
+            raise_if_interrupted()
             result = (worker.fit_task if kind == "fit" else worker.chunk_task)(job)
             if "failure" in result:
                 raise ModelFailure(result["failure"])

@@ -70,6 +70,7 @@ def run_sweep(scn, resolved: dict, partial: str, *, workers: int, started: float
     The client is `engine` when given, else a cluster made for this call: the one at
     `scheduler` (default: the scenario's run.scheduler), or a local one of `workers` processes.
     """
+    from attnsim.interrupts import raise_if_interrupted
     from attnsim.runner import collect, plan_run, remove_scratch, write_run
     plan = sweep_points(resolved)
     os.makedirs(partial, exist_ok=True)
@@ -95,6 +96,7 @@ def run_sweep(scn, resolved: dict, partial: str, *, workers: int, started: float
 
     if pending:
         def finish_point(point):
+            raise_if_interrupted()
             write_run(point.scn, point.partial, collect(point), started=started, figures=point_figures)
             remove_scratch(point.partial)
             if progress.bars:
