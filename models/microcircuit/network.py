@@ -1,9 +1,11 @@
 """Build one PD14 microcircuit column as Brian2 objects (works on any Brian2 device).
 
 Neurons: one NeuronGroup per column (iaf_psc_exp), one Subgroup per population.
-Synapses (`synapses`): "fused" (default) puts all recurrent pathways in one Synapses object
+Synapses (`synapses`): "csr" keeps all recurrent synapses of a column in compressed
+rows per source neuron with ring-buffer delivery (models/microcircuit/csr_synapses.py: 9 bytes
+per synapse, one pass per event); "fused" (default) puts them in one Brian2 Synapses object
 (models/microcircuit/fused_pathways.py: one spike queue and one delivery per step instead of 55);
-"per_pathway" builds one Synapses object per non-zero pathway (55 of 64 at full scale). Both
+"per_pathway" builds one Synapses object per non-zero pathway (55 of 64 at full scale). All three
 create the synapses in generated code with the same distribution: each source neuron draws its out-degree n ~ Poisson(K / N_pre) (the Binomial(K, 1/N_pre)
 marginal of the multinomial split, with p = 1/N_pre < 1 %) and that many targets uniformly
 with replacement. This is NEST's fixed_total_number (random pre and post, multapses allowed)
@@ -28,6 +30,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from attnsim.models.microcircuit import csr_synapses as CSR
 from attnsim.models.microcircuit import fused_pathways as FP
 from attnsim.models.microcircuit import pd14_params as P
 from attnsim.models.microcircuit import poisson_table as PT
@@ -40,7 +43,7 @@ I_dc : amp (constant)
 pop : integer (constant)
 """
 
-SYNAPSE_LAYOUTS = ("fused", "per_pathway")
+SYNAPSE_LAYOUTS = ("csr", "fused", "per_pathway")
 POISSON_SAMPLERS = ("table", "poisson_input", "poisson_fn")
 
 
@@ -109,10 +112,10 @@ def _reserve(S, expected: float) -> None:
 def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", namespace: dict | None = None):
     """Create one column's Brian2 objects. Returns a dict with 'neurons' (NeuronGroup),
     'pops' (name -> Subgroup), 'synapses' ((target, source) -> Synapses; per-pathway layout and
-    thalamus only), 'recurrent' (the fused Synapses, or None), 'counts' (what the binary reports
+    thalamus only), 'recurrent' (the fused layout's Synapses, or None), 'counts' (what the binary reports
     as synapse counts, one number per pathway of `pathways(cfg)` in that order, then the thalamic
     ones: Synapses objects or a standalone.PathwayCounts), 'timed_arrays' (name -> TimedArray that
-    may be set per run: the fused layout's pathway gain), 'inputs' (list), 'spikes'
+    may be set per run: the csr and fused layouts' pathway gain), 'inputs' (list), 'spikes'
     (SpikeMonitor) and 'objects' (everything, for brian2.Network)."""
     import brian2 as b2
     from brian2 import NeuronGroup, PoissonGroup, PoissonInput, SpikeMonitor, Synapses, TimedArray
@@ -144,6 +147,8 @@ def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", names
         eqs += "lam_bg : 1 (constant)\n"
         ns["w_bg"] = w_ext
         bg_code = "I_syn += w_bg * poisson(lam_bg)"
+    if cfg.synapses == "csr":
+        eqs += "csr_calls : 1 (shared)\n"
     G = NeuronGroup(n_total, eqs, threshold="v > V_th", reset="v = V_reset",
                     refractory=nrn["t_ref_ms"] * ms, method="exact", namespace=ns,
                     name=f"{prefix}neurons")
@@ -166,7 +171,24 @@ def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", names
     synapses, counts, timed = {}, [], {}
     recurrent = None
     paths = pathways(cfg)
-    if cfg.synapses == "fused":
+    if cfg.synapses == "csr":
+        from brian2 import device
+        K = np.zeros((n_pops, n_pops))
+        for tgt, src, k in paths:
+            K[P.POPULATIONS.index(tgt), P.POPULATIONS.index(src)] = k
+        sizes = np.array([s.stop - s.start for s in sl.values()])
+        tab = FP.tables(K, sizes, psc, P.WEIGHT_REL_SD, delay_ms, P.DELAY_REL_SD, cfg.dt_ms)
+        gain = TimedArray(np.ones((1, n_pops * n_pops)), dt=cfg.dt_ms * ms, name=f"{prefix}pathway_gain")
+        pairs = [(P.POPULATIONS.index(t), P.POPULATIONS.index(s)) for t, s, _ in paths]
+        fname, f, kcounts = CSR.kernel_function(tab, device.get_array_name(G.variables["_spikespace"]),
+                                                device.get_array_name(G.variables["I_syn"]), gain, pairs,
+                                                tag_seed=prefix or "column", seed_name="NET")
+        G.namespace[fname] = f
+        objects.append(G.run_regularly(f"csr_calls = {fname}(csr_calls)", when="synapses",
+                                       name=f"{prefix}syn_recurrent"))
+        timed["pathway_gain"] = gain
+        counts.append(kcounts)
+    elif cfg.synapses == "fused":
         K = np.zeros((n_pops, n_pops))
         for tgt, src, k in paths:
             K[P.POPULATIONS.index(tgt), P.POPULATIONS.index(src)] = k

@@ -1,0 +1,320 @@
+"""All recurrent synapses of one PD14 column in compressed rows with ring-buffer delivery.
+
+Why: at full scale (3e8 synapses, about 1e9 synaptic events per biological second) a Brian2
+Synapses object is bound by memory: it stores 32 bytes per synapse (pre and post indices, weight
+and delay in double precision, and the spike queue's own copy of the indices and delays), and
+every event is touched twice, once when its index is pushed into the delay queue and once when
+`I_syn_post += w` reads it back. Creating the synapses costs more than the run: push_back per
+synapse, a pass each for weights and delays, and the queue's per-source index lists.
+
+This layout keeps, per source neuron, its synapses in one contiguous row (CSR, Saad 2003,
+Iterative Methods for Sparse Linear Systems, sec. 3.4), sorted by delay:
+
+    post (int32), weight (float32, amperes), delay (uint8, time steps)     9 bytes per synapse
+
+and delivers as NEST does (Morrison et al. 2005, Neural Comput 17:1776): a ring buffer of D rows
+of N floats (D = longest delay in steps + 1, N neurons of the column). At step n, every spike of
+neuron i adds its weights into the rows of their arrival steps,
+
+    R[(n + d_k) mod D, post_k] += w_k        for k in row i,
+
+and then the row of step n is added to the synaptic current and cleared,
+
+    I_syn[j] += R[n mod D, j],  R[n mod D, j] = 0.
+
+A spike emitted at step n is therefore received at step n + d_k, in the `synapses` slot of the
+schedule, exactly as with Brian2's spike queue (delays rounded to steps as Brian2 does,
+int(d / dt + 0.5), d >= dt). Rows sorted by delay keep consecutive updates inside one ring row.
+
+Connectivity, weights and delays have the distribution of the fused Synapses build
+(models/microcircuit/fused_pathways.py, whose tables this module reuses): out-degree
+n ~ Poisson(sum_t K_ts / N_s) per source (std::poisson_distribution), target population by the
+cumulative table, target cell uniform, weight and delay by inverse-CDF sampling of their
+truncated normals (`attnsim_ndtri_fast`), the per-pathway gain (TimedArray `<prefix>pathway_gain`,
+index t * P + s) multiplied in. The draws come from xoshiro256** seeded from
+ATTNSIM_SEED_<seed_name> (models/microcircuit/xoshiro.py) and a stream constant per column, so
+the connectivity depends on that seed only. The rows are built in the first time step of the run
+(after the command line has set the pathway gains); the binary then writes
+`attnsim_csr_<tag>.txt` to its results folder: the seconds the build took, then the synapse count
+of every pathway of `pairs`, in that order (standalone.Binary.run reads both); with the
+environment variable ATTNSIM_CSR_DUMP set it also writes the rows, `attnsim_csr_<tag>_row_start.bin`
+(int64, N + 1), `_post.bin` (int32), `_weight.bin` (float32, A) and `_delay.bin` (uint8, steps).
+
+The step is one C++ function called from a `run_regularly` that sets a shared counter (its
+scalar code runs once per step, outside any OpenMP loop). cpp_standalone only.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from attnsim.models.microcircuit import fused_pathways as FP
+from attnsim.models.microcircuit import xoshiro as X
+
+PREFETCH_DISTANCE = 16      # synaptic updates between a ring line's prefetch and its update
+MAX_DELAY_STEPS = 255       # uint8 storage; PD14's delays (truncated normals) stay below ~80 steps
+
+_CPP = r"""
+#include <cmath>
+#include <vector>
+#include <random>
+#include <fstream>
+#include <ctime>
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+namespace {NS} {
+static const int P = {P};
+static const int N = {N};
+static const double out_mean[{P}] = {OUT_MEAN};
+static const double target_cdf[{P}][{P}] = {TARGET_CDF};
+static const int starts[{P}] = {STARTS};
+static const int sizes[{P}] = {SIZES};
+static const double w_mean[{P}][{P}] = {W};
+static const double w_sd[{P}][{P}] = {W_SD};
+static const double w_tail[{P}][{P}] = {W_TAIL};
+static const int d_len = {D_LEN};
+static const uint64_t d_thresholds[{P}][{D_LEN}] = {D_THRESHOLDS};
+static const unsigned char d_guide[{P}][256] = {D_GUIDE};
+static const int n_pairs = {N_PAIRS};
+static const int pairs[{N_PAIRS_1}][2] = {PAIRS};
+static const double expected = {EXPECTED};
+static const double target_scale[{P}][{P}] = {TARGET_SCALE};
+struct urbg {
+    typedef uint64_t result_type;
+    static constexpr uint64_t min() { return 0; }
+    static constexpr uint64_t max() { return ~0ULL; }
+    uint64_t operator()() { return {NS}_rng::next(); }
+};
+static std::vector<int64_t> row_start;
+static std::vector<int32_t> post;
+static std::vector<float> weight;
+static std::vector<uint8_t> delay;
+static std::vector<float> ring;
+static int D = 1;
+static long step = 0;
+static bool ready = false;
+
+// transparent huge pages for the big arrays (before their pages are touched): the ring is
+// written at random, and with 4 kB pages nearly every write missed the TLB
+template <typename V> static void advise_huge(V &v)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const size_t huge = 2u << 20;
+    uintptr_t a = (uintptr_t)v.data(), b = a + v.capacity() * sizeof(v[0]);
+    a = (a + huge - 1) & ~(uintptr_t)(huge - 1);
+    b &= ~(uintptr_t)(huge - 1);
+    if (b > a) madvise((void*)a, b - a, MADV_HUGEPAGE);
+#endif
+}
+
+static void build()
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double gain[{P} * {P}];
+    for (int k = 0; k < P * P; k++) gain[k] = {GAIN}(0.0, k);
+    const size_t cap = (size_t)(expected + 6.0 * std::sqrt(expected) + 1000.0);
+    row_start.assign(N + 1, 0);
+    post.reserve(cap); weight.reserve(cap); delay.reserve(cap);
+    advise_huge(post); advise_huge(weight); advise_huge(delay);
+    std::vector<long long> counts(P * P, 0);
+    std::vector<int32_t> tp; std::vector<float> tw; std::vector<int> td;
+    std::vector<int> hist({D_LEN} + 2);
+    urbg g;
+    int max_d = 1;
+    for (int s = 0; s < P; s++) {
+        std::poisson_distribution<long> degree(out_mean[s] > 0 ? out_mean[s] : 1.0);
+        for (int i = starts[s]; i < starts[s] + sizes[s]; i++) {
+            const long n = out_mean[s] > 0 ? degree(g) : 0;
+            tp.resize(n); tw.resize(n); td.resize(n);
+            std::fill(hist.begin(), hist.end(), 0);
+            for (long k = 0; k < n; k++) {
+                // target: population by the cumulative table, cell uniform in it, from one draw
+                const double u = {NS}_rng::u01();
+                int t = 0;
+                while (t < P - 1 && u >= target_cdf[s][t]) t++;
+                const double lo = t > 0 ? target_cdf[s][t - 1] : 0.0;
+                int c = (int)((u - lo) * target_scale[s][t]);
+                if (c >= sizes[t]) c = sizes[t] - 1;
+                if (c < 0) c = 0;
+                const double m = w_mean[t][s], sd = w_sd[t][s];
+                const double z = {NDTRI}((1.0 - {NS}_rng::u01()) * w_tail[t][s]);
+                double w = m > 0 ? m - sd * z : m + sd * z;
+                w = m > 0 ? (w > 0.0 ? w : 0.0) : (w < 0.0 ? w : 0.0);
+                // delay in steps, from the exact table of the rounded truncated normal
+                const uint64_t ud = {NS}_rng::next();
+                const uint64_t* drow = d_thresholds[s];
+                int kd = d_guide[s][ud >> 56];
+                while (kd < d_len - 1 && ud >= drow[kd]) kd++;
+                const int d = kd + 1;
+                if (d > max_d) max_d = d;
+                tp[k] = starts[t] + c; tw[k] = (float)(w * 1e-12 * gain[t * P + s]); td[k] = d;
+                counts[t * P + s]++;
+                hist[d + 1]++;
+            }
+            for (int b = 1; b < {D_LEN} + 2; b++) hist[b] += hist[b - 1];     // counting sort by delay
+            const size_t base = post.size();
+            post.resize(base + n); weight.resize(base + n); delay.resize(base + n);
+            for (long k = 0; k < n; k++) {
+                const size_t q = base + hist[td[k]]++;
+                post[q] = tp[k]; weight[q] = tw[k]; delay[q] = (uint8_t)td[k];
+            }
+            row_start[i + 1] = (int64_t)post.size();
+        }
+    }
+    D = max_d + 1;
+    ring.reserve((size_t)D * N);
+    advise_huge(ring);
+    ring.assign((size_t)D * N, 0.0f);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    std::ofstream f(brian::results_dir + "attnsim_csr_{TAG}.txt");
+    f << (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec) << std::endl;
+    for (int k = 0; k < n_pairs; k++) f << counts[pairs[k][0] * P + pairs[k][1]] << std::endl;
+    if (std::getenv("ATTNSIM_CSR_DUMP")) {        // the rows themselves, for the tests
+        const std::string base = brian::results_dir + "attnsim_csr_{TAG}_";
+        std::ofstream a(base + "row_start.bin", std::ios::binary), b(base + "post.bin", std::ios::binary),
+            c(base + "weight.bin", std::ios::binary), e(base + "delay.bin", std::ios::binary);
+        a.write((const char*)row_start.data(), row_start.size() * sizeof(row_start[0]));
+        b.write((const char*)post.data(), post.size() * sizeof(post[0]));
+        c.write((const char*)weight.data(), weight.size() * sizeof(weight[0]));
+        e.write((const char*)delay.data(), delay.size() * sizeof(delay[0]));
+    }
+}
+}
+static inline double {NAME}(const double calls)
+{
+    using namespace {NS};
+    if (!ready) { build(); ready = true; }
+    const int32_t* spikes = brian::{SPIKESPACE};
+    const int n_spikes = spikes[N];
+    const int slot = (int)(step % D);
+    for (int k = 0; k < n_spikes; k++) {
+        const int i = spikes[k];
+        int current = -1;
+        float* row = 0;
+        const int64_t end = row_start[i + 1];
+        for (int64_t q = row_start[i]; q < end; q++) {
+            const int d = delay[q];
+            if (d != current) {
+                current = d;
+                const int r = slot + d < D ? slot + d : slot + d - D;
+                row = &ring[(size_t)r * N];
+            }
+            // the ring is bigger than the cache: ask for the line PREFETCH updates ahead
+            if (q + {PREFETCH} < end) {
+                const int dp = delay[q + {PREFETCH}];
+                const int rp = slot + dp < D ? slot + dp : slot + dp - D;
+                __builtin_prefetch(&ring[(size_t)rp * N + post[q + {PREFETCH}]], 1, 1);
+            }
+            row[post[q]] += weight[q];
+        }
+    }
+    auto* I = brian::{ISYN};
+    float* now = &ring[(size_t)slot * N];
+    for (int j = 0; j < N; j++) { I[j] += now[j]; now[j] = 0.0f; }
+    step++;
+    return calls + 1.0;
+}
+"""
+
+
+def delay_step_thresholds(d_mean_ms, d_sd_ms, dt_ms: float) -> np.ndarray:
+    """Thresholds of the delay in time steps, k = int(d / dt + 0.5), for d ~ N(d_mean, d_sd^2)
+    truncated below at dt, per source population: T[s, k - 1] = round(2^64 (1 - P(k_d > k))),
+    k = 1..L, the last one 2^64 - 1 (L: the first k with P(k_d > k) < 2^-64). Shape (P, L), ints.
+
+    P(k_d > k) = P(d >= (k + 1/2) dt) = Q(((k + 1/2) dt - d_mean) / d_sd) / Q((dt - d_mean) / d_sd),
+    Q the standard normal survival function (scipy's, accurate in the tail)."""
+    from scipy.stats import norm
+    mu, sd = np.asarray(d_mean_ms, float), np.asarray(d_sd_ms, float)
+    if np.any(sd <= 0) or np.any(mu <= 0) or dt_ms <= 0:
+        raise ValueError(f"delays: need d_mean > 0, d_sd > 0, dt > 0 (got {mu}, {sd}, {dt_ms})")
+    two64 = 2 ** 64
+    log_mass = norm.logsf((dt_ms - mu) / sd)
+    tails = []
+    for s in range(len(mu)):
+        row, k = [], 1
+        while True:
+            p = float(np.exp(norm.logsf(((k + 0.5) * dt_ms - mu[s]) / sd[s]) - log_mass[s]))
+            if p < 2.0 ** -64:
+                break
+            row.append(p)
+            k += 1
+            if k > MAX_DELAY_STEPS:
+                raise ValueError(f"delays: more than {MAX_DELAY_STEPS} steps of dt = {dt_ms} ms are likely")
+        tails.append(row)
+    length = max(len(r) for r in tails) + 1
+    T = np.empty((len(mu), length), dtype=object)
+    for s, row in enumerate(tails):
+        vals = [min(two64 - 1, two64 - int(round(p * two64))) for p in row]
+        T[s] = vals + [two64 - 1] * (length - len(vals))
+    return T
+
+
+@dataclass(frozen=True)
+class KernelCounts:
+    """Synapse counts of a csr_synapses kernel: the binary copies the count lines of
+    `attnsim_csr_<tag>.txt` (one per pathway of the kernel's `pairs`) into its counts file."""
+    tag: str
+    n_pairs: int
+
+    @property
+    def name(self) -> str:
+        return f"csr_synapses[{self.tag}, {self.n_pairs} pathways]"
+
+
+def kernel_function(tab: dict, spikespace: str, i_syn: str, gain, pairs, tag_seed: str,
+                    seed_name: str = "NET"):
+    """The per-step Brian2 Function of one column (module doc).
+
+    tab: fused_pathways.tables(...) of the column; spikespace, i_syn: the cpp_standalone array
+    names of its NeuronGroup's `_spikespace` and `I_syn`; gain: the TimedArray of per-pathway
+    gains, shape (1, P*P); pairs: ((target index, source index), ...) whose counts are reported;
+    tag_seed: a string unique to the column (its prefix), for the stream and the file name.
+    Returns (name, Function, KernelCounts)."""
+    from brian2 import Function
+
+    from attnsim.models.microcircuit import truncnorm as T
+
+    pairs = tuple((int(t), int(s)) for t, s in pairs)
+    n = int(np.sum(tab["sizes"]))
+    expected = float(np.sum(tab["out_mean"] * tab["sizes"]))
+    from attnsim.models.microcircuit.poisson_table import guide_table
+    thr = delay_step_thresholds(tab["d"], tab["d_sd"], tab["dt_ms"])
+    cdf = np.asarray(tab["target_cdf"], float)
+    width = np.diff(np.concatenate([np.zeros((cdf.shape[0], 1)), cdf], axis=1), axis=1)
+    scale = np.where(width > 0, tab["sizes"][None, :] / np.where(width > 0, width, 1.0), 0.0)
+    parts = dict(P=str(tab["P"]), N=str(n), OUT_MEAN=FP._c_array(tab["out_mean"]),
+                 TARGET_CDF=FP._c_array(tab["target_cdf"]), STARTS=FP._c_array(tab["starts"].astype(int)),
+                 SIZES=FP._c_array(tab["sizes"].astype(int)), W=FP._c_array(tab["w"]), W_SD=FP._c_array(tab["w_sd"]),
+                 W_TAIL=FP._c_array(tab["w_tail"]), D_LEN=str(thr.shape[1]),
+                 D_THRESHOLDS="{" + ", ".join("{" + ", ".join(f"{int(v)}ULL" for v in r) + "}" for r in thr) + "}",
+                 D_GUIDE=FP._c_array(guide_table(thr)), TARGET_SCALE=FP._c_array(scale), N_PAIRS=str(len(pairs)),
+                 N_PAIRS_1=str(max(1, len(pairs))),
+                 PAIRS="{" + ", ".join(f"{{{t}, {s}}}" for t, s in pairs) + "}" if pairs else "{{0, 0}}",
+                 EXPECTED=repr(expected), SPIKESPACE=spikespace, ISYN=i_syn, GAIN=gain.name,
+                 NDTRI=T.FAST_NAME, PREFETCH=str(PREFETCH_DISTANCE))
+    digest = hashlib.sha256((repr(sorted(parts.items())) + tag_seed + seed_name).encode()).hexdigest()[:10]
+    ns = f"attnsim_csr_{digest}"
+    name = f"attnsim_csr_step_{digest}"
+    parts.update(NS=ns, NAME=name, TAG=digest)
+    code = _CPP
+    for k in sorted(parts, key=len, reverse=True):        # longer keys first (N_PAIRS before N)
+        code = code.replace("{" + k + "}", parts[k])
+    stream = int(hashlib.sha256(f"csr|{tag_seed}".encode()).hexdigest()[:8], 16)
+    code = X.cpp_block(f"{ns}_rng", seed_name, stream) + code
+
+    def pyfunc(calls):
+        raise NotImplementedError(f"{name}: only the cpp_standalone device is supported")
+
+    f = Function(pyfunc, arg_units=[1], arg_names=["calls"], return_unit=1, arg_types=["float"],
+                 return_type="float", stateless=False)
+    f.implementations.add_implementation("cpp", code, name=name,
+                                         dependencies={T.FAST_NAME: T.ndtri_fast_function(), gain.name: gain})
+    return name, f, KernelCounts(digest, len(pairs))
