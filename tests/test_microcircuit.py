@@ -63,7 +63,7 @@ def test_fused_layout_is_one_synapses_object_counted_per_pathway():
     from attnsim.models.microcircuit.standalone import PathwayCounts
     b2.set_device("cpp_standalone", build_on_run=False)
     try:
-        cfg = ColumnConfig(N_scaling=SCALE, K_scaling=SCALE, exclude_pathways=(("L23E", "L4E"),))
+        cfg = ColumnConfig(N_scaling=SCALE, K_scaling=SCALE, exclude_pathways=(("L23E", "L4E"),), synapses="fused")
         col = build_column(cfg)
         synapses = [o for o in col["objects"] if isinstance(o, b2.Synapses)]
         assert synapses == [col["recurrent"]] and col["synapses"] == {}
@@ -72,6 +72,25 @@ def test_fused_layout_is_one_synapses_object_counted_per_pathway():
         order = [(P.POPULATIONS[t], P.POPULATIONS[s]) for t, s in counts.pairs]
         assert order == [(t, s) for t, s, _ in pathways(cfg)]
         assert ("L23E", "L4E") not in order and len(order) == len(pathways(ColumnConfig(N_scaling=SCALE, K_scaling=SCALE))) - 1
+    finally:
+        b2.device.reinit()
+        b2.device.activate()
+        b2.set_device("runtime")
+
+
+def test_csr_layout_has_no_recurrent_synapses_object_and_counts_per_pathway():
+    """The default layout: no Synapses object at all, one per-step kernel, counts per pathway."""
+    import brian2 as b2
+    from attnsim.models.microcircuit.csr_synapses import KernelCounts
+    b2.set_device("cpp_standalone", build_on_run=False)
+    try:
+        cfg = ColumnConfig(N_scaling=SCALE, K_scaling=SCALE, exclude_pathways=(("L23E", "L4E"),))
+        assert cfg.synapses == "csr"
+        col = build_column(cfg)
+        assert not [o for o in col["objects"] if isinstance(o, b2.Synapses)] and col["recurrent"] is None
+        (counts,) = col["counts"]
+        assert isinstance(counts, KernelCounts) and counts.n_pairs == len(pathways(cfg))
+        assert "pathway_gain" in col["timed_arrays"]
     finally:
         b2.device.reinit()
         b2.device.activate()

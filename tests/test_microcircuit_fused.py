@@ -78,7 +78,7 @@ def fused_column(tmp_path_factory):
         b2.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]
         b2.defaultclock.dt = DT * b2.ms
         b2.seed(1)          # a fixed draw: 36 KS tests at 1e-3 would otherwise fail ~4 % of runs
-        cfg = ColumnConfig(N_scaling=0.02, K_scaling=0.02, exclude_pathways=(("L5E", "L5I"),))
+        cfg = ColumnConfig(N_scaling=0.02, K_scaling=0.02, exclude_pathways=(("L5E", "L5I"),), synapses="fused")
         col = build_column(cfg)
         net = b2.Network(*col["objects"])
         net.run(0 * b2.ms)

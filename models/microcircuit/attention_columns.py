@@ -57,9 +57,10 @@ class MicrocircuitColumnsParams:
     K_scaling: float = param(0.05, "PD14 K_scaling: fraction of the full-scale in-degrees (weights / sqrt)", gt=0, le=1)
     background: str = param("poisson", "background input: 'poisson' (8 Hz x K_ext) or 'dc' (its mean)",
                             choices=("poisson", "dc"))
-    synapses: str = param("fused", "recurrent pathways of a column: 'fused' (one Synapses object, fast) or "
-                                   "'per_pathway' (one per pathway, the build before 2026-12-02); the same "
-                                   "distribution, a different realization (network.py)",
+    synapses: str = param("csr", "recurrent synapses of a column: 'csr' (compressed rows and a ring buffer, "
+                                 "fastest), 'fused' (one Synapses object) or 'per_pathway' (one per pathway, "
+                                 "the build before 2026-12-02); the same distribution, different realizations "
+                                 "(network.py)",
                           choices=SYNAPSE_LAYOUTS)
     poisson_sampler: str = param("table", "how the Poisson background is drawn: 'table' (exact per-population "
                                           "CDF table, fast), 'poisson_input' (Brian2 PoissonInput, the build "

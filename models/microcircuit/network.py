@@ -1,9 +1,9 @@
 """Build one PD14 microcircuit column as Brian2 objects (works on any Brian2 device).
 
 Neurons: one NeuronGroup per column (iaf_psc_exp), one Subgroup per population.
-Synapses (`synapses`): "csr" keeps all recurrent synapses of a column in compressed
+Synapses (`synapses`): "csr" (default) keeps all recurrent synapses of a column in compressed
 rows per source neuron with ring-buffer delivery (models/microcircuit/csr_synapses.py: 9 bytes
-per synapse, one pass per event); "fused" (default) puts them in one Brian2 Synapses object
+per synapse, one pass per event); "fused" puts them in one Brian2 Synapses object
 (models/microcircuit/fused_pathways.py: one spike queue and one delivery per step instead of 55);
 "per_pathway" builds one Synapses object per non-zero pathway (55 of 64 at full scale). All three
 create the synapses in generated code with the same distribution: each source neuron draws its out-degree n ~ Poisson(K / N_pre) (the Binomial(K, 1/N_pre)
@@ -54,7 +54,7 @@ class ColumnConfig:
     K_scaling: float = 0.1
     background: str = "poisson"          # "poisson" (8 Hz x K_ext) or "dc" (its mean)
     poisson_sampler: str = "table"       # how the Poisson background is drawn (POISSON_SAMPLERS)
-    synapses: str = "fused"              # SYNAPSE_LAYOUTS
+    synapses: str = "csr"                # SYNAPSE_LAYOUTS
     float32: bool = False                # single-precision state variables and weights
     thalamus: bool = False               # PD14 thalamic pulse (PoissonGroup -> L4, L6)
     th_start_ms: float = 700.0

@@ -52,7 +52,7 @@ def rates_and_cv(i, t_ms, slices, t_start_ms, t_stop_ms):
 def spontaneous_activity(N_scaling: float = 0.1, K_scaling: float = 0.1, *, t_sim_ms: float = 1100.0,
                          t_transient_ms: float = 100.0, seeds=(0,), background: str = "poisson",
                          threads: int = 1, exclude_pathways: tuple = (), lesion: tuple = (),
-                         synapses: str = "fused", poisson_sampler: str = "table", float32: bool = False) -> dict:
+                         synapses: str = "csr", poisson_sampler: str = "table", float32: bool = False) -> dict:
     """Rates (Hz) and ISI CVs per population, one row per seed, plus synapse counts.
 
     Returns dict: populations, rates_hz (n_seeds, 8), cv_isi (n_seeds, 8),
@@ -69,7 +69,7 @@ def spontaneous_activity(N_scaling: float = 0.1, K_scaling: float = 0.1, *, t_si
     sl = population_slices(N_scaling)
     rates, cvs, counts, spikes, walls, runs = [], [], [], [], [], []
     set_values, timed = {}, {}
-    if lesion and synapses == "fused":
+    if lesion and synapses in ("csr", "fused"):
         n = len(P.POPULATIONS)
         gain = np.ones((1, n * n))
         for tgt, src in lesion:
