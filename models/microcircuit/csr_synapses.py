@@ -68,16 +68,9 @@ _CPP = r"""
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
+{TABLES}
 namespace {NS} {
-static const int P = {P};
 static const int N = {N};
-static const double out_mean[{P}] = {OUT_MEAN};
-static const double target_cdf[{P}][{P}] = {TARGET_CDF};
-static const int starts[{P}] = {STARTS};
-static const int sizes[{P}] = {SIZES};
-static const double w_mean[{P}][{P}] = {W};
-static const double w_sd[{P}][{P}] = {W_SD};
-static const double w_tail[{P}][{P}] = {W_TAIL};
 static const int d_len = {D_LEN};
 static const uint64_t d_thresholds[{P}][{D_LEN}] = {D_THRESHOLDS};
 static const unsigned char d_guide[{P}][256] = {D_GUIDE};
@@ -290,10 +283,7 @@ def kernel_function(tab: dict, spikespace: str, i_syn: str, gain, pairs, tag_see
     cdf = np.asarray(tab["target_cdf"], float)
     width = np.diff(np.concatenate([np.zeros((cdf.shape[0], 1)), cdf], axis=1), axis=1)
     scale = np.where(width > 0, tab["sizes"][None, :] / np.where(width > 0, width, 1.0), 0.0)
-    parts = dict(P=str(tab["P"]), N=str(n), OUT_MEAN=FP._c_array(tab["out_mean"]),
-                 TARGET_CDF=FP._c_array(tab["target_cdf"]), STARTS=FP._c_array(tab["starts"].astype(int)),
-                 SIZES=FP._c_array(tab["sizes"].astype(int)), W=FP._c_array(tab["w"]), W_SD=FP._c_array(tab["w_sd"]),
-                 W_TAIL=FP._c_array(tab["w_tail"]), D_LEN=str(thr.shape[1]),
+    parts = dict(P=str(tab["P"]), N=str(n), TABLES=FP.cpp_tables(tab, "{NS}"), D_LEN=str(thr.shape[1]),
                  D_THRESHOLDS="{" + ", ".join("{" + ", ".join(f"{int(v)}ULL" for v in r) + "}" for r in thr) + "}",
                  D_GUIDE=FP._c_array(guide_table(thr)), TARGET_SCALE=FP._c_array(scale), N_PAIRS=str(len(pairs)),
                  N_PAIRS_1=str(max(1, len(pairs))),

@@ -74,7 +74,7 @@ def tables(K: np.ndarray, sizes: np.ndarray, w_mean_pA: np.ndarray, w_rel_sd: fl
                 w_tail=w_tail, d=d_src, d_sd=d_sd, d_tail=d_tail, dt_ms=float(dt_ms))
 
 
-_CPP = r"""
+_TABLES_CPP = r"""
 namespace {NS} {
 static const int P = {P};
 static const double out_mean[{P}] = {OUT_MEAN};
@@ -84,6 +84,25 @@ static const int sizes[{P}] = {SIZES};
 static const double w_mean[{P}][{P}] = {W};
 static const double w_sd[{P}][{P}] = {W_SD};
 static const double w_tail[{P}][{P}] = {W_TAIL};
+}
+"""
+
+
+def cpp_tables(tab: dict, ns: str) -> str:
+    """C++ defining, in namespace `ns`, the connectivity and weight tables of `tables()`: P,
+    out_mean[P], target_cdf[P][P] ([source][target]), starts[P], sizes[P], w_mean, w_sd, w_tail
+    ([target][source]). The fused build and csr_synapses.py both draw from them."""
+    parts = dict(NS=ns, P=str(tab["P"]), OUT_MEAN=_c_array(tab["out_mean"]), TARGET_CDF=_c_array(tab["target_cdf"]),
+                 STARTS=_c_array(tab["starts"].astype(int)), SIZES=_c_array(tab["sizes"].astype(int)),
+                 W=_c_array(tab["w"]), W_SD=_c_array(tab["w_sd"]), W_TAIL=_c_array(tab["w_tail"]))
+    code = _TABLES_CPP
+    for k in sorted(parts, key=len, reverse=True):
+        code = code.replace("{" + k + "}", parts[k])
+    return code
+
+
+_CPP = r"""
+namespace {NS} {
 static const double d_mean[{P}] = {D};
 static const double d_sd[{P}] = {D_SD};
 static const double d_tail[{P}] = {D_TAIL};
@@ -124,13 +143,12 @@ def functions(tab: dict) -> dict:
 
     from attnsim.models.microcircuit import truncnorm as T
 
-    parts = dict(P=str(tab["P"]), OUT_MEAN=_c_array(tab["out_mean"]), TARGET_CDF=_c_array(tab["target_cdf"]),
-                 STARTS=_c_array(tab["starts"].astype(int)), SIZES=_c_array(tab["sizes"].astype(int)),
-                 W=_c_array(tab["w"]), W_SD=_c_array(tab["w_sd"]), W_TAIL=_c_array(tab["w_tail"]),
-                 D=_c_array(tab["d"]), D_SD=_c_array(tab["d_sd"]), D_TAIL=_c_array(tab["d_tail"]), DT_MS=repr(float(tab["dt_ms"])))
-    digest = hashlib.sha256(repr(sorted(parts.items())).encode()).hexdigest()[:10]
+    parts = dict(P=str(tab["P"]), D=_c_array(tab["d"]), D_SD=_c_array(tab["d_sd"]), D_TAIL=_c_array(tab["d_tail"]),
+                 DT_MS=repr(float(tab["dt_ms"])))
+    tables_code = cpp_tables(tab, "{NS}")
+    digest = hashlib.sha256((repr(sorted(parts.items())) + tables_code).encode()).hexdigest()[:10]
     names = {r: f"attnsim_pd14_{r}_{digest}" for r in ("out_mean", "target", "weight", "delay")}
-    code = _CPP.replace("{NS}", f"attnsim_fp_{digest}").replace("{OUT}", names["out_mean"]) \
+    code = (tables_code + _CPP).replace("{NS}", f"attnsim_fp_{digest}").replace("{OUT}", names["out_mean"]) \
         .replace("{TARGET}", names["target"]).replace("{WEIGHT}", names["weight"]).replace("{DELAY}", names["delay"])
     for k, v in parts.items():
         code = code.replace("{" + k + "}", v)
