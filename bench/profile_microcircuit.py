@@ -218,6 +218,8 @@ def group_of(name: str, index: dict) -> str:
         return "network_operation (Python)"
     if cls == "CodeRunner":                      # run_regularly: Poisson drive if it draws counts
         code = str(getattr(obj, "abstract_code", "")).lower()
+        if "attnsim_csr_step" in code:          # models/microcircuit/csr_synapses.py
+            return "csr synapses (push + delivery; rows built in step 0)"
         drive = "poisson" in code or "binomial" in code or "background" in obj.name.lower()
         return "Poisson background" if drive else "run_regularly"
     # no object found (or an unknown class): name patterns
@@ -329,10 +331,16 @@ def profile_column(a) -> dict:
     t_run = time.perf_counter() - t0
     loop = float(getattr(b2.device, "_last_run_time", float("nan")))
     n_syn = int(sum(len(o) for o in col["objects"] if type(o).__name__ == "Synapses"))
+    csr_build_s = 0.0
+    for f in (d / "results").glob("attnsim_csr_*.txt"):      # csr layout: the kernel's own report
+        lines = f.read_text().split()
+        csr_build_s += float(lines[0])
+        n_syn += sum(int(x) for x in lines[1:])
     n_spk = int(col["spikes"].num_spikes)
     n = max(s.stop for s in col["slices"].values())
     extra = dict(config=cfg_d, t_sim_s=a.t_sim, threads=a.threads, build_s=round(t_build, 2),
                  binary_wall_s=round(t_run, 3), n_neurons=int(n), n_synapses=n_syn,
+                 csr_rows_build_s=round(csr_build_s, 3),
                  mean_rate_hz=round(n_spk / n / a.t_sim, 3))
     return report("column", net, loop, extra, top=a.top)
 
