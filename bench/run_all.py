@@ -111,7 +111,7 @@ def _timed(cmd: list[str]) -> tuple[dict, float]:
 
 
 def _pd14_project(scale: float, t_sim_s: float, seed: int) -> dict:
-    """The project's column (models/microcircuit: fused pathways, tabulated background) in a child
+    """The project's column (models/microcircuit, default build: csr synapses, tabulated background) in a child
     process: binary wall s per biological s (synapse generation included), simulation loop alone
     per biological s, peak memory, rates."""
     res, rss = _timed([sys.executable, "-c", _PROJECT_SIDE, str(scale), str(t_sim_s), str(seed)])
