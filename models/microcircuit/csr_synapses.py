@@ -28,10 +28,14 @@ int(d / dt + 0.5), d >= dt). Rows sorted by delay keep consecutive updates insid
 
 Connectivity, weights and delays have the distribution of the fused Synapses build
 (models/microcircuit/fused_pathways.py, whose tables this module reuses): out-degree
-n ~ Poisson(sum_t K_ts / N_s) per source (std::poisson_distribution), target population by the
-cumulative table, target cell uniform, weight and delay by inverse-CDF sampling of their
-truncated normals (`attnsim_ndtri_fast`), the per-pathway gain (TimedArray `<prefix>pathway_gain`,
-index t * P + s) multiplied in. The draws come from xoshiro256** seeded from
+n ~ Poisson(sum_t K_ts / N_s) per source (std::poisson_distribution); target population by the
+cumulative table and target cell uniform in it, both from one uniform draw; weight by inverse-CDF
+sampling of its truncated normal (`attnsim_ndtri_fast`), the per-pathway gain (TimedArray
+`<prefix>pathway_gain`, index t * P + s) multiplied in; delay directly in steps from the exact
+distribution of the rounded truncated normal (`delay_step_thresholds`, a 64-bit threshold table
+searched from a guide table, as models/microcircuit/poisson_table.py), which is all Brian2 keeps of
+a delay. The big arrays are allocated on transparent huge pages where Linux offers them (the ring
+is written at random), and each update prefetches the ring line PREFETCH_DISTANCE updates ahead. The draws come from xoshiro256** seeded from
 ATTNSIM_SEED_<seed_name> (models/microcircuit/xoshiro.py) and a stream constant per column, so
 the connectivity depends on that seed only. The rows are built in the first time step of the run
 (after the command line has set the pathway gains); the binary then writes
