@@ -9,9 +9,11 @@ records the interrupt before it raises; `raise_if_interrupted()`, called at the 
 checkpoints (each finished task, before a sweep point or a run directory is published),
 raises it again, so a swallowed Ctrl-C stops the run at the next checkpoint at the latest.
 
-The handler is installed only from the main thread and only over Python's own default
-handler, so a host with its own SIGINT handling (a notebook kernel, a test runner, Brian2's
-"stop the simulation" handler) keeps it.
+The handler is installed from the main thread only, and not where SIGINT is ignored (a worker
+whose parent stops it). It wraps the handler it finds: Python's default one (or none) is
+replaced by "record, raise KeyboardInterrupt"; a host's own handler (Brian2's, which stops a
+running simulation and otherwise calls the default; a notebook kernel's) still runs, after the
+interrupt is recorded, so a Ctrl-C always stops the run at the next checkpoint at the latest.
 """
 from __future__ import annotations
 
@@ -22,9 +24,14 @@ from contextlib import contextmanager
 _STATE = {"interrupted": False, "depth": 0}
 
 
-def _record_and_raise(signum, frame):
-    _STATE["interrupted"] = True
-    raise KeyboardInterrupt
+def _recorder(previous):
+    def handler(signum, frame):
+        _STATE["interrupted"] = True
+        if callable(previous):
+            previous(signum, frame)
+        else:
+            raise KeyboardInterrupt
+    return handler
 
 
 def raise_if_interrupted() -> None:
@@ -39,10 +46,12 @@ def raise_if_interrupted() -> None:
 def catch_interrupts():
     """Record every SIGINT received in the block (see the module docstring); nests."""
     installed = None
-    if (_STATE["depth"] == 0 and threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
-        installed = signal.signal(signal.SIGINT, _record_and_raise)
-        _STATE["interrupted"] = False
+    if _STATE["depth"] == 0 and threading.current_thread() is threading.main_thread():
+        previous = signal.getsignal(signal.SIGINT)
+        if previous is not signal.SIG_IGN:
+            signal.signal(signal.SIGINT, _recorder(previous))
+            installed = previous
+            _STATE["interrupted"] = False
     _STATE["depth"] += 1
     try:
         yield
