@@ -34,7 +34,10 @@ sampling of its truncated normal (`attnsim_ndtri_fast`), the per-pathway gain (T
 `<prefix>pathway_gain`, index t * P + s) multiplied in; delay directly in steps from the exact
 distribution of the rounded truncated normal (`delay_step_thresholds`, a 64-bit threshold table
 searched from a guide table, as models/microcircuit/poisson_table.py), which is all Brian2 keeps of
-a delay. The big arrays are allocated on transparent huge pages where Linux offers them (the ring
+a delay. Per source cell, the three draws of each synapse are taken first (target, weight,
+delay, synapse after synapse) and then turned into values one quantity at a time, so the
+weights' inverse normal runs as a vectorized loop on its central branch
+(`attnsim_ndtri_fast_central`); the rows are bit for bit those of drawing each synapse whole. The big arrays are allocated on transparent huge pages where Linux offers them (the ring
 is written at random), and each update prefetches the ring line PREFETCH_DISTANCE updates ahead. The draws come from xoshiro256** seeded from
 ATTNSIM_SEED_<seed_name> (models/microcircuit/xoshiro.py) and a stream constant per column, so
 the connectivity depends on that seed only. The rows are built in the first time step of the run
@@ -122,6 +125,7 @@ static void build()
     advise_huge(post); advise_huge(weight); advise_huge(delay);
     std::vector<long long> counts(P * P, 0);
     std::vector<int32_t> tp; std::vector<float> tw; std::vector<int> td;
+    std::vector<double> tu, wp, zz; std::vector<uint64_t> du; std::vector<int> tt;
     std::vector<int> hist({D_LEN} + 2);
     urbg g;
     int max_d = 1;
@@ -131,21 +135,41 @@ static void build()
             const long n = out_mean[s] > 0 ? degree(g) : 0;
             tp.resize(n); tw.resize(n); td.resize(n);
             std::fill(hist.begin(), hist.end(), 0);
+            // the draws first, synapse after synapse in the order target, weight, delay (the
+            // rows are those of drawing each synapse whole); then each quantity in its own loop,
+            // the weight's inverse normal vectorized on its central branch
+            tu.resize(n); wp.resize(n); zz.resize(n); du.resize(n); tt.resize(n);
             for (long k = 0; k < n; k++) {
-                // target: population by the cumulative table, cell uniform in it, from one draw
-                const double u = {NS}_rng::u01();
+                tu[k] = {NS}_rng::u01();
+                wp[k] = 1.0 - {NS}_rng::u01();
+                du[k] = {NS}_rng::next();
+            }
+            for (long k = 0; k < n; k++) {
+                // target population by the cumulative table (no branch: the table is sorted)
                 int t = 0;
-                while (t < P - 1 && u >= target_cdf[s][t]) t++;
+                for (int j = 0; j < P - 1; j++) t += tu[k] >= target_cdf[s][j];
+                tt[k] = t;
+                wp[k] *= w_tail[t][s];
+            }
+            for (long k = 0; k < n; k++) zz[k] = {NDTRI}_central(wp[k]);
+            for (long k = 0; k < n; k++) {
+                const double p = wp[k] > 0.5 ? 1.0 - wp[k] : wp[k];
+                if (p < {TAIL_P}) zz[k] = {NDTRI}(wp[k]);
+            }
+            for (long k = 0; k < n; k++) {
+                // cell uniform in the target population, from the same draw
+                const double u = tu[k];
+                const int t = tt[k];
                 const double lo = t > 0 ? target_cdf[s][t - 1] : 0.0;
                 int c = (int)((u - lo) * target_scale[s][t]);
                 if (c >= sizes[t]) c = sizes[t] - 1;
                 if (c < 0) c = 0;
                 const double m = w_mean[t][s], sd = w_sd[t][s];
-                const double z = {NDTRI}((1.0 - {NS}_rng::u01()) * w_tail[t][s]);
+                const double z = zz[k];
                 double w = m > 0 ? m - sd * z : m + sd * z;
                 w = m > 0 ? (w > 0.0 ? w : 0.0) : (w < 0.0 ? w : 0.0);
                 // delay in steps, from the exact table of the rounded truncated normal
-                const uint64_t ud = {NS}_rng::next();
+                const uint64_t ud = du[k];
                 const uint64_t* drow = d_thresholds[s];
                 int kd = d_guide[s][ud >> 56];
                 while (kd < d_len - 1 && ud >= drow[kd]) kd++;
@@ -293,7 +317,7 @@ def kernel_function(tab: dict, spikespace: str, i_syn: str, gain, pairs, tag_see
                  N_PAIRS_1=str(max(1, len(pairs))),
                  PAIRS="{" + ", ".join(f"{{{t}, {s}}}" for t, s in pairs) + "}" if pairs else "{{0, 0}}",
                  EXPECTED=repr(expected), SPIKESPACE=spikespace, ISYN=i_syn, GAIN=gain.name,
-                 NDTRI=T.FAST_NAME, PREFETCH=str(PREFETCH_DISTANCE))
+                 NDTRI=T.FAST_NAME, TAIL_P=repr(T.FAST_TAIL_P), PREFETCH=str(PREFETCH_DISTANCE))
     digest = hashlib.sha256((repr(sorted(parts.items())) + tag_seed + seed_name).encode()).hexdigest()[:10]
     ns = f"attnsim_csr_{digest}"
     name = f"attnsim_csr_step_{digest}"

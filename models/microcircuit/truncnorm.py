@@ -25,7 +25,10 @@ scipy.special.ndtri. The only inexactness is the 53-bit resolution of U.
 error < 1.15e-9 in the quantile, i.e. a drawn weight or delay is off by at most ~1e-9 of its
 standard deviation, at a quarter of the cost (no erfc and exp per draw; ~9 ns against ~31 ns).
 The fused PD14 build (fused_pathways.py), which draws two values for each of 3e8 synapses at
-full scale, uses it.
+full scale, uses it. `attnsim_ndtri_fast_central` is its central branch alone (valid where
+min(p, 1 - p) >= FAST_TAIL_P = 0.02425), the same arithmetic with neither a branch nor a log,
+so that a loop over many p vectorizes (csr_synapses.py: a row's weights); the few p in the
+tails then take `attnsim_ndtri_fast`, and every value is bit for bit the one it would give.
 """
 from __future__ import annotations
 
@@ -103,7 +106,24 @@ _REFINE = """    e = 0.5 * std::erfc(-x / 1.4142135623730951) - p;
     u = e * 2.5066282746310002 * std::exp(0.5 * x * x);
     x = x - u / (1.0 + 0.5 * x * u);
 """
-CPP_CODE_FAST = CPP_CODE.replace(_REFINE, "").replace(NAME, FAST_NAME)
+FAST_CENTRAL_NAME = FAST_NAME + "_central"
+FAST_TAIL_P = 0.02425           # Acklam's breakpoint: min(p, 1 - p) below it takes the tail branch
+_CPP_CENTRAL = """
+static inline double {NAME}(double p)
+{
+    double q, r, x, s = 1.0;
+    if (p > 0.5) { p = 1.0 - p; s = -1.0; }
+    q = p - 0.5;
+    r = q * q;
+    x = (((((A0 * r + A1) * r + A2) * r + A3) * r + A4) * r + A5) * q /
+        (((((B0 * r + B1) * r + B2) * r + B3) * r + B4) * r + 1.0);
+    return s * x;
+}
+"""
+# the fast inverse and its central branch alone: the same arithmetic, without a branch or a
+# log, so a loop over it vectorizes; callers use it where min(p, 1 - p) >= FAST_TAIL_P
+CPP_CODE_FAST = (CPP_CODE.replace(_REFINE, "").replace(NAME, FAST_NAME)
+                 + _fill(_CPP_CENTRAL).replace("{NAME}", FAST_CENTRAL_NAME))
 CYTHON_CODE = _fill(_CYTHON)
 _FUNCTION = {}
 
