@@ -37,8 +37,10 @@ searched from a guide table, as models/microcircuit/poisson_table.py), which is 
 a delay. Per source cell, the three draws of each synapse are taken first (target, weight,
 delay, synapse after synapse) and then turned into values one quantity at a time, so the
 weights' inverse normal runs as a vectorized loop on its central branch
-(`attnsim_ndtri_fast_central`); the rows are bit for bit those of drawing each synapse whole. The big arrays are allocated on transparent huge pages where Linux offers them (the ring
-is written at random), and each update prefetches the ring line PREFETCH_DISTANCE updates ahead. The draws come from xoshiro256** seeded from
+(`attnsim_ndtri_fast_central`); the values are those of drawing each synapse whole. The big
+arrays are allocated on transparent huge pages where Linux offers them (the ring is written at
+random), and each update prefetches the ring line PREFETCH_DISTANCE updates ahead. The draws
+come from xoshiro256** seeded from
 ATTNSIM_SEED_<seed_name> (models/microcircuit/xoshiro.py) and a stream constant per column, so
 the connectivity depends on that seed only. The rows are built in the first time step of the run
 (after the command line has set the pathway gains); the binary then writes

@@ -28,7 +28,7 @@ The fused PD14 build (fused_pathways.py), which draws two values for each of 3e8
 full scale, uses it. `attnsim_ndtri_fast_central` is its central branch alone (valid where
 min(p, 1 - p) >= FAST_TAIL_P = 0.02425), the same arithmetic with neither a branch nor a log,
 so that a loop over many p vectorizes (csr_synapses.py: a row's weights); the few p in the
-tails then take `attnsim_ndtri_fast`, and every value is bit for bit the one it would give.
+tails then take `attnsim_ndtri_fast`: the same operations give the same values.
 """
 from __future__ import annotations
 
