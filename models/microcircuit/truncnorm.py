@@ -55,7 +55,7 @@ cdef double attnsim_ndtri(double p):
     if p > 0.5:
         p = 1.0 - p
         s = -1.0
-    if p < 0.02425:
+    if p < P_LOW:
         q = sqrt(-2.0 * log(p))
         x = (((((C0 * q + C1) * q + C2) * q + C3) * q + C4) * q + C5) / \\
             ((((D0 * q + D1) * q + D2) * q + D3) * q + 1.0)
@@ -75,7 +75,7 @@ static inline double attnsim_ndtri(double p)
 {
     double q, r, x, e, u, s = 1.0;
     if (p > 0.5) { p = 1.0 - p; s = -1.0; }
-    if (p < 0.02425) {
+    if (p < P_LOW) {
         q = std::sqrt(-2.0 * std::log(p));
         x = (((((C0 * q + C1) * q + C2) * q + C3) * q + C4) * q + C5) /
             ((((D0 * q + D1) * q + D2) * q + D3) * q + 1.0);
@@ -93,7 +93,11 @@ static inline double attnsim_ndtri(double p)
 """
 
 
+FAST_TAIL_P = 0.02425           # Acklam's breakpoint: min(p, 1 - p) below it takes the tail branch
+
+
 def _fill(code: str) -> str:
+    code = code.replace("P_LOW", repr(FAST_TAIL_P))
     for letter, vals in zip("ABCD", (_A, _B, _C, _D)):
         for i, v in enumerate(vals):
             code = code.replace(f"{letter}{i}", f"({v!r})")
@@ -107,7 +111,6 @@ _REFINE = """    e = 0.5 * std::erfc(-x / 1.4142135623730951) - p;
     x = x - u / (1.0 + 0.5 * x * u);
 """
 FAST_CENTRAL_NAME = FAST_NAME + "_central"
-FAST_TAIL_P = 0.02425           # Acklam's breakpoint: min(p, 1 - p) below it takes the tail branch
 _CPP_CENTRAL = """
 static inline double {NAME}(double p)
 {
