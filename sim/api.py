@@ -22,8 +22,7 @@ import time
 import yaml
 
 from attnsim.result import Result
-from attnsim.runner import RunError
-from attnsim.scenario.yaml_lines import ScenarioError
+from attnsim.errors import RunError, ScenarioError
 
 
 def bundled_scenarios_dir() -> str:

@@ -57,7 +57,7 @@ def _fail(messages) -> int:
 
 def cmd_validate(args) -> int:
     from attnsim.api import load_scenario
-    from attnsim.scenario.yaml_lines import ScenarioError
+    from attnsim.errors import ScenarioError
     bad = 0
     for path in args.files:
         try:
@@ -89,10 +89,7 @@ def cmd_list(args) -> int:
 
 def cmd_run(args) -> int:
     from attnsim import api
-    from attnsim.models.registry import PluginError
-    from attnsim.runner import RunError
-    from attnsim.scenario.yaml_lines import ScenarioError
-    from attnsim.worker import ModelFailure
+    from attnsim.errors import ModelFailure, PluginError, RunError, ScenarioError
 
     if args.resume:
         if args.file or args.set or args.seed is not None:
@@ -160,9 +157,8 @@ def _print_summary(summary: dict) -> None:
 
 def cmd_figures(args) -> int:
     from attnsim import api
-    from attnsim.models.registry import PluginError
+    from attnsim.errors import PluginError, RunError
     from attnsim.plots.registry import draw
-    from attnsim.runner import RunError
     try:
         result = api.open_run(args.run_dir)
         if result.is_sweep:
@@ -181,7 +177,7 @@ def cmd_figures(args) -> int:
 
 def cmd_export(args) -> int:
     from attnsim import api
-    from attnsim.runner import RunError
+    from attnsim.errors import RunError
     if not args.nwb:
         return _fail("attnsim export: choose a format (--nwb)")
     try:

@@ -48,7 +48,7 @@ import uuid
 import numpy as np
 import yaml
 
-from attnsim.runner import RunError
+from attnsim.errors import RunError
 
 # DynamicTable columns a TimeIntervals table already defines: a condition key that collides is
 # stored as condition_<key>

@@ -99,7 +99,7 @@ def free_disk_bytes(path: str) -> int:
 
 def check_resources(scn, run_dir: str, *, in_memory: bool = False) -> Estimate:
     """Raise RunError when the estimate exceeds the available memory or the free disk."""
-    from attnsim.runner import RunError
+    from attnsim.errors import RunError
     est = estimate(scn)
     problems = []
     mem = available_memory_bytes()

@@ -21,15 +21,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import yaml
 
+from attnsim.errors import RunError
 from attnsim.models.activity import Activity
 from attnsim.seeds import derive_seed
 from attnsim.tasks import build_trials
 from attnsim.tasks.trials import Trials
-
-
-class RunError(Exception):
-    """A run that cannot start or go on for a reason the user can fix (the CLI exits 2):
-    the run directory, resources, a worker that died, a model that failed."""
 
 
 def plan_chunks(n_trials: int, chunk: int) -> list[list[int]]:

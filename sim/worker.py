@@ -32,15 +32,8 @@ from collections import OrderedDict
 import numpy as np
 
 
-class ModelFailure(Exception):
-    """A model raised while it was built, trained or run; the message names the model and step.
-
-    Raised in the worker and re-raised in the parent (it pickles as its message), so a broken
-    user model ends the run with a clear error instead of a traceback from another process.
-    """
-
-
-from attnsim.worker_env import ignore_sigint, init_worker  # noqa: E402,F401  (the pool initializer)
+from attnsim.errors import ModelFailure
+from attnsim.worker_env import ignore_sigint, init_worker  # noqa: F401  (the pool initializer)
 
 
 def _sample_batch_factory(task_spec):

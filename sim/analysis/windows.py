@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from attnsim.errors import NotApplicable
 from attnsim.models.activity import Activity
 from attnsim.tasks.trials import Trials
-
-
-class NotApplicable(KeyError):
-    """The metric needs something this task or model does not have (an epoch, spikes)."""
 
 
 def epoch_ms(trials: Trials, name: str) -> tuple[float, float]:

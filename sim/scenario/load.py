@@ -19,7 +19,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from attnsim.scenario.schema import Scenario
-from attnsim.scenario.yaml_lines import LinedDocument, ScenarioError, load_yaml
+from attnsim.errors import ScenarioError
+from attnsim.scenario.yaml_lines import LinedDocument, load_yaml
 
 
 def _dotted(loc) -> str:
@@ -102,7 +103,8 @@ def _format_errors(err: ValidationError, doc: LinedDocument, prefix: tuple = (),
 
 def _validate_task(block, doc: LinedDocument, search_path: tuple[str, ...]):
     """(the task's Spec instance or None, error lines) for a scenario's `task:` mapping."""
-    from attnsim.registries import TASKS, PluginError
+    from attnsim.errors import PluginError
+    from attnsim.registries import TASKS
     from attnsim.models.registry import is_reference
     from attnsim.tasks import task_class
 
@@ -160,8 +162,8 @@ def _apply_override(data: dict, item: str) -> None:
 
 def _check_models(scn: Scenario, doc: LinedDocument) -> tuple[list[str], dict[str, dict]]:
     search_path = tuple(scn.plugin_path)
-    from attnsim.models.params import ParamError
-    from attnsim.models.registry import PluginError, load_family
+    from attnsim.errors import ParamError, PluginError
+    from attnsim.models.registry import load_family
     from attnsim.scenario.params_schema import params_model
 
     errors, resolved = [], {}
@@ -204,7 +206,8 @@ def _unknown_part(registry, name: str, search_path: tuple[str, ...]) -> str | No
     """None when `registry` resolves `name`, else what is wrong, worded for a scenario line:
     "unknown metric 'x'; valid metrics: a, b, ..." (the valid names from PluginError.choices),
     or the PluginError's own text for an outside part that cannot be used."""
-    from attnsim.models.registry import PluginError, is_reference
+    from attnsim.errors import PluginError
+    from attnsim.models.registry import is_reference
     try:
         registry.get(name, search_path)
     except PluginError as e:

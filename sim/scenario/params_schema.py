@@ -14,7 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, ConfigDict, Field, create_model
 
-from attnsim.scenario.units import UnitError, param_dimension, parse_quantity
+from attnsim.errors import UnitError
+from attnsim.scenario.units import param_dimension, parse_quantity
 
 
 def _unit_converter(dimension: str, scale: float):

@@ -5,7 +5,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator
 
-from attnsim.scenario.units import UnitError, parse_quantity
+from attnsim.errors import UnitError
+from attnsim.scenario.units import parse_quantity
 
 
 def _as(dimension: str):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from attnsim.errors import UnitError  # noqa: F401  (raised here; its home is attnsim.errors)
+
 # dimension -> (canonical unit, {unit: factor to canonical})
 DIMENSIONS: dict[str, tuple[str, dict[str, float]]] = {
     "time": ("ms", {"s": 1e3, "ms": 1.0, "us": 1e-3, "µs": 1e-3, "min": 6e4}),
@@ -27,10 +29,6 @@ SUFFIXES: dict[str, tuple[str, float]] = {
 }
 
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-zµ]+)\s*$")
-
-
-class UnitError(ValueError):
-    pass
 
 
 def unit_for(dimension: str) -> str:

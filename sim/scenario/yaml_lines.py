@@ -9,13 +9,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-
-class ScenarioError(Exception):
-    """A scenario problem a user can fix; `str()` is the message to print."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("\n".join(messages))
-        self.messages = messages
+from attnsim.errors import ScenarioError  # noqa: F401  (raised here; its home is attnsim.errors)
 
 
 @dataclass
