@@ -1,11 +1,21 @@
 """Selective attention (cueing, biased competition).
 
 Two stimuli A and B share one receptive field. A cue (top-down bias) names
-the stimulus to attend; the correct answer is the attended stimulus. The
-attended stimulus is shown at `contrast`, the other at
-`contrast * distractor_ratio`. On neutral trials neither is cued and one
-stimulus (chosen at random) is shown at `contrast`, the other at
-`contrast * neutral_ratio`: the correct answer is the stronger one.
+the stimulus to attend; the correct answer is the attended stimulus, shown as
+the stronger one. On neutral trials neither is cued and one stimulus (chosen
+at random) is the stronger: the correct answer is the stronger one.
+
+The stimulus levels are given in one of two forms (a scenario uses one):
+
+- coherence (Wang 2002's c', as a fraction): the stronger stimulus at
+  `mean_level * (1 + c)`, the weaker at `mean_level * (1 - c)`, on neutral and
+  cued trials alike. Each coherence is a cell; the trials carry it as
+  conditions["coherence"]. At c = 0 the stimuli are equal, so a neutral
+  trial's target is a coin flip (accuracy is chance by construction).
+- contrasts: the attended stimulus at `contrast`, the other at
+  `contrast * distractor_ratio`; on neutral trials the stronger at `contrast`,
+  the weaker at `contrast * neutral_ratio`. The trials carry
+  conditions["contrast"].
 
 Timeline (NeuroGym style): fixation -> cue -> stimulus -> response. The cue
 stays on through the stimulus when `cue_persists` (sustained top-down bias).
@@ -15,57 +25,107 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, ValidationError, model_serializer, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from attnsim.registries import TASKS
 from attnsim.scenario.quantities import PositiveDurationMs
 from attnsim.scenario.schema import Strict
-from attnsim.tasks.spec_base import Contrast, CuedTiming
+from attnsim.tasks.spec_base import Contrast, CuedTiming, Fraction
 from attnsim.tasks.trials import CHANNELS, Trials, cell_labels, condition_cells, timeline
 
 CONDITIONS = ("attend_A", "attend_B", "neutral")
 EPOCHS = ("fixation", "cue", "stimulus", "response")
 
+# the two forms of the stimulus levels, and the defaults each fills in when it is the one used
+COHERENCE_FORM = {"coherence": None, "mean_level": 0.5}
+CONTRAST_FORM = {"contrasts": [0.1, 0.3, 0.5], "distractor_ratio": 1.0, "neutral_ratio": 0.5}
+FORM_KEYS = (*COHERENCE_FORM, *CONTRAST_FORM)
 
-def make_selective(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], contrasts: list[float],
+
+def make_selective(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], contrasts: list[float] | None = None,
                    conditions: list[str], distractor_ratio: float = 1.0, neutral_ratio: float = 0.5,
-                   cue_strength: float = 1.0, cue_persists: bool = True, seed: int = 0) -> Trials:
+                   cue_strength: float = 1.0, cue_persists: bool = True, coherence: list[float] | None = None,
+                   mean_level: float = 0.5, seed: int = 0) -> Trials:
+    """Trials of the selective task (see the module docstring): `coherence` given, the coherence
+    form (`mean_level`); else the contrast form (`contrasts`, `neutral_ratio`, `distractor_ratio`)."""
     rng = np.random.default_rng(seed)
     epochs, n_steps = timeline({k: timing_ms[k] for k in EPOCHS}, dt_ms)
-    assigned, inputs, target = condition_cells(n_trials, conditions, contrasts, n_steps, rng)
+    cells = contrasts if coherence is None else coherence
+    assigned, inputs, target = condition_cells(n_trials, conditions, cells, n_steps, rng)
     stim = epochs["stimulus"]
     cue_on = slice(epochs["cue"].start, stim.stop if cue_persists else epochs["cue"].stop)
     for i, (c, k) in enumerate(assigned):
-        if c == "neutral":
-            strong = int(rng.integers(2))
-            levels = [k * neutral_ratio, k * neutral_ratio]
-            levels[strong] = k
-            target[i] = strong
+        if coherence is not None:
+            strong, weak = mean_level * (1 + k), mean_level * (1 - k)
         else:
-            att = 0 if c == "attend_A" else 1
-            levels = [k * distractor_ratio, k * distractor_ratio]
-            levels[att] = k
-            target[i] = att
-            inputs[i, cue_on, 2 + att] = cue_strength
+            strong, weak = k, k * (neutral_ratio if c == "neutral" else distractor_ratio)
+        if c == "neutral":
+            stronger = int(rng.integers(2))
+        else:
+            stronger = 0 if c == "attend_A" else 1
+            inputs[i, cue_on, 2 + stronger] = cue_strength
+        levels = [weak, weak]
+        levels[stronger] = strong
+        target[i] = stronger
         inputs[i, stim, 0] = levels[0]
         inputs[i, stim, 1] = levels[1]
-    return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs,
-                  conditions=cell_labels(assigned))
+    labels = cell_labels(assigned)
+    if coherence is not None:
+        labels = {"condition": labels["condition"], "coherence": labels.pop("contrast")}
+    return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs, conditions=labels)
+
+
+def _key_errors(errors: list[tuple[str, str, object]]) -> ValidationError:
+    """A ValidationError located at the given keys: (key, message, value given) per error.
+    Raised inside a validator, pydantic reports each at its key, as for a field's own error."""
+    return ValidationError.from_exception_data("SelectiveSpec", [
+        InitErrorDetails(type=PydanticCustomError("stimulus_form", msg), loc=(key,), input=value)
+        for key, msg, value in errors])
 
 
 class SelectiveSpec(Strict):
-    """The `task:` block of the selective task (see the module docstring)."""
+    """The `task:` block of the selective task (see the module docstring).
+
+    The keys of the form not used stay None and are left out of the resolved scenario."""
     kind: Literal["selective"]
     n_trials: int = Field(60, ge=1, le=100000)
     dt: PositiveDurationMs = 1.0
     timing: CuedTiming = CuedTiming()
-    contrasts: list[Contrast] = Field(default_factory=lambda: [0.1, 0.3, 0.5], min_length=1)
+    contrasts: list[Contrast] | None = Field(None, min_length=1)
+    coherence: list[Fraction] | None = Field(None, min_length=1)
+    mean_level: float | None = Field(None, gt=0.0, le=0.5)   # <= 0.5 keeps mean_level (1 + c) <= 1
     conditions: list[Literal["attend_A", "attend_B", "neutral"]] = Field(
         default_factory=lambda: ["attend_A", "attend_B", "neutral"], min_length=1)
-    distractor_ratio: float = Field(1.0, ge=0.0, le=1.0)
-    neutral_ratio: float = Field(0.5, ge=0.0, le=1.0)
+    distractor_ratio: Fraction | None = None
+    neutral_ratio: Fraction | None = None
     cue_strength: float = Field(1.0, ge=0.0, le=1.0)
     cue_persists: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_form(cls, data):
+        """Refuse keys of both forms; fill in the defaults of the form used."""
+        if not isinstance(data, dict):
+            return data
+        data = {k: v for k, v in data.items() if not (k in FORM_KEYS and v is None)}   # null: not given
+        if "coherence" in data:
+            clash = [k for k in CONTRAST_FORM if k in data]
+            if clash:
+                raise _key_errors([(k, "not with coherence: give the stimulus levels as coherence (with "
+                                       "mean_level) or as contrasts (with neutral_ratio, distractor_ratio), "
+                                       "not both", data[k]) for k in clash])
+            return {**{k: v for k, v in COHERENCE_FORM.items() if v is not None}, **data}
+        if "mean_level" in data:
+            raise _key_errors([("mean_level", "only with coherence (the levels are mean_level (1 +- coherence)); "
+                                              "with contrasts the weaker stimulus is set by neutral_ratio and "
+                                              "distractor_ratio", data["mean_level"])])
+        return {**CONTRAST_FORM, **data}
+
+    @model_serializer(mode="wrap")
+    def _without_unused_form(self, handler):
+        unused = CONTRAST_FORM if self.coherence is not None else COHERENCE_FORM
+        return {k: v for k, v in handler(self).items() if not (k in unused and v is None)}
 
 
 @TASKS.register("selective")
@@ -81,9 +141,10 @@ class SelectiveTask:
         return make_selective(n_trials=n_trials, dt_ms=spec.dt, timing_ms=spec.timing.model_dump(),
                               contrasts=spec.contrasts, conditions=spec.conditions,
                               distractor_ratio=spec.distractor_ratio, neutral_ratio=spec.neutral_ratio,
-                              cue_strength=spec.cue_strength, cue_persists=spec.cue_persists, seed=seed)
+                              cue_strength=spec.cue_strength, cue_persists=spec.cue_persists,
+                              coherence=spec.coherence, mean_level=spec.mean_level, seed=seed)
 
     @staticmethod
     def n_cells(spec: SelectiveSpec) -> int:
-        """conditions x contrasts."""
-        return len(spec.conditions) * len(spec.contrasts)
+        """conditions x contrasts (or x coherences)."""
+        return len(spec.conditions) * len(spec.coherence if spec.coherence is not None else spec.contrasts)
