@@ -25,7 +25,8 @@ default) multiplies the weights once at t = 0 of the run (network.build_column);
 per run (Binary.run timed_arrays) without recompiling, for lesions.
 
 The tables are compiled into C++ functions (cpp_standalone only); each function name carries a
-digest of its tables so columns with different tables never share a symbol.
+digest of its tables so columns with different tables never share a symbol. The C++ templates
+are cpp/fused_pathways_tables.cpp (cpp_tables) and cpp/fused_pathways.cpp (functions).
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ import hashlib
 
 import numpy as np
 from scipy.special import ndtr
+
+from attnsim.models.microcircuit import cpp_sources
 
 
 def _c_array(values) -> str:
@@ -74,18 +77,7 @@ def tables(K: np.ndarray, sizes: np.ndarray, w_mean_pA: np.ndarray, w_rel_sd: fl
                 w_tail=w_tail, d=d_src, d_sd=d_sd, d_tail=d_tail, dt_ms=float(dt_ms))
 
 
-_TABLES_CPP = r"""
-namespace {NS} {
-static const int P = {P};
-static const double out_mean[{P}] = {OUT_MEAN};
-static const double target_cdf[{P}][{P}] = {TARGET_CDF};
-static const int starts[{P}] = {STARTS};
-static const int sizes[{P}] = {SIZES};
-static const double w_mean[{P}][{P}] = {W};
-static const double w_sd[{P}][{P}] = {W_SD};
-static const double w_tail[{P}][{P}] = {W_TAIL};
-}
-"""
+_TABLES_CPP = cpp_sources.read("fused_pathways_tables.cpp")
 
 
 def cpp_tables(tab: dict, ns: str) -> str:
@@ -101,38 +93,7 @@ def cpp_tables(tab: dict, ns: str) -> str:
     return code
 
 
-_CPP = r"""
-namespace {NS} {
-static const double d_mean[{P}] = {D};
-static const double d_sd[{P}] = {D_SD};
-static const double d_tail[{P}] = {D_TAIL};
-static const double dt_ms = {DT_MS};
-}
-static inline double {OUT}(const int pop) { return {NS}::out_mean[pop]; }
-static inline int {TARGET}(const int pop, const double u_pop, const double u_cell)
-{
-    const double* row = {NS}::target_cdf[pop];
-    int t = 0;
-    while (t < {NS}::P - 1 && u_pop >= row[t]) t++;
-    int k = (int)(u_cell * {NS}::sizes[t]);
-    if (k >= {NS}::sizes[t]) k = {NS}::sizes[t] - 1;
-    return {NS}::starts[t] + k;
-}
-static inline double {WEIGHT}(const int pop_pre, const int pop_post, const double u)
-{
-    const double m = {NS}::w_mean[pop_post][pop_pre];
-    const double s = {NS}::w_sd[pop_post][pop_pre];
-    const double z = attnsim_ndtri_fast((1.0 - u) * {NS}::w_tail[pop_post][pop_pre]);
-    const double x = m > 0 ? m - s * z : m + s * z;
-    // the bound holds exactly in distribution; this only absorbs the ~1e-9 sd approximation error
-    return m > 0 ? (x > 0.0 ? x : 0.0) : (x < 0.0 ? x : 0.0);
-}
-static inline double {DELAY}(const int pop_pre, const double u)
-{
-    const double x = {NS}::d_mean[pop_pre] - {NS}::d_sd[pop_pre] * attnsim_ndtri_fast((1.0 - u) * {NS}::d_tail[pop_pre]);
-    return x > {NS}::dt_ms ? x : {NS}::dt_ms;
-}
-"""
+_CPP = cpp_sources.read("fused_pathways.cpp")
 
 
 def functions(tab: dict) -> dict:

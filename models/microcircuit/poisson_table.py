@@ -28,7 +28,7 @@ U comes from xoshiro256** (models/microcircuit/xoshiro.py), seeded from the envi
 variable ATTNSIM_SEED_<seed_name>: one 64-bit draw costs about a nanosecond, against two
 32-bit Mersenne-twister draws for Brian2's rand().
 
-Only a C++ implementation exists (the microcircuit runs as cpp_standalone).
+Only a C++ implementation exists (the microcircuit runs as cpp_standalone): cpp/poisson_table.cpp.
 """
 from __future__ import annotations
 
@@ -36,23 +36,10 @@ import hashlib
 
 import numpy as np
 
+from attnsim.models.microcircuit import cpp_sources
 from attnsim.models.microcircuit import xoshiro as X
 
-_CPP = r"""
-namespace {NS} {
-static const int table_len = {LEN};
-static const uint64_t thresholds[{N_POPS}][{LEN}] = {TABLE};
-static const unsigned char guide[{N_POPS}][256] = {GUIDE};
-}
-static inline double {NAME}(const int pop)
-{
-    const uint64_t u = {NS}_rng::next();
-    const uint64_t* row = {NS}::thresholds[pop];
-    int k = {NS}::guide[pop][u >> 56];
-    while (k < {NS}::table_len - 1 && u >= row[k]) k++;
-    return (double)k;
-}
-"""
+_CPP = cpp_sources.read("poisson_table.cpp")
 
 
 def thresholds(lam: np.ndarray) -> np.ndarray:

@@ -25,14 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-_SEED_CODE = """
-{{
-    const char* _attnsim_s = std::getenv("ATTNSIM_SEED_{name}");
-    unsigned long _attnsim_seed = _attnsim_s ? std::strtoul(_attnsim_s, 0, 10) : 0UL;
-    for (int _i = 0; _i < (int)brian::_random_generators.size(); _i++)
-        brian::_random_generators[_i].seed(_attnsim_seed * 1000003UL + _i);
-}}
-"""
+from attnsim.models.microcircuit import cpp_sources
+
 
 
 def cache_root() -> Path:
@@ -47,7 +41,8 @@ def source_fingerprint(extra_sources=()) -> str:
     here = Path(__file__).parent
     own = ["network.py", "pd14_params.py", "standalone.py", "truncnorm.py", "fused_pathways.py", "poisson_table.py", "xoshiro.py",
            "csr_synapses.py"]
-    for f in [*(here / n for n in own), *map(Path, extra_sources)]:
+    kernels = [Path(str(k)) for k in cpp_sources.paths()]
+    for f in [*(here / n for n in own), *kernels, *map(Path, extra_sources)]:
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
@@ -110,10 +105,15 @@ def start_run_timer() -> None:
     _TIMER["started"] = True
 
 
+def seed_code(name: str) -> str:
+    """C++ for main() that re-seeds Brian2's generators from $ATTNSIM_SEED_<name> (0 if unset)."""
+    return cpp_sources.read("seed_point.cpp").replace("{NAME}", name)
+
+
 def seed_point(name: str) -> None:
     """Re-seed all random generators from $ATTNSIM_SEED_<name> at this point of main()."""
     from brian2 import device
-    device.insert_code("main", _SEED_CODE.format(name=name))
+    device.insert_code("main", seed_code(name))
 
 
 @dataclass

@@ -29,12 +29,16 @@ full scale, uses it. `attnsim_ndtri_fast_central` is its central branch alone (v
 min(p, 1 - p) >= FAST_TAIL_P = 0.02425), the same arithmetic with neither a branch nor a log,
 so that a loop over many p vectorizes (csr_synapses.py: a row's weights); the few p in the
 tails then take `attnsim_ndtri_fast`: the same operations give the same values.
+The kernels are cpp/ndtri.cpp, cpp/ndtri.pyx and cpp/ndtri_fast.cpp, with the coefficients
+written in by `_fill`.
 """
 from __future__ import annotations
 
 import math
 
 from scipy.special import ndtr
+
+from attnsim.models.microcircuit import cpp_sources
 
 NAME = "attnsim_ndtri"
 
@@ -47,56 +51,16 @@ _C = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
 _D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00)
 
 
-_CYTHON = """
-from libc.math cimport erfc as _attnsim_erfc
-cdef double attnsim_ndtri(double p):
-    cdef double q, r, x, e, u, s
-    s = 1.0
-    if p > 0.5:
-        p = 1.0 - p
-        s = -1.0
-    if p < P_LOW:
-        q = sqrt(-2.0 * log(p))
-        x = (((((C0 * q + C1) * q + C2) * q + C3) * q + C4) * q + C5) / \\
-            ((((D0 * q + D1) * q + D2) * q + D3) * q + 1.0)
-    else:
-        q = p - 0.5
-        r = q * q
-        x = (((((A0 * r + A1) * r + A2) * r + A3) * r + A4) * r + A5) * q / \\
-            (((((B0 * r + B1) * r + B2) * r + B3) * r + B4) * r + 1.0)
-    e = 0.5 * _attnsim_erfc(-x / 1.4142135623730951) - p
-    u = e * 2.5066282746310002 * exp(0.5 * x * x)
-    x = x - u / (1.0 + 0.5 * x * u)
-    return s * x
-"""
+_CYTHON = cpp_sources.read("ndtri.pyx")
 
-_CPP = """
-static inline double attnsim_ndtri(double p)
-{
-    double q, r, x, e, u, s = 1.0;
-    if (p > 0.5) { p = 1.0 - p; s = -1.0; }
-    if (p < P_LOW) {
-        q = std::sqrt(-2.0 * std::log(p));
-        x = (((((C0 * q + C1) * q + C2) * q + C3) * q + C4) * q + C5) /
-            ((((D0 * q + D1) * q + D2) * q + D3) * q + 1.0);
-    } else {
-        q = p - 0.5;
-        r = q * q;
-        x = (((((A0 * r + A1) * r + A2) * r + A3) * r + A4) * r + A5) * q /
-            (((((B0 * r + B1) * r + B2) * r + B3) * r + B4) * r + 1.0);
-    }
-    e = 0.5 * std::erfc(-x / 1.4142135623730951) - p;
-    u = e * 2.5066282746310002 * std::exp(0.5 * x * x);
-    x = x - u / (1.0 + 0.5 * x * u);
-    return s * x;
-}
-"""
+_CPP = cpp_sources.read("ndtri.cpp")
 
 
 FAST_TAIL_P = 0.02425           # Acklam's breakpoint: min(p, 1 - p) below it takes the tail branch
 
 
 def _fill(code: str) -> str:
+    """The kernel with Acklam's coefficients (A0..D3) and breakpoint (P_LOW) written in."""
     code = code.replace("P_LOW", repr(FAST_TAIL_P))
     for letter, vals in zip("ABCD", (_A, _B, _C, _D)):
         for i, v in enumerate(vals):
@@ -106,27 +70,11 @@ def _fill(code: str) -> str:
 
 CPP_CODE = _fill(_CPP)
 FAST_NAME = "attnsim_ndtri_fast"
-_REFINE = """    e = 0.5 * std::erfc(-x / 1.4142135623730951) - p;
-    u = e * 2.5066282746310002 * std::exp(0.5 * x * x);
-    x = x - u / (1.0 + 0.5 * x * u);
-"""
 FAST_CENTRAL_NAME = FAST_NAME + "_central"
-_CPP_CENTRAL = """
-static inline double {NAME}(double p)
-{
-    double q, r, x, s = 1.0;
-    if (p > 0.5) { p = 1.0 - p; s = -1.0; }
-    q = p - 0.5;
-    r = q * q;
-    x = (((((A0 * r + A1) * r + A2) * r + A3) * r + A4) * r + A5) * q /
-        (((((B0 * r + B1) * r + B2) * r + B3) * r + B4) * r + 1.0);
-    return s * x;
-}
-"""
-# the fast inverse and its central branch alone: the same arithmetic, without a branch or a
-# log, so a loop over it vectorizes; callers use it where min(p, 1 - p) >= FAST_TAIL_P
-CPP_CODE_FAST = (CPP_CODE.replace(_REFINE, "").replace(NAME, FAST_NAME)
-                 + _fill(_CPP_CENTRAL).replace("{NAME}", FAST_CENTRAL_NAME))
+# the fast inverse (ndtri.cpp without the Halley step) and its central branch alone: the same
+# arithmetic, without a branch or a log, so a loop over it vectorizes; callers use it where
+# min(p, 1 - p) >= FAST_TAIL_P
+CPP_CODE_FAST = _fill(cpp_sources.read("ndtri_fast.cpp"))
 CYTHON_CODE = _fill(_CYTHON)
 _FUNCTION = {}
 
