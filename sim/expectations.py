@@ -9,35 +9,35 @@ sweep, an expectation with `where:` averages the matching points (seeds) and
 its interval is the two-stage bootstrap over seeds and trials
 (`sim.analysis.bootstrap.hierarchical`).
 
-Rules (the `rule:` key):
+Rules (the `rule:` key), implemented once in `attnsim.analysis.rules` (read its
+docstring) and shared with capacity_cost and the report's scorecard:
 
-- `inside` (default): the estimate lies in [lo, hi].
+- `inside` (default): the estimate lies in [lo, hi]. Only for claims about the
+  estimate; an interval that misses the range fails, one wider than the range is
+  inconclusive; without an interval the estimate decides (point check).
+- `interval_inside`: the whole interval lies in [lo, hi] (straddling an edge:
+  inconclusive). For claims "shown only if the interval excludes ...".
 - `consistent`: the interval overlaps [lo, hi].
+- `excludes`: the interval excludes `value` (0, or a rival prediction); with a
+  range, on the range's side.
 - `identifies`: the interval contains `prediction` and excludes every `rivals`
-  value (e.g. capacity: prediction 1.0, rivals [0.707, 0.44]).
+  value (e.g. capacity: prediction 1.0, rivals [0.707, 0.44]) and is no wider
+  than the distance from the prediction to the nearest rival (row 10 of
+  docs/reference.md: wider than 1 - 0.707 = 0.29 cannot separate unlimited from
+  fixed capacity, even where it happens to exclude 0.707).
 
-Outcome, in this order:
-
-1. no estimate -> `fail` (the note says why);
-2. no interval (n_boot 0, or too few defined resamples) -> the point check of the
-   rule on the estimate alone (`inside`/`consistent`: estimate in range;
-   `identifies`: estimate nearer the prediction than every rival);
-3. `inside` / `consistent`: an interval that misses the range entirely is a `fail`
-   (the data settle it); otherwise an interval wider than the range is
-   `inconclusive`; otherwise the rule decides;
-4. `identifies`: the interval excludes the prediction -> `fail`; it holds the
-   prediction and a rival, or is wider than the distance from the prediction to
-   the nearest rival (row 10: an interval wider than 1 - 0.707 = 0.29 cannot
-   separate unlimited from fixed capacity, even where it happens to exclude
-   0.707) -> `inconclusive`; else `pass`.
+Outcome: no estimate -> `fail` (the note says why); no interval (n_boot 0, or too
+few defined resamples) -> `inconclusive` for every rule but `inside`; else the
+rule's outcome, `pass`, `fail` or `inconclusive`.
 
 `n_trials` is the run's trial count (task.n_trials; summed over the points of a
 sweep), so `trials_needed` reads as a value for task.n_trials with the design's
 proportions kept. `trials_needed` (inconclusive only): the bootstrap SE scales as 1/sqrt(n), so
 an interval of half-width h on n trials narrows to a target h* on about
-n (h / h*)^2 trials. The target is half the range width (`inside`,
-`consistent`) or the distance from the prediction to the nearest rival
-(`identifies`: an interval centred on the prediction then just excludes it).
+n (h / h*)^2 trials. The target is `attnsim.analysis.rules.target_halfwidth`:
+half the range width (`inside`, `consistent`), the estimate's distance to the
+nearer range edge (`interval_inside`) or to the excluded value (`excludes`), half
+the identification width (`identifies`).
 In a sweep, seed-to-seed variance does not shrink with trials, so the count is
 a lower bound there.
 
@@ -47,7 +47,8 @@ outcome is kept under `outcome`. `--check` (and `all_expectations_pass`) fails
 on `fail` and `inconclusive` only: a known deviation is a documented miss, and a
 calibration target is not validation (it held by construction), so neither can
 fail or pass a check. `pass` (kept for old readers) is true only for verdict
-`pass`; `value` is the estimate. An interval that excludes its own estimate
+`pass`; `value` is the estimate (an `excludes` entry's own `value:` is kept as
+`excluded`). An interval that excludes its own estimate
 (the plug-in bias of variance-type metrics such as fano_factor on few trials
 per cell, see sim/analysis/bootstrap.py) is kept but noted as approximate.
 """
@@ -57,6 +58,7 @@ import math
 
 import numpy as np
 
+from attnsim.analysis import rules
 from attnsim.analysis.bootstrap import Bootstrap, bootstrap_metric, hierarchical, percentile_interval
 from attnsim.seeds import derive_seed
 
@@ -85,46 +87,24 @@ def lookup(metrics: dict, metric: str, condition: str, group: str | None):
     return float(value), ""
 
 
-def _target_halfwidth(ex: dict) -> float | None:
-    if ex.get("rule", "inside") == "identifies":
-        d = min(abs(r - ex["prediction"]) for r in ex["rivals"])
-        return d if d > 0 else None
-    lo, hi = ex["range"]
-    return (hi - lo) / 2.0 if hi > lo else None
+def _rule_args(ex: dict) -> dict:
+    """The keyword arguments of `rules.judge` an expectation entry gives."""
+    return {"range": ex.get("range"), "value": ex.get("value"), "prediction": ex.get("prediction"),
+            "rivals": ex.get("rivals") or ()}
 
 
 def judge(ex: dict, estimate: float | None, ci_lo: float | None, ci_hi: float | None) -> str:
-    """The rule's outcome: 'pass', 'fail' or 'inconclusive' (module docstring, steps 1-4)."""
-    rule = ex.get("rule", "inside")
-    if estimate is None:
-        return "fail"
-    if rule == "identifies":
-        pred, rivals = ex["prediction"], ex["rivals"]
-        if ci_lo is None:
-            return "pass" if all(abs(estimate - pred) < abs(estimate - r) for r in rivals) else "fail"
-        if not ci_lo <= pred <= ci_hi:
-            return "fail"
-        if any(ci_lo <= r <= ci_hi for r in rivals):
-            return "inconclusive"
-        if ci_hi - ci_lo > min(abs(r - pred) for r in rivals):
-            return "inconclusive"
-        return "pass"
-    lo, hi = ex["range"]
-    if ci_lo is None:
-        return "pass" if lo <= estimate <= hi else "fail"
-    if ci_hi < lo or ci_lo > hi:
-        return "fail"
-    if ci_hi - ci_lo > hi - lo:
-        return "inconclusive"
-    if rule == "consistent":
-        return "pass"
-    return "pass" if lo <= estimate <= hi else "fail"
+    """The rule's outcome, 'pass', 'fail' or 'inconclusive' (`attnsim.analysis.rules.judge`)."""
+    return rules.judge(ex.get("rule", "inside"), estimate, (ci_lo, ci_hi), **_rule_args(ex))[0]
 
 
-def trials_needed(ex: dict, n_trials: int, ci_lo: float | None, ci_hi: float | None) -> int | None:
+def trials_needed(ex: dict, n_trials: int, ci_lo: float | None, ci_hi: float | None,
+                  estimate: float | None = None) -> int | None:
     """About how many trials would narrow the interval to the rule's target (1/sqrt(n) scaling)."""
-    target = _target_halfwidth(ex)
-    if ci_lo is None or not n_trials or target is None:
+    if rules.interval_of((ci_lo, ci_hi)) is None or not n_trials:
+        return None
+    target = rules.target_halfwidth(ex.get("rule", "inside"), estimate, **_rule_args(ex))
+    if target is None:
         return None
     h = (ci_hi - ci_lo) / 2.0
     return int(math.ceil(n_trials * (h / target) ** 2))
@@ -136,9 +116,12 @@ def verdict_entry(ex: dict, boot: Bootstrap | None, note: str) -> dict:
     ci_lo, ci_hi = (None, None) if boot is None else percentile_interval(boot.replicates)
     n = 0 if boot is None else boot.n_trials
     outcome = judge(ex, estimate, ci_lo, ci_hi)
-    if boot is not None and estimate is not None and ci_lo is None and boot.n_boot > 0:
-        note = (note + "; " if note else "") + (f"no interval: {boot.replicates.size} of {boot.n_boot} "
-                                                "resamples defined the metric; point check only")
+    rule = ex.get("rule", "inside")
+    if estimate is not None and ci_lo is None and (boot.n_boot > 0 or rule in rules.NEEDS_INTERVAL):
+        why = (f"{boot.replicates.size} of {boot.n_boot} resamples defined the metric" if boot.n_boot > 0
+               else "no resamples (n_boot 0 or no trials)")
+        note = (note + "; " if note else "") + (f"no interval: {why}; " + (
+            "point check only" if rule not in rules.NEEDS_INTERVAL else f"rule {rule!r} needs one: inconclusive"))
     # float rounding: a degenerate interval (one trial) equals its estimate only to ~1e-15
     slack = 1e-9 * max(1.0, abs(estimate)) if estimate is not None else 0.0
     if estimate is not None and ci_lo is not None and not ci_lo - slack <= estimate <= ci_hi + slack:
@@ -151,9 +134,10 @@ def verdict_entry(ex: dict, boot: Bootstrap | None, note: str) -> dict:
             note = (note + "; " if note else "") + "passes now: reconsider known_deviation"
     elif ex.get("calibration"):
         verdict = "calibration"
-    need = trials_needed(ex, n, ci_lo, ci_hi) if outcome == "inconclusive" else None
+    need = trials_needed(ex, n, ci_lo, ci_hi, estimate) if outcome == "inconclusive" else None
     rng = ex.get("range")
-    return {**ex, "range": None if rng is None else [rng[0], rng[1]], "rule": ex.get("rule", "inside"),
+    excluded = ex.get("value") if rule == "excludes" else None
+    return {**ex, "range": None if rng is None else [rng[0], rng[1]], "rule": rule, "excluded": excluded,
             "estimate": estimate, "ci_lo": ci_lo, "ci_hi": ci_hi, "n_trials": n,
             "verdict": verdict, "outcome": outcome, "trials_needed": need,
             "value": estimate, "pass": verdict == "pass", "note": note}
@@ -221,7 +205,10 @@ def _num(v) -> str:
 def _claim(r: dict) -> str:
     if r.get("rule") == "identifies":
         return f"{r['prediction']:g} not {', '.join(f'{x:g}' for x in r['rivals'])}"
-    return f"[{r['range'][0]:g}, {r['range'][1]:g}]"
+    rng = "" if r.get("range") is None else f"[{r['range'][0]:g}, {r['range'][1]:g}]"
+    if r.get("rule") == "excludes":
+        return f"not {r['excluded']:g}" + (f", in {rng}" if rng else "")
+    return rng
 
 
 def table(results: list[dict]) -> str:

@@ -1,8 +1,9 @@
 """Published attention signatures: the data side of report.md's scorecard.
 
-One entry per signature, taken from ../shared/reference/validation_targets.md
-rows 8-12 (the wording of `data` follows the row). Each model's value of the
-same signature is compared with it in `sim.report.scorecard`:
+One entry per signature, taken from docs/reference.md rows 8-12 (corrected
+2026-12-07; the wording of `data` follows the row). Each model's value of the
+same signature is compared with it in `sim.report.scorecard`, by the shared
+rules of `attnsim.analysis.rules`:
 
     null        the value meaning "no attention effect" (0 for a change, 1 for a ratio);
                 None for a magnitude with no direction (a latency)
@@ -11,46 +12,80 @@ same signature is compared with it in `sim.report.scorecard`:
                 a single published value is (v, v)
     prediction  rows that give model predictions instead of one data value (row 10):
                 {label: value}; the model's interval is then asked which one it identifies
+    not_compared  where the model's measure is not the row's measure: why (the value is
+                shown, never judged, until the row's measure exists)
 
-Comparison labels (see `sim.report.compare`): "match" (the 95 % interval lies
-on the data's side of null, or the span holds null, and overlaps the span; with
-no span, the right side of null suffices), "direction only" (right side, misses
-the span), "opposite" (wholly on the other side), "no clear effect" (the
-interval holds null and the span excludes it), "other magnitude (below|above the
-data)" (no direction: the interval misses the span), "n/a" (with the reason).
+Rows 8, 9, 11 and 12 describe sensory neurons (V4, MT, IT) before any decision:
+a model's value must come from its sensory population. The scorecard reads
+`Activity.selective_groups`, which for decision-circuit models are the choice
+pools (issue 19, item 1): until populations carry roles, a row-9 value from a
+decision circuit measures which pool won.
+
+Comparison (see `sim.report.compare`), outcome and label:
+- pass "match": the interval excludes null on the data's side (rule `excludes`)
+  and overlaps the span (rule `consistent`); where the span holds null, `consistent`
+  alone; with no span, the side alone ("match (direction; no magnitude in the data)");
+- fail "direction only" (right side, other magnitude), "opposite" (wholly on the
+  other side), "other magnitude (below|above the data)" (no direction: misses the span);
+- inconclusive "no clear effect" (the interval holds null), or too wide to decide,
+  or no interval;
+- row 10: pass "identifies <prediction>" by rule `identifies` (the interval no
+  wider than the gap to the nearest rival, 0.29 for unlimited vs fixed), fail
+  "none of the predictions", else inconclusive;
+- n/a: no value (with the reason), or "not compared" (`not_compared`).
 """
 from __future__ import annotations
 
 SIGNATURES = [
     {"key": "rate_gain", "name": "rate gain, attend-in vs out (rate_in/rate_out - 1)",
      "null": 0.0, "direction": +1, "span": (0.07, 0.26),
-     "data": "+7 % (V4, Cohen & Maunsell 2009 re-analysed); median +8 % V1, +26 % V4 (McAdams & Maunsell 1999)",
+     "data": "+7 % (V4, Cohen & Maunsell 2009 as re-analysed by Kanashiro et al. 2017); median +8 % V1, "
+             "+26 % V4 (McAdams & Maunsell 1999)",
      "row": 9},
     {"key": "contrast_gain", "name": "contrast gain (c50 unattended / attended)",
-     "null": 1.0, "direction": +1, "span": (2.0, 2.0),
-     "data": "about x2 with a large attention field, Rmax unchanged (computed; Reynolds & Heeger 2009 Fig. 2)",
+     "null": 1.0, "direction": +1, "span": (1.51, 1.51),
+     "data": "V4: effective contrast x1.51 (Reynolds, Pasternak & Desimone 2000); model: about x2 with a large "
+             "attention field, Rmax unchanged (computed; Reynolds & Heeger 2009 Fig. 2)",
+     "not_compared": "attention_gain fits Naka-Rushton without a baseline and with a free exponent per "
+                     "condition; row 8 asks for a baseline and a shared exponent fitted jointly at >= 5 "
+                     "contrasts, and a verdict naming which gain the interval identifies",
      "row": 8},
     {"key": "response_gain", "name": "response gain (Rmax attended / unattended)",
      "null": 1.0, "direction": +1, "span": (1.0, 1.4),
-     "data": "1.0 with a large attention field, about 1.4 with a small one (computed; Reynolds & Heeger 2009 Fig. 2)",
+     "data": "model: 1.0 with a large attention field, about 1.4 with a small one (computed; Reynolds & Heeger "
+             "2009 Fig. 2); data: V4 tuning curves scale up (median +26 %) with width unchanged "
+             "(multiplicative; McAdams & Maunsell 1999), V4 contrast responses show contrast gain "
+             "(Reynolds, Pasternak & Desimone 2000)",
+     "not_compared": "attention_gain fits Naka-Rushton without a baseline and with a free exponent per "
+                     "condition; row 8 asks for a baseline and a shared exponent fitted jointly at >= 5 "
+                     "contrasts, and a verdict naming which gain the interval identifies",
      "row": 8},
     {"key": "fano_change", "name": "Fano factor ratio, attend-in / out",
-     "null": 1.0, "direction": -1, "span": (1 / 1.26, 1 / 1.07),
-     "data": "falls slightly: variance about flat while the rate rises 7-26 %, so 1/1.26-1/1.07 "
-             "(derived; McAdams & Maunsell 1999)",
+     "null": 1.0, "direction": -1, "span": (0.90, 1.0),
+     "data": "unchanged to a fall of 0-10 %; a rise disagrees: no detectable change in V4 (McAdams & Maunsell "
+             "1999), a small fall in V4 (Mitchell, Sundberg & Reynolds 2007; Cohen & Maunsell 2009)",
      "row": 9},
     {"key": "noise_corr_change", "name": "noise-correlation change, attend-in vs out (in/out - 1)",
      "null": 0.0, "direction": -1, "span": (0.045 / 0.065 - 1, 0.045 / 0.065 - 1),
      "data": "about -30 % (0.065 -> 0.045; Cohen & Maunsell 2009 as re-analysed by Kanashiro et al. 2017)",
      "row": 9},
-    {"key": "gamma_change", "name": "gamma (30-80 Hz) power fraction, attend-in / out - 1",
+    {"key": "gamma_change", "name": "relative gamma (30-80 Hz) power of the population count, attend-in / out - 1",
      "null": 0.0, "direction": +1, "span": None,
-     "data": "rises with attention (qualitative; V4 spike-field coherence 35-90 Hz; the model measure is the "
-             "population rate's relative power, a proxy; Fries, Reynolds, Rorie & Desimone 2001)",
+     "data": "spike-field coherence in V4: gamma (35-90 Hz) rises, below 17 Hz falls with attention "
+             "(qualitative; Fries, Reynolds, Rorie & Desimone 2001)",
+     "not_compared": "relative power of a population count is not row 11's measure (spike-field coherence "
+                     "against the other cells' field, evoked response removed): shot noise dominates it, a "
+                     "Poisson population reads about 0.5 and a pure rate change moves it",
      "row": 11},
     {"key": "selection_latency", "name": "selection latency after array onset (ms)",
      "null": None, "direction": None, "span": (150.0, 200.0),
-     "data": "about 150-200 ms (V4, IT; recalled, not re-read: provisional; Chelazzi et al. 1993, 1998)",
+     "data": "after the onset transient, not at array onset: IT about 150-200 ms (Chelazzi et al. 1993, 1998); "
+             "V4 also after the initial response (Chelazzi, Miller, Duncan & Desimone 2001); recalled, "
+             "qualitative until re-read",
+     "not_compared": "selection_latency compares the cued and uncued pools' trial-averaged, smoothed traces "
+                     "and reads 0 when the cue raised a pool before the array; row 12 asks for target vs "
+                     "distractor in the receptive field, tested bin by bin across trials on "
+                     "baseline-subtracted, unsmoothed counts",
      "row": 12},
     {"key": "capacity_ratio", "name": "divided-attention d' ratio, dual / single",
      "null": None, "direction": None, "span": None,

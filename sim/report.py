@@ -6,8 +6,10 @@ Fano factor and noise-correlation change, gamma power, selection latency,
 divided-attention capacity), its value with a 95 % stratified bootstrap
 interval over trials (`sim.analysis.bootstrap`, SCORECARD_N_BOOT resamples),
 the data's value and source (`sim.reference_signatures`, from
-validation_targets.md rows 8-12) and whether the model matches the data's
-direction and magnitude. Then, for each task run: a metrics table per model, the dual-task cost against the
+docs/reference.md rows 8-12) and the verdict of the shared rules
+(`attnsim.analysis.rules`: pass / fail / inconclusive, or n/a) with a label
+saying what the interval shows (match, direction only, opposite, ...).
+Then, for each task run: a metrics table per model, the dual-task cost against the
 capacity bounds (divided task), PCA trajectories side by side, the linear CKA
 matrix between models, and the run's figures. Everything is computed from
 the stored results, so a report can be rebuilt from a run directory.
@@ -81,11 +83,9 @@ def capacity_table(models: dict) -> str | None:
         c = m["metrics"].get("capacity_cost", {}).get("all")
         if not c:
             continue
-        within = c.get("within_capacity_bounds")
-        at_ceiling = min(c.get("p_single") or 0, c.get("p_dual") or 0) >= 0.99
-        verdict = "at ceiling (d' capped)" if at_ceiling else "–" if within is None else ("within" if within else
-                                              ("above unlimited" if (c.get("d_dual") or 0) > (c.get("d_single") or 0)
-                                               else "below fixed"))
+        # the verdict is capacity_cost's, by rule `identifies` on the interval (sim/analysis/rules.py),
+        # never a reading of the point ratio
+        verdict = c.get("verdict") or "–"
         rows.append(f"| {name} | {_fmt(c.get('d_single'))} | {_fmt(c.get('d_dual'))} | {_with_ci(c, 'ratio')} | "
                     f"{_fmt(c.get('fixed_capacity_d_dual'))} | {_fmt(c.get('p_single'))} | {_fmt(c.get('p_dual'))} | "
                     f"{_fmt(c.get('serial_p_dual'))} | {verdict} | {_fmt(c.get('neuro_d_single'))} | "
@@ -187,39 +187,59 @@ def signature_values(trials, activity, equal_stimuli: bool = True) -> tuple[dict
 
 
 def compare(sig: dict, lo: float | None, hi: float | None, estimate: float | None,
-            predictions: dict | None = None) -> str:
-    """The scorecard verdict of one interval against one signature (sim/reference_signatures.py)."""
+            predictions: dict | None = None) -> tuple[str, str]:
+    """(outcome, label) of one interval against one signature (sim/reference_signatures.py).
+
+    The outcome is the shared vocabulary of `attnsim.analysis.rules` (pass, fail,
+    inconclusive), or "n/a" where there is no value or the measure is not the row's;
+    the label says what the interval shows. Every judgement is one of the shared
+    rules on the interval: without an interval the outcome is inconclusive, never
+    a reading of the point estimate."""
+    from attnsim.analysis import rules
     if estimate is None:
-        return "n/a"
-    if lo is None:
-        lo = hi = estimate
+        return "n/a", "n/a"
+    if sig.get("not_compared"):
+        return "n/a", "not compared: " + sig["not_compared"]
+    ci = rules.interval_of((lo, hi))
+    if ci is None:
+        return rules.INCONCLUSIVE, "no interval"
     if sig.get("prediction") is not None:
-        held = [name for name, v in (predictions or sig["prediction"]).items() if lo <= v <= hi]
-        if len(held) == 1:
-            return f"identifies {held[0]}"
-        return ("inconclusive (holds " + " and ".join(held) + ")") if held else "none of the predictions"
+        outcome, name, why = rules.identify(ci, predictions or sig["prediction"])
+        if outcome == rules.PASS:
+            return outcome, f"identifies {name}"
+        return outcome, ("none of the predictions" if outcome == rules.FAIL else f"inconclusive ({why})")
     null, d, span = sig["null"], sig["direction"], sig["span"]
     if null is None:  # a magnitude without a direction (a latency): compare with the span only
-        if span is None or (lo <= span[1] and hi >= span[0]):
-            return "match"
-        return "other magnitude (" + ("below" if hi < span[0] else "above") + " the data)"
-    side = +1 if lo > null else (-1 if hi < null else 0)
-    if span is not None:
-        overlaps = lo <= span[1] and hi >= span[0]
-        if overlaps and (side == d or span[0] <= null <= span[1]):
-            return "match"
-    elif side == d:
-        return "match (direction; no magnitude in the data)"
-    if side == d:
-        return "direction only"
-    if side == -d:
-        return "opposite"
-    return "no clear effect"
+        if span is None:
+            return rules.INCONCLUSIVE, "no span in the data"
+        outcome, why = rules.consistent(ci, span)
+        if outcome == rules.FAIL:
+            return outcome, "other magnitude (" + ("below" if ci[1] < span[0] else "above") + " the data)"
+        return outcome, "match" if outcome == rules.PASS else f"inconclusive ({why})"
+    inf = float("inf")
+    side, _ = rules.excludes(ci, null, (null, inf) if d > 0 else (-inf, null))
+    if span is None:
+        return side, {rules.PASS: "match (direction; no magnitude in the data)", rules.FAIL: "opposite",
+                      rules.INCONCLUSIVE: "no clear effect"}[side]
+    mag, why = rules.consistent(ci, span)
+    if span[0] <= null <= span[1]:      # no effect is among the data: the magnitude decides
+        if mag == rules.FAIL:
+            return mag, "opposite" if side == rules.FAIL else \
+                "other magnitude (" + ("below" if ci[1] < span[0] else "above") + " the data)"
+        return mag, "match" if mag == rules.PASS else f"inconclusive ({why})"
+    if side == rules.FAIL:
+        return side, "opposite"
+    if side == rules.INCONCLUSIVE:
+        return side, "no clear effect"
+    if mag == rules.PASS:
+        return mag, "match"
+    return mag, "direction only" if mag == rules.FAIL else f"direction only; magnitude undecided ({why})"
 
 
 def model_scorecard(trials, activity, *, n_boot: int = SCORECARD_N_BOOT, seed: int = 0,
                     equal_stimuli: bool = True) -> dict[str, dict]:
-    """{signature key: {estimate, ci_lo, ci_hi, n_trials, verdict, reason}} for one model on one run."""
+    """{signature key: {estimate, ci_lo, ci_hi, n_trials, verdict, label, reason}} for one model on one run
+    (verdict: pass / fail / inconclusive, or n/a; label: what the interval shows, `compare`)."""
     from attnsim.analysis.bootstrap import bootstrap_many
     _, why = signature_values(trials, activity, equal_stimuli)
     full_extra = {}
@@ -239,8 +259,9 @@ def model_scorecard(trials, activity, *, n_boot: int = SCORECARD_N_BOOT, seed: i
         preds = None
         if sig.get("prediction") is not None and "serial" in full_extra:
             preds = {**sig["prediction"], "serial": full_extra["serial"]}
+        outcome, label = compare(sig, lo, hi, est, preds)
         out[sig["key"]] = {"estimate": est, "ci_lo": lo, "ci_hi": hi, "n_trials": trials.n_trials,
-                           "verdict": compare(sig, lo, hi, est, preds),
+                           "verdict": outcome, "label": label,
                            "reason": why.get(sig["key"], "") if est is None else ""}
     return out
 
@@ -314,7 +335,8 @@ def scorecard_table(card: dict) -> str:
                 value, verdict = "n/a", "n/a: " + (e["reason"] or "not measured").replace("|", "/")
             else:
                 value = f"{_interval(e)} (n={e['n_trials']}){e.get('where', '')}"
-                verdict = e["verdict"]
+                label = e.get("label", "")
+                verdict = label if e["verdict"] == "n/a" else f"{e['verdict']}: {label}"
             lines.append(f"| {name} | {sig['name']} ({sig['row']}) | {value} | {sig['data']} | {verdict} |")
     return "\n".join(lines)
 
@@ -399,7 +421,10 @@ def _section(title: str, point_dir: str, rel: str, point_summary: dict, runs: di
         lines += ["### Divided attention: dual-task cost against capacity bounds", "",
                   "Unlimited capacity predicts ratio 1 (no cost); fixed capacity predicts d'/√2 (ratio 0.707); "
                   "the all-or-none serial model predicts P dual = (P single + 0.5)/2 "
-                  "(validation_targets.md row 10). Behavioural d' is of the A/B choice; neurometric d' is criterion-free, "
+                  "(docs/reference.md row 10). The verdict names the prediction the interval identifies "
+                  "(rule `identifies`, interval no wider than the gap to the nearest rival, 0.29 between unlimited and "
+                  "fixed; sim/analysis/rules.py). Behavioural d' is of the A/B choice; "
+                  "neurometric d' is criterion-free, "
                   "from the selective group's stimulus-epoch rate with the target vs the distractor at its location "
                   "(sim/analysis/capacity.py).", "", cap, ""]
     _, cka = _trajectory_figures(point_dir, list(models), runs)
@@ -428,11 +453,13 @@ def write_report(run_dir: str, resolved: dict, summary: dict, runs: dict | None 
         lines += ["## Attention scorecard", "",
                   f"Each model's value of the signatures measured in experiments, with its 95 % percentile "
                   f"bootstrap interval over trials ({SCORECARD_N_BOOT} resamples within condition x target "
-                  "cells), against the data (validation_targets.md rows 8-12; sim/reference_signatures.py). "
-                  "match: the interval is on the data's side of no effect and overlaps the published values; "
-                  "direction only: right side, other magnitude; opposite: wholly on the other side; "
-                  "no clear effect: the interval holds no effect. Row 10 gives model predictions, not data: "
-                  "the verdict names the prediction the interval identifies.", "",
+                  "cells), against the data (docs/reference.md rows 8-12; sim/reference_signatures.py). "
+                  "Verdicts are the shared rules (sim/analysis/rules.py): pass (match: the interval is on the "
+                  "data's side of no effect and overlaps the published values), fail (direction only: right "
+                  "side, other magnitude; opposite: wholly on the other side), inconclusive (no clear effect: "
+                  "the interval holds no effect; or too wide to decide; or no interval), n/a (no value, or "
+                  "not compared: the model's measure is not the row's). Row 10 gives model predictions, not "
+                  "data: the verdict names the prediction the interval identifies.", "",
                   scorecard_table(card), ""]
         with open(os.path.join(run_dir, "scorecard.json"), "w") as fh:
             json.dump(card, fh, indent=1)

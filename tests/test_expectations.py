@@ -145,7 +145,8 @@ def test_identifies_with_rivals():
     lo, hi = res[0]["ci_lo"], res[0]["ci_hi"]
     assert lo < 0.5 < hi and hi < 0.6
     h = (res[1]["ci_hi"] - res[1]["ci_lo"]) / 2
-    assert res[1]["trials_needed"] == math.ceil(400 * (h / 0.02) ** 2)
+    # the identification width is the 0.02 gap: an interval at most 0.02 wide, half-width 0.01
+    assert res[1]["trials_needed"] == math.ceil(400 * (h / 0.01) ** 2)
     assert "0.5 not 0.707, 0.3" in table(res)
 
 

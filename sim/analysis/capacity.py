@@ -26,11 +26,18 @@ Measures, per contrast ("all" and "@<contrast>" when there are several):
   so P_dual = (P_single + 0.5) / 2, and with unbiased yes/no responding
   d' = 2 Z(P) gives the ratio Z((P_single + 0.5) / 2) / Z(P_single)
   (0.46 at P_single 0.8, 0.41 at 0.9).
-- verdict: "unlimited", "fixed" or "serial" when the interval contains that
-  prediction and excludes the other two, and is no wider than 1 - 1/sqrt(2)
-  = 0.29 (row 10: a wider interval is inconclusive); "ceiling" (p_single > 0.95) or
-  "floor" (p_single < 0.6), where d' ratios say nothing and the ratio and its
-  interval are left undefined; else "inconclusive". `n_per_condition_needed`
+- verdict: the prediction the interval identifies, "unlimited", "fixed" or
+  "serial", by rule `identifies` of `attnsim.analysis.rules` (the one
+  implementation expectations and the scorecard use): the interval contains that
+  prediction and excludes the other two, and is no wider than the distance from
+  that prediction to its nearest rival (row 10 of docs/reference.md: an interval
+  wider than 1 - 1/sqrt(2) = 0.29, `MAX_WIDTH`, cannot separate unlimited from
+  fixed capacity; fixed and serial lie about 0.25 apart at P_single 0.8);
+  "ceiling" (p_single > 0.95) or "floor" (p_single < 0.6), where
+  d' ratios say nothing and the ratio and its interval are left undefined; else
+  "inconclusive" (no interval included). `outcome` is the rule's outcome in the
+  shared vocabulary: "pass" when a prediction is identified, "fail" when the
+  interval excludes all three, else "inconclusive"; `verdict_reason` says why. `n_per_condition_needed`
   extrapolates, from the bootstrap standard error at the current trials per
   condition (SE ~ 1/sqrt(n)), the trials per condition at which the 95 %
   interval's half-width is half the gap between the prediction nearest the
@@ -57,6 +64,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from attnsim.models.activity import Activity
+from attnsim.analysis import rules
 from attnsim.analysis.dprime import LOCATIONS, dprime_yes_no, is_dual_report
 from attnsim.analysis.windows import NotApplicable
 from attnsim.tasks.trials import Trials
@@ -67,7 +75,7 @@ FIXED = 1.0 / math.sqrt(2.0)
 N_BOOT = 1000
 CEILING, FLOOR = 0.95, 0.6
 Z95 = 1.959963984540054
-MAX_WIDTH = 1.0 - FIXED   # row 10: an interval wider than 1 - 1/sqrt(2) is inconclusive
+MAX_WIDTH = 1.0 - FIXED   # row 10: wider than 1 - 1/sqrt(2) cannot separate unlimited from fixed capacity
 
 
 def serial_ratio(p_single: float) -> float:
@@ -155,18 +163,19 @@ def _interval(values: list[float], n_boot: int) -> tuple[float, float, float]:
 def _verdict(ratio: float, lo: float, hi: float, se: float, p_single: float, n_per_cond: float) -> dict:
     pred = predictions(p_single)
     out = {"unlimited_prediction": pred["unlimited"], "fixed_prediction": pred["fixed"],
-           "serial_prediction": pred["serial"], "verdict": "inconclusive", "n_per_condition_needed": float("nan")}
+           "serial_prediction": pred["serial"], "verdict": "inconclusive", "outcome": rules.INCONCLUSIVE,
+           "verdict_reason": "", "n_per_condition_needed": float("nan")}
     if not math.isfinite(p_single):
+        out["verdict_reason"] = "no P single"
         return out
     if p_single > CEILING or p_single < FLOOR:
         out["verdict"] = "ceiling" if p_single > CEILING else "floor"
+        out["verdict_reason"] = f"P single {p_single:.3g}: d' ratios say nothing at {out['verdict']}"
         return out
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        return out
-    inside = {k: lo <= v <= hi for k, v in pred.items() if math.isfinite(v)}
-    winners = [k for k, ok in inside.items() if ok]
-    if len(winners) == 1 and len(inside) == 3 and hi - lo <= MAX_WIDTH:
-        out["verdict"] = winners[0]
+    outcome, name, why = rules.identify((lo, hi), pred)
+    out.update({"outcome": outcome, "verdict_reason": why})
+    if outcome == rules.PASS:
+        out["verdict"] = name
         return out
     if math.isfinite(ratio) and math.isfinite(se) and se > 0:
         values = {k: v for k, v in pred.items() if math.isfinite(v)}
