@@ -15,6 +15,7 @@ from pydantic import Field
 from attnsim.registries import TASKS
 from attnsim.scenario.quantities import DurationMs, PositiveDurationMs
 from attnsim.scenario.schema import Strict
+from attnsim.tasks.spec_base import WholeStepTiming
 from attnsim.tasks.trials import CHANNELS, Trials, balanced_cells, timeline
 
 EPOCHS = ("fixation", "stimulus", "response")
@@ -46,7 +47,7 @@ class DiscriminationTiming(Strict):
     response: DurationMs = 0.0
 
 
-class DiscriminationSpec(Strict):
+class DiscriminationSpec(WholeStepTiming, Strict):
     """Random-dot style two-choice discrimination: stim_A = s0 (1 + c), stim_B = s0 (1 - c)."""
     kind: Literal["discrimination"]
     n_trials: int = Field(200, ge=1, le=1000000)

@@ -25,13 +25,12 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from pydantic import Field, ValidationError, model_serializer, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import Field, model_serializer, model_validator
 
 from attnsim.registries import TASKS
 from attnsim.scenario.quantities import PositiveDurationMs
 from attnsim.scenario.schema import Strict
-from attnsim.tasks.spec_base import Contrast, CuedTiming, Fraction
+from attnsim.tasks.spec_base import Contrast, CuedTiming, Fraction, WholeStepTiming, key_errors
 from attnsim.tasks.trials import CHANNELS, Trials, cell_labels, condition_cells, timeline
 
 CONDITIONS = ("attend_A", "attend_B", "neutral")
@@ -41,6 +40,10 @@ EPOCHS = ("fixation", "cue", "stimulus", "response")
 COHERENCE_FORM = {"coherence": None, "mean_level": 0.5}
 CONTRAST_FORM = {"contrasts": [0.1, 0.3, 0.5], "distractor_ratio": 1.0, "neutral_ratio": 0.5}
 FORM_KEYS = (*COHERENCE_FORM, *CONTRAST_FORM)
+BOTH_FORMS = ("not with coherence: give the stimulus levels as coherence (with mean_level) or as contrasts "
+              "(with neutral_ratio, distractor_ratio), not both")
+MEAN_LEVEL_ALONE = ("only with coherence (the levels are mean_level (1 +- coherence)); with contrasts the weaker "
+                    "stimulus is set by neutral_ratio and distractor_ratio")
 
 
 def make_selective(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], contrasts: list[float] | None = None,
@@ -76,15 +79,7 @@ def make_selective(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], 
     return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs, conditions=labels)
 
 
-def _key_errors(errors: list[tuple[str, str, object]]) -> ValidationError:
-    """A ValidationError located at the given keys: (key, message, value given) per error.
-    Raised inside a validator, pydantic reports each at its key, as for a field's own error."""
-    return ValidationError.from_exception_data("SelectiveSpec", [
-        InitErrorDetails(type=PydanticCustomError("stimulus_form", msg), loc=(key,), input=value)
-        for key, msg, value in errors])
-
-
-class SelectiveSpec(Strict):
+class SelectiveSpec(WholeStepTiming, Strict):
     """The `task:` block of the selective task (see the module docstring).
 
     The keys of the form not used stay None and are left out of the resolved scenario."""
@@ -112,14 +107,10 @@ class SelectiveSpec(Strict):
         if "coherence" in data:
             clash = [k for k in CONTRAST_FORM if k in data]
             if clash:
-                raise _key_errors([(k, "not with coherence: give the stimulus levels as coherence (with "
-                                       "mean_level) or as contrasts (with neutral_ratio, distractor_ratio), "
-                                       "not both", data[k]) for k in clash])
+                raise key_errors(cls.__name__, [((k,), BOTH_FORMS, data[k]) for k in clash])
             return {**{k: v for k, v in COHERENCE_FORM.items() if v is not None}, **data}
         if "mean_level" in data:
-            raise _key_errors([("mean_level", "only with coherence (the levels are mean_level (1 +- coherence)); "
-                                              "with contrasts the weaker stimulus is set by neutral_ratio and "
-                                              "distractor_ratio", data["mean_level"])])
+            raise key_errors(cls.__name__, [(("mean_level",), MEAN_LEVEL_ALONE, data["mean_level"])])
         return {**CONTRAST_FORM, **data}
 
     @model_serializer(mode="wrap")

@@ -1,5 +1,6 @@
-"""What the task `Spec`s share: the contrast type, the cued-trial timeline, and the base of the
-two-location cued tasks (divided, dual_report).
+"""What the task `Spec`s share: the contrast type, the cued-trial timeline, the check that the
+timing is whole dt steps, errors located at a key, and the base of the two-location cued tasks
+(divided, dual_report).
 
 A task's `Spec` is the pydantic model of a scenario's `task:` block (unknown keys rejected,
 ranges and units checked, every default written into the resolved scenario). A bundled Spec
@@ -14,13 +15,40 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from attnsim.scenario.quantities import DurationMs, PositiveDurationMs
 from attnsim.scenario.schema import Strict
+from attnsim.tasks.timeline import timing_problems
 
 Contrast = Annotated[float, Field(ge=0.0, le=1.0)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+def key_errors(title: str, errors: list[tuple[tuple, str, object]]) -> ValidationError:
+    """A ValidationError located at the given keys: (key path, message, value given) per error.
+
+    Raised inside a model validator, pydantic reports each error at its key below the model, as
+    for a field's own error; a scenario's error lines then name the key (task.timing.cue), its
+    line, and the message."""
+    return ValidationError.from_exception_data(title, [
+        InitErrorDetails(type=PydanticCustomError("task_value", msg), loc=loc, input=value)
+        for loc, msg, value in errors])
+
+
+class WholeStepTiming:
+    """Mixin of a Spec with `dt` and `timing`: each epoch must be a whole number of dt steps (the
+    rule of `attnsim.tasks.timeline`), reported at task.timing.<epoch>, or at task.dt when dt is
+    longer than an epoch."""
+
+    @model_validator(mode="after")
+    def _timing_in_whole_steps(self):
+        problems = timing_problems(self.timing.model_dump(), self.dt)
+        if problems:
+            raise key_errors(type(self).__name__, [(("dt",) if epoch is None else ("timing", epoch), msg, value)
+                                                   for epoch, msg, value in problems])
+        return self
 
 
 class CuedTiming(Strict):
@@ -31,7 +59,7 @@ class CuedTiming(Strict):
     response: PositiveDurationMs = 200.0
 
 
-class TwoLocationCuedSpec(Strict):
+class TwoLocationCuedSpec(WholeStepTiming, Strict):
     """A target at location A and/or B; the cue focused on one location or split across both.
 
     The leading keys the divided and dual_report tasks share. A task combines it with

@@ -11,6 +11,7 @@ from pydantic import Field
 from attnsim.registries import TASKS
 from attnsim.scenario.quantities import DurationMs, PositiveDurationMs
 from attnsim.scenario.schema import Strict
+from attnsim.tasks.spec_base import WholeStepTiming
 from attnsim.tasks.trials import CHANNELS, Trials, timeline
 
 EPOCHS = ("transient", "measure")
@@ -28,7 +29,7 @@ class SpontaneousTiming(Strict):
     measure: PositiveDurationMs = 1000.0
 
 
-class SpontaneousSpec(Strict):
+class SpontaneousSpec(WholeStepTiming, Strict):
     """No input: spontaneous activity, measured after a transient (PD14, Brunel 2000)."""
     kind: Literal["spontaneous"]
     n_trials: int = Field(3, ge=1, le=10000)

@@ -17,7 +17,7 @@ from pydantic import Field
 from attnsim.registries import TASKS
 from attnsim.scenario.quantities import DurationMs, PositiveDurationMs
 from attnsim.scenario.schema import Strict
-from attnsim.tasks.spec_base import Contrast
+from attnsim.tasks.spec_base import Contrast, WholeStepTiming
 from attnsim.tasks.trials import CHANNELS, Trials, cell_labels, condition_cells, timeline
 
 CONDITIONS = ("attend_A", "attend_B")
@@ -46,7 +46,7 @@ class SustainedTiming(Strict):
     response: PositiveDurationMs = 200.0
 
 
-class SustainedSpec(Strict):
+class SustainedSpec(WholeStepTiming, Strict):
     """Brief cue, delay, then both stimuli at equal contrast: only the held cue decides."""
     kind: Literal["sustained"]
     n_trials: int = Field(40, ge=1, le=100000)

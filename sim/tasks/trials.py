@@ -1,9 +1,13 @@
-"""Trials: what a task hands to every model family (arrays only)."""
+"""Trials: what a task hands to every model family (arrays only).
+
+`timeline` (sim/tasks/timeline.py) is imported here too, where tasks and tests have long found it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+
+from attnsim.tasks.timeline import timeline  # noqa: F401  (re-exported)
 
 CHANNELS = ("stim_A", "stim_B", "cue_A", "cue_B")
 
@@ -53,16 +57,6 @@ class Trials:
         idx = np.asarray(idx)
         return Trials(self.dt_ms, self.inputs[idx], self.channels, self.target[idx], dict(self.epochs),
                       {k: v[idx] for k, v in self.conditions.items()})
-
-
-def timeline(timing_ms: dict[str, float], dt_ms: float) -> tuple[dict[str, slice], int]:
-    """Named consecutive epochs (in order given) as step slices, and the total steps."""
-    epochs, t = {}, 0
-    for name, dur in timing_ms.items():
-        n = int(round(dur / dt_ms))
-        epochs[name] = slice(t, t + n)
-        t += n
-    return epochs, t
 
 
 def balanced_cells(n_trials: int, cells: list, rng: np.random.Generator) -> list:
