@@ -9,7 +9,7 @@ CH = ("stim_A", "stim_B", "cue_A", "cue_B")
 
 
 def test_mean_field_matches_row_5_numbers():
-    # validation_targets.md row 5: AI (g=5, eta=2) about 38 Hz; SI slow (g=4.5, eta=0.9) about 6.5 Hz
+    # docs/reference.md row 5: AI (g=5, eta=2) about 38 Hz; SI slow (g=4.5, eta=0.9) about 6.5 Hz
     assert mean_field_rate_hz(BrunelParams(g=5, eta=2)) == pytest.approx(38.0, abs=0.5)
     assert mean_field_rate_hz(BrunelParams(g=4.5, eta=0.9)) == pytest.approx(6.5, abs=0.1)
     p = BrunelParams()

@@ -1,4 +1,4 @@
-"""Reduced validations of rows 5, 7 and 9 (validation_targets.md) against their scenario files.
+"""Reduced validations of rows 5, 7 and 9 (docs/reference.md) against their scenario files.
 
 Each test reads its scenario under scenarios/validation/, runs fewer trials (or fewer states) at
 another seed, and checks the file's criteria with the interval its reduced size implies:

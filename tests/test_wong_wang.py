@@ -1,4 +1,4 @@
-"""Wong & Wang 2006 reduced model: closed forms, batching contract, row 7 of validation_targets.md."""
+"""Wong & Wang 2006 reduced model: closed forms, batching contract, row 7 of docs/reference.md."""
 import numpy as np
 import pytest
 

@@ -1,4 +1,4 @@
-"""Capacity cost of divided attention on the dual-report design (validation_targets row 10).
+"""Capacity cost of divided attention on the dual-report design (docs/reference.md row 10).
 
 Design (sim/tasks/dual_report.py): on every trial each location L in {A, B}
 independently holds a target or not, and the observer gives an independent
