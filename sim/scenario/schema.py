@@ -7,10 +7,11 @@ The `task:` block is not part of this schema: its keys depend on the task, so
 and validates the block with that task's `Spec` (`attnsim.tasks`)."""
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Strict(BaseModel):
@@ -112,11 +113,30 @@ class SweepPlot(Strict):
     group: str | None = None
 
 
+# Points of one sweep run. Every point is validated before the run and is a complete sub-run
+# with its own directory; a grid beyond this is a mistake or several runs' worth of work.
+MAX_SWEEP_POINTS = 1000
+
+
 class Sweep(Strict):
-    """A grid of scenario values x seeds; each point is a complete sub-run (resumable)."""
+    """A grid of scenario values x seeds; each point is a complete sub-run (resumable).
+
+    Its size (the product of the grid's value counts, times the seeds) is checked here, before
+    any point is expanded, so a grid of a million points is refused at once."""
     grid: dict[str, list] = Field(min_length=1)
     seeds: list[Annotated[int, Field(ge=0, le=2**32 - 1)]] = Field(default_factory=list)
     plot: list[SweepPlot] = Field(default_factory=lambda: [SweepPlot(metric="accuracy")])
+
+    @model_validator(mode="after")
+    def _size(self):
+        counts = [len(v) for v in self.grid.values()]
+        n = math.prod(counts) * max(1, len(self.seeds))
+        if n > MAX_SWEEP_POINTS:
+            factors = " x ".join(f"{c} ({k})" for c, k in zip(counts, self.grid))
+            seeds = f" x {len(self.seeds)} seeds" if self.seeds else ""
+            raise ValueError(f"{n} sweep points ({factors}{seeds}); one run holds at most {MAX_SWEEP_POINTS}: "
+                             "use fewer values, or split the grid into several scenarios")
+        return self
 
     @field_validator("grid")
     @classmethod
