@@ -12,8 +12,13 @@ Estimate (bytes), with T trials of S steps and C input channels, V rate values a
     disk         inputs + sum(activity) + sum(stored)       (chunks of trials, then results.h5, whose
                                                              float32 rates and spike tables are
                                                              counted before compression)
-A sweep holds one point in memory at a time and keeps every point on disk. Models that do not
-declare a footprint are counted by their inputs only (the estimate says so).
+A sweep adds up its points, each estimated with its own task and models: memory is the largest
+point's (one point's arrays are held at a time), disk the sum (every point is kept), and the
+trial count the sum of trials x models. Models that do not declare a footprint are counted by
+their inputs only (the estimate says so).
+
+A run of more than MAX_MODEL_TRIALS model-trials is refused whatever the machine: at that size
+the scenario is a typo (n_trials: 100000 in a sweep of 400 points), not an experiment.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ import shutil
 from dataclasses import dataclass, field
 
 GIB = 1024 ** 3
+MAX_MODEL_TRIALS = 10_000_000
 
 
 @dataclass
@@ -30,6 +36,7 @@ class Estimate:
     disk_bytes: int
     lines: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)    # models without a footprint
+    model_trials: int = 0                               # trials x models, summed over sweep points
 
 
 def _fmt(n: float) -> str:
@@ -40,9 +47,23 @@ def _fmt(n: float) -> str:
 
 
 def estimate(scn) -> Estimate:
-    """The Estimate of one scenario (module docstring)."""
+    """The Estimate of a scenario, a sweep's points added up (module docstring)."""
+    if scn.sweep is None:
+        return _estimate_plain(scn)
+    from attnsim.scenario.load import sweep_points, validate_point
+    resolved = scn.model_dump(mode="json")
+    points = [_estimate_plain(validate_point(resolved, values, seed)[0]) for values, seed in sweep_points(resolved)]
+    memory = max(p.memory_bytes for p in points)
+    disk = sum(p.disk_bytes for p in points)
+    unknown = sorted({n for p in points for n in p.unknown})
+    lines = [f"{len(points)} sweep points, {_fmt(disk)} on disk in all; the largest point: "
+             + "; ".join(max(points, key=lambda p: p.disk_bytes).lines)]
+    return Estimate(memory, disk, lines, unknown, sum(p.model_trials for p in points))
+
+
+def _estimate_plain(scn) -> Estimate:
+    """The Estimate of a scenario without a sweep (module docstring)."""
     from attnsim.models.registry import load_family
-    from attnsim.scenario.load import sweep_points
     from attnsim.tasks import build_trials
     probe = build_trials(scn.task, seed=0, n_trials=1)
     n_trials, n_steps, n_channels = scn.task.n_trials, probe.inputs.shape[1], probe.inputs.shape[2]
@@ -69,9 +90,7 @@ def estimate(scn) -> Estimate:
         lines.append(f"{m.name}: {values} rate values and ~{spikes:.3g} spikes per trial -> {_fmt(a)} in memory")
     memory = inputs + 2 * activity
     disk = inputs + activity + stored
-    if scn.sweep is not None:
-        disk *= len(sweep_points(scn.model_dump(mode="json")))
-    return Estimate(int(memory), int(disk), lines, unknown)
+    return Estimate(int(memory), int(disk), lines, unknown, n_trials * len(scn.models))
 
 
 def available_memory_bytes() -> int | None:
@@ -98,10 +117,15 @@ def free_disk_bytes(path: str) -> int:
 
 
 def check_resources(scn, run_dir: str, *, in_memory: bool = False) -> Estimate:
-    """Raise RunError when the estimate exceeds the available memory or the free disk."""
+    """Raise RunError when the estimate exceeds the available memory or the free disk, or the
+    run is absurdly large (MAX_MODEL_TRIALS). Reads only: nothing is written before the check."""
     from attnsim.errors import RunError
     est = estimate(scn)
     problems = []
+    if est.model_trials > MAX_MODEL_TRIALS:
+        problems.append(f"trials: {est.model_trials:,} model-trials (trials x models"
+                        f"{', over all sweep points' if scn.sweep is not None else ''}), more than the "
+                        f"{MAX_MODEL_TRIALS:,} one run may hold")
     mem = available_memory_bytes()
     if mem is not None and est.memory_bytes > mem:
         problems.append(f"memory: needs about {_fmt(est.memory_bytes)}, {_fmt(mem)} available")

@@ -35,3 +35,38 @@ def test_a_million_point_grid_is_refused_before_any_point_is_expanded(tmp_path, 
     err = capsys.readouterr().err
     assert f"{path}:" in err and "sweep:" in err
     assert "1000000 sweep points" in err and "at most 1000" in err and "Traceback" not in err
+
+
+def test_a_sweep_is_estimated_over_all_its_points_and_an_absurd_one_refused(tmp_path, capsys):
+    """400 points x 100,000 trials: refused as absurd before anything is written."""
+    path = _write(tmp_path, "sweep:\n  grid:\n    seed: [" + ", ".join(str(s) for s in range(400)) + "]\n")
+    out = tmp_path / "out"
+    rc = cli.main(["run", str(path), "--set", "task.n_trials=100000", "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert rc == 2, err
+    assert "will not fit" in err and "40,000,000 model-trials" in err and "400 sweep points" in err
+    assert "Traceback" not in err
+    assert _nothing_left(tmp_path)
+
+
+def test_a_sweep_disk_estimate_adds_up_points_of_different_sizes(tmp_path):
+    """Disk is the sum of the points, each with its own n_trials; memory is the largest point's."""
+    from attnsim import api, resources
+    path = _write(tmp_path, "sweep:\n  grid:\n    task.n_trials: [6, 60]\n")
+    est = resources.estimate(api.load_scenario(str(path)))
+    small = resources.estimate(api.load_scenario(str(tmp_path / "scn.yaml"), overrides={"sweep": None}))
+    big = resources.estimate(api.load_scenario(str(path), overrides={"sweep": None, "task.n_trials": 60}))
+    assert est.disk_bytes == small.disk_bytes + big.disk_bytes
+    assert est.memory_bytes == big.memory_bytes
+    assert est.model_trials == 66
+
+
+@pytest.mark.parametrize("extra", [[], ["--set", "sweep={grid: {seed: [1, 2]}}"]])
+def test_a_refused_run_writes_nothing_for_plain_runs_and_sweeps(tmp_path, capsys, monkeypatch, extra):
+    from attnsim import resources
+    monkeypatch.setattr(resources, "available_memory_bytes", lambda: 10)
+    path = _write(tmp_path, "")
+    rc = cli.main(["run", str(path), *extra, "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "memory: needs about" in err, err
+    assert _nothing_left(tmp_path)
