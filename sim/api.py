@@ -119,20 +119,27 @@ def _run(scenario, out, *, workers, overrides, seed, quiet, resume, weights_from
     if weights_from and not os.path.isdir(os.path.join(weights_from, "weights")):
         raise RunError(f"--weights-from {weights_from}: no weights/ folder in that directory")
 
-    scratch = None
+    from attnsim.engine import Engine
+    scratch = partial = None
     try:
         if resume is not None or out is not None:
-            partial, final = runner.prepare_dir(out, scn.name, resume)
+            partial, final = runner.prepare_dir(out, scn.name, resume)     # names only: nothing written
         else:
-            scratch = tempfile.mkdtemp(prefix=f"attnsim-{scn.name}-")
-            partial, final = os.path.join(scratch, "run.partial"), None
-        check_resources(scn, partial, in_memory=final is None)
-        if weights_from:
-            os.makedirs(os.path.join(partial, "weights"), exist_ok=True)
-            for fname in os.listdir(os.path.join(weights_from, "weights")):
-                shutil.copy2(os.path.join(weights_from, "weights", fname), os.path.join(partial, "weights", fname))
-        result = _run_into(scn, partial, workers=workers, quiet=quiet, started=started, on_disk=final is not None,
-                           scheduler=scheduler)
+            final = None
+        check_resources(scn, partial or tempfile.gettempdir(), in_memory=final is None)
+        # the cluster (or the scheduler's connection) before the run directory: a scheduler that
+        # cannot be reached leaves nothing behind
+        with Engine(workers=workers, scheduler=scheduler or scn.run.scheduler, quiet=quiet,
+                    plugin_path=scn.plugin_path) as engine:
+            if final is None:
+                scratch = tempfile.mkdtemp(prefix=f"attnsim-{scn.name}-")
+                partial = os.path.join(scratch, "run.partial")
+            if weights_from:
+                os.makedirs(os.path.join(partial, "weights"), exist_ok=True)
+                for fname in os.listdir(os.path.join(weights_from, "weights")):
+                    shutil.copy2(os.path.join(weights_from, "weights", fname),
+                                 os.path.join(partial, "weights", fname))
+            result = _run_into(scn, partial, engine=engine, quiet=quiet, started=started, on_disk=final is not None)
         raise_if_interrupted()
         if final is not None:
             runner.finish(partial, final)
@@ -155,16 +162,15 @@ def _is_scenario(obj) -> bool:
     return isinstance(obj, Scenario)
 
 
-def _run_into(scn, partial: str, *, workers: int, quiet: bool, started: float, on_disk: bool,
-              scheduler: str | None = None) -> Result:
+def _run_into(scn, partial: str, *, engine, quiet: bool, started: float, on_disk: bool) -> Result:
     from attnsim import runner
     from attnsim.provenance import provenance
     resolved = scn.model_dump(mode="json")
     if scn.sweep is not None:
         from attnsim.plots.sweep_figure import draw_sweep
         from attnsim.sweep import run_sweep
-        summary = run_sweep(scn, resolved, partial, workers=workers, started=started, quiet=quiet,
-                            point_figures=on_disk, scheduler=scheduler)
+        summary = run_sweep(scn, resolved, partial, started=started, quiet=quiet, point_figures=on_disk,
+                            engine=engine)
         runner.write_json(os.path.join(partial, "summary.json"), summary)
         if on_disk:
             os.makedirs(os.path.join(partial, "figures"), exist_ok=True)
@@ -173,8 +179,7 @@ def _run_into(scn, partial: str, *, workers: int, quiet: bool, started: float, o
         result = Result(scenario=resolved, summary=summary)
         runs = None
     else:
-        summary, out = runner.complete(scn, partial, workers=workers, started=started, quiet=quiet, figures=on_disk,
-                                       scheduler=scheduler)
+        summary, out = runner.complete(scn, partial, engine=engine, started=started, quiet=quiet, figures=on_disk)
         rd = runner.run_data(scn, out)
         result = Result(scenario=resolved, summary=summary, trials=out.trials, activity=out.activities,
                         training=out.training, capabilities=rd.capabilities)

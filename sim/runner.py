@@ -236,12 +236,12 @@ def write_json(path: str, data) -> None:
     os.replace(tmp, path)
 
 
-def complete(scn, partial: str, *, workers: int, started: float, quiet: bool = False,
-             figures: bool = True, scheduler: str | None = None) -> tuple[dict, RunOutput]:
-    """Run every model, then write results.h5, summary.json, figures and provenance.json into
-    `partial` (provenance last: its presence marks the directory's content complete).
-    Returns (summary, what was computed)."""
-    out = execute(scn, partial, workers=workers, quiet=quiet, scheduler=scheduler)
+def complete(scn, partial: str, *, engine, started: float, quiet: bool = False,
+             figures: bool = True) -> tuple[dict, RunOutput]:
+    """Run every model on `engine` (sim/engine.py), then write results.h5, summary.json, figures
+    and provenance.json into `partial` (provenance last: its presence marks the directory's
+    content complete). Returns (summary, what was computed)."""
+    out = execute(scn, partial, workers=1, quiet=quiet, engine=engine)
     return write_run(scn, partial, out, started=started, figures=figures), out
 
 

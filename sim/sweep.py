@@ -62,7 +62,7 @@ def evaluate_sweep_expectations(expect: list[dict], points: list[dict]) -> list[
     return out
 
 
-def run_sweep(scn, resolved: dict, partial: str, *, workers: int, started: float, quiet: bool,
+def run_sweep(scn, resolved: dict, partial: str, *, started: float, quiet: bool, workers: int = 1,
               point_figures: bool = True, scheduler: str | None = None, engine=None) -> dict:
     """Run every unfinished point of a sweep, all at once on one Dask client (sim/engine.py),
     and write each point's results, summary and figures as soon as its last chunk is done.

@@ -61,6 +61,16 @@ def test_a_sweep_disk_estimate_adds_up_points_of_different_sizes(tmp_path):
     assert est.model_trials == 66
 
 
+def test_an_unreachable_scheduler_leaves_no_partial_directory(tmp_path, capsys):
+    path = _write(tmp_path, "")
+    out = tmp_path / "out"
+    rc = cli.main(["run", str(path), "--scheduler", "tcp://127.0.0.1:1", "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert rc == 2, err
+    assert "--scheduler tcp://127.0.0.1:1: cannot connect" in err and "Traceback" not in err
+    assert _nothing_left(tmp_path)
+
+
 @pytest.mark.parametrize("extra", [[], ["--set", "sweep={grid: {seed: [1, 2]}}"]])
 def test_a_refused_run_writes_nothing_for_plain_runs_and_sweeps(tmp_path, capsys, monkeypatch, extra):
     from attnsim import resources
