@@ -33,6 +33,7 @@ cluster at once; finished chunks stay on disk for `--resume`.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -41,6 +42,8 @@ import uuid
 
 from distributed import Nanny
 from distributed.diagnostics.plugin import WorkerPlugin
+
+from attnsim.main_script import main_script_hidden
 
 RETRIES = 2
 _ENV = {"PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
@@ -85,6 +88,7 @@ class Engine:
         self.workers, self.scheduler, self.quiet = workers, scheduler, quiet
         self.plugin_path = tuple(plugin_path)
         self.cluster = self.client = None
+        self._main_hidden = contextlib.ExitStack()
         self._plugins: set[tuple] = set()
         self._logs: dict[str, int] = {}
 
@@ -116,6 +120,8 @@ class Engine:
                                "scheduler running there (`dask scheduler`)?") from None
             self._check_workers()
         else:
+            # the cluster spawns (and may restart) workers until it is closed (sim/main_script.py)
+            self._main_hidden.enter_context(main_script_hidden())
             old = _no_sigint()
             try:
                 self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
@@ -168,6 +174,7 @@ class Engine:
                 raise
         finally:
             self.client = self.cluster = None
+            self._main_hidden.close()
             for name, level in self._logs.items():
                 logging.getLogger(name).setLevel(level)
 

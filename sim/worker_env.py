@@ -132,6 +132,7 @@ def run_pinned(plugin_path, fn, *args):
         return fn(*args)
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
+    from attnsim.main_script import main_script_hidden
     with _LOCK:
         if _STATE["child"] is None:
             saved = os.environ.get("PYTHONHASHSEED")
@@ -142,9 +143,10 @@ def run_pinned(plugin_path, fn, *args):
             daemon = me._config.get("daemon")
             me._config["daemon"] = False
             try:
-                _STATE["child"] = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"),
-                                                      initializer=_init_child)
-                _STATE["child"].submit(int, 0).result()   # start it now, while the variable is set
+                with main_script_hidden():                  # sim/main_script.py
+                    _STATE["child"] = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"),
+                                                          initializer=_init_child)
+                    _STATE["child"].submit(int, 0).result()   # start it now, while the variable is set
             finally:
                 me._config["daemon"] = daemon
                 if saved is None:
