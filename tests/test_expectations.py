@@ -214,7 +214,7 @@ SCN = textwrap.dedent("""\
     ("{model: rate, metric: accuracy, range: [0.8, 1], rivals: [0.7], source: t}",
      "expect[0].rivals", "only rule 'identifies' uses rivals"),
     ("{model: rate, metric: accuracy, rule: within, range: [0.8, 1], source: t}",
-     "expect[0].rule", "'inside', 'consistent' or 'identifies'"),
+     "expect[0].rule", "Input should be 'inside'"),
     ("{model: rate, metric: accuracy, source: t}", "expect[0].range", "only rule 'identifies' may omit it"),
     ("{model: rate, metric: accuracy, range: [0.8, 1], n_boot: -1, source: t}", "expect[0].n_boot", "0"),
     ("{model: rate, metric: accuracy, range: [0.8, 1], known_deviation: x, calibration: true, source: t}",
@@ -287,3 +287,23 @@ def test_identifies_is_inconclusive_when_wider_than_the_gap_to_the_nearest_rival
     assert judge(ex, 1.0, 0.88, 1.12) == "pass"              # 0.24 wide
     assert judge(ex, 1.0, 0.60, 1.10) == "inconclusive"      # holds a rival
     assert judge(ex, 1.3, 1.05, 1.33) == "fail"              # excludes the prediction
+
+
+def test_interval_rules_end_to_end_and_no_interval_is_inconclusive():
+    """`interval_inside` and `excludes` through evaluate(): the verdict follows the interval, never the
+    estimate; without resamples (n_boot 0) every rule but `inside` is inconclusive and says why."""
+    tr, act = _bernoulli(400, 0.85, seed=1)                    # accuracy ~0.85, interval ~ +-0.035
+    res = _evaluate([_ex(rule="interval_inside", range=[0.7, 1.0]),
+                     _ex(rule="interval_inside", range=[0.84, 1.0]),          # straddles 0.84
+                     _ex(rule="excludes", range=[0.5, 1.0], value=0.5),
+                     _ex(rule="excludes", range=[0.0, 0.5], value=0.5),       # excludes 0.5, other side
+                     _ex(rule="interval_inside", range=[0.7, 1.0], n_boot=0),
+                     _ex(rule="identifies", range=None, prediction=0.85, rivals=[0.5], n_boot=0)], tr, act)
+    assert res[0]["ci_lo"] > 0.7 and res[1]["ci_lo"] < 0.84 < res[1]["ci_hi"]
+    assert [r["verdict"] for r in res] == ["pass", "inconclusive", "pass", "fail", "inconclusive", "inconclusive"]
+    assert res[2]["excluded"] == 0.5 and res[2]["value"] == res[2]["estimate"]
+    assert "not 0.5, in [0.5, 1]" in table(res)
+    assert "needs one: inconclusive" in res[4]["note"] and "needs one" in res[5]["note"]
+    e = res[1]["estimate"]
+    h = (res[1]["ci_hi"] - res[1]["ci_lo"]) / 2
+    assert res[1]["trials_needed"] == math.ceil(400 * (h / (e - 0.84)) ** 2)
