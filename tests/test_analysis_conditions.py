@@ -99,3 +99,21 @@ def test_every_label_is_a_union_of_whole_cells_and_ids_are_reproducible():
                            conditions=["attend_A", "attend_B", "neutral"], seed=4)
     assert np.array_equal(stimulus_cells(again), cells)
     assert stimulus_cells(tr.subset(np.zeros(0, dtype=int))).shape == (0,)
+
+
+def test_coherence_cells_of_the_selective_task_split_each_condition():
+    tr = make_selective(n_trials=36, dt_ms=1.0, timing_ms=TIMING, coherence=[0.0, 0.512],
+                        conditions=["attend_A", "attend_B", "neutral"], seed=3)
+    g = condition_groups(tr)
+    assert {"neutral@0", "neutral@0.512", "attended@0", "attended@0.512"} <= set(g)
+    coh, cond = tr.conditions["coherence"], tr.conditions["condition"]
+    assert np.all(coh[g["neutral@0.512"]] == 0.512) and set(cond[g["neutral@0.512"]]) == {"neutral"}
+    # the cells of the two coherences never share a stimulus cell id
+    ids = stimulus_cells(tr)
+    assert not set(ids[coh == 0.0]) & set(ids[coh == 0.512])
+
+
+def test_discrimination_conditions_already_hold_one_coherence_each():
+    tr = make_discrimination(n_trials=20, dt_ms=1.0, timing_ms={"fixation": 10, "stimulus": 20, "response": 10},
+                             coherences=[0.0, 12.8], seed=1)
+    assert not any("@" in label for label in condition_groups(tr))

@@ -3,8 +3,9 @@
 Labels are keys of summary.json, so they are stable and built the same way
 for every task: "all"; each value of conditions["condition"]; "attended"
 (attend_A and attend_B pooled) when any trial is cued; and, where the task
-uses more than one contrast, "<condition>@<contrast:g>" and
-"attended@<contrast:g>".
+uses more than one stimulus level (`stimulus_level`: the contrast, or the
+coherence of the selective task's coherence form), "<condition>@<level:g>" and
+"attended@<level:g>".
 """
 from __future__ import annotations
 
@@ -16,6 +17,23 @@ from attnsim.tasks.trials import Trials
 
 CUED = ("attend_A", "attend_B")
 FOCUSED = ("focused_A", "focused_B")
+
+
+def stimulus_level(trials: Trials) -> tuple[str, np.ndarray] | None:
+    """The label key that splits a task's conditions by stimulus level, and its (n_trials,) values.
+
+    The contrast where the task gives one; else the coherence where one condition spans more
+    than one coherence (the selective task's coherence form). A task whose conditions each
+    hold one coherence (discrimination: "coherence_3.2") needs no split: None.
+    """
+    if "contrast" in trials.conditions:
+        return "contrast", np.asarray(trials.conditions["contrast"], dtype=float)
+    if "coherence" in trials.conditions:
+        level = np.asarray(trials.conditions["coherence"], dtype=float)
+        cond = np.asarray(trials.conditions["condition"]).astype(str)
+        if any(len(set(level[cond == c].tolist())) > 1 for c in set(cond.tolist())):
+            return "coherence", level
+    return None
 
 
 def condition_groups(trials: Trials) -> dict[str, np.ndarray]:
@@ -31,9 +49,9 @@ def condition_groups(trials: Trials) -> dict[str, np.ndarray]:
     focused = np.isin(cond, FOCUSED)
     if focused.any():
         groups["focused"] = np.flatnonzero(focused)
-    contrast = trials.conditions.get("contrast")
-    if contrast is not None:
-        contrast = np.asarray(contrast, dtype=float)
+    split = stimulus_level(trials)
+    if split is not None:
+        contrast = split[1]
         levels = sorted(set(contrast.tolist()))
         if len(levels) > 1:
             for c in values:
@@ -56,7 +74,7 @@ def stimulus_cells(trials: Trials) -> np.ndarray:
     (n_steps, n_channels: the stimulus channels stim_A, stim_B and the cue
     channels cue_A, cue_B over every time step) are equal element by element
     (compared through a 128-bit BLAKE2b digest of the float64 values) and their
-    "condition" and "contrast" labels are equal. The inputs are the
+    "condition" and stimulus-level (`stimulus_level`) labels are equal. The inputs are the
     ground truth of what a model was shown, so the cells separate everything a
     task varies: condition and contrast, which location holds the target (or,
     on neutral trials, the stronger stimulus) and cue validity (an invalid
@@ -76,8 +94,9 @@ def stimulus_cells(trials: Trials) -> np.ndarray:
     if inputs.ndim != 3 or inputs.shape[0] != n:
         raise ValueError(f"trials.inputs must be (n_trials, n_steps, n_channels), got shape {inputs.shape}")
     keys = [str(c) for c in np.asarray(trials.conditions["condition"]).astype(str)]
-    if "contrast" in trials.conditions:
-        keys = [f"{c}@{k!r}" for c, k in zip(keys, np.asarray(trials.conditions["contrast"], float).tolist())]
+    split = stimulus_level(trials)
+    if split is not None:
+        keys = [f"{c}@{k!r}" for c, k in zip(keys, split[1].tolist())]
     # one digest per trial's input array (exact bytes; + 0.0 turns -0.0 into 0.0): equal inputs, equal
     # digest, at a cost linear in the input size (bootstrap resamples call this once per resample)
     keys = [f"{k}|{_digest(inputs[i])}" for i, k in enumerate(keys)]

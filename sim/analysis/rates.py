@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from attnsim.models.activity import Activity
-from attnsim.analysis.conditions import condition_groups
+from attnsim.analysis.conditions import condition_groups, stimulus_level
 from attnsim.analysis.windows import NotApplicable, epoch_steps
 from attnsim.tasks.trials import Trials
 from attnsim.registries import METRICS
@@ -88,7 +88,8 @@ def rate_change_vs_neutral(trials: Trials, activity: Activity, *, epoch: str = "
     per_trial = _epoch_group_means(trials, activity, epoch)
     if not per_trial:
         return {}
-    contrast = np.asarray(trials.conditions.get("contrast", np.zeros(trials.n_trials)), float)
+    split = stimulus_level(trials)
+    contrast = np.zeros(trials.n_trials) if split is None else split[1]
     out: dict[str, dict[str, float]] = {}
     for label, idx in condition_groups(trials).items():
         if label == baseline or label.startswith(baseline + "@") or label == "all":

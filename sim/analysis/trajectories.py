@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from attnsim.analysis.conditions import stimulus_level
 from attnsim.models.activity import Activity
 from attnsim.tasks.trials import Trials
 
 
 def basic_labels(trials: Trials) -> dict[str, np.ndarray]:
-    """The finest stimulus cells: each condition, split by contrast when there are several."""
+    """The finest stimulus cells: each condition, split by stimulus level when there are several."""
     cond = np.asarray(trials.conditions["condition"]).astype(str)
-    contrast = trials.conditions.get("contrast")
+    split = stimulus_level(trials)
     keys = cond.tolist()
-    if contrast is not None and len(set(np.asarray(contrast, float).tolist())) > 1:
-        keys = [f"{c}@{k:g}" for c, k in zip(keys, np.asarray(contrast, float))]
+    if split is not None and len(set(split[1].tolist())) > 1:
+        keys = [f"{c}@{k:g}" for c, k in zip(keys, split[1])]
     keys = np.asarray(keys)
     return {k: np.flatnonzero(keys == k) for k in dict.fromkeys(keys.tolist())}
 

@@ -15,7 +15,7 @@ import re
 import numpy as np
 from matplotlib.figure import Figure
 
-from attnsim.analysis.conditions import condition_groups
+from attnsim.analysis.conditions import condition_groups, stimulus_level
 from attnsim.analysis.rates import attended_unattended
 from attnsim.plots.intervals import index_interval, mean_interval, wilson_interval
 from attnsim.registries import FIGURES, PluginError
@@ -151,8 +151,14 @@ def rates(run, summary) -> list[tuple[str, Figure]]:
     return [("rates", fig)]
 
 
+def _level_name(trials) -> str:
+    """The stimulus level the labels "<condition>@<level>" split by: "contrast" or "coherence"."""
+    split = stimulus_level(trials)
+    return "contrast" if split is None else split[0]
+
+
 def _labels_by_contrast(trials, prefix: str) -> list[tuple[float, np.ndarray]]:
-    """(contrast, trial indices) of the labels "<prefix>@<contrast>", by contrast; [] if none."""
+    """(level, trial indices) of the labels "<prefix>@<level>" (`_level_name`), by level; [] if none."""
     out = []
     for label, idx in condition_groups(trials).items():
         m = re.fullmatch(re.escape(prefix) + r"@([0-9.eE+-]+)", label)
@@ -195,9 +201,9 @@ def modulation(run, summary) -> list[tuple[str, Figure]]:
     if not drawn:
         return []
     ax.axhline(0, color="k", lw=0.6)
-    ax.set_xlabel("contrast")
+    ax.set_xlabel(_level_name(trials))
     ax.set_ylabel("modulation index\n(att - unatt)/(att + unatt)")
-    ax.set_title("attentional modulation by contrast\n(error bars: 95 % bootstrap over cued trials)", fontsize=9)
+    ax.set_title(f"attentional modulation by {_level_name(trials)}\n(error bars: 95 % bootstrap over cued trials)", fontsize=9)
     ax.legend(fontsize=8)
     fig.tight_layout()
     return [("modulation", fig)]
@@ -214,7 +220,7 @@ def psychometric(run, summary) -> list[tuple[str, Figure]]:
     "coherence" condition, P(choice A) and decision time vs coherence; stem "psychometric"."""
     trials = run.trials
     names = _model_order(run, summary)
-    if "coherence" in trials.conditions:
+    if "coherence" in trials.conditions and stimulus_level(trials) is None:   # one coherence per condition
         fig = Figure(figsize=(9, 3.6))
         a1, a2 = fig.subplots(1, 2)
         coh = trials.conditions["coherence"]
@@ -263,14 +269,14 @@ def psychometric(run, summary) -> list[tuple[str, Figure]]:
             style = dict(color=f"C{k}", alpha=1.0 if cond != "neutral" else 0.6)
             fmt = "o-" if cond != "neutral" else "s--"
             _errorbar(a1, x, p, [a for a, _ in acc], [b for _, b in acc], fmt,
-                      label=f"{name} {cond} (n = {cells[0][1].size}/contrast)", **style)
+                      label=f"{name} {cond} (n = {cells[0][1].size}/{_level_name(trials)})", **style)
             m = [mean_interval(rt[idx]) for _, idx in cells]
             _errorbar(a2, x, [v[0] for v in m], [v[1] for v in m], [v[2] for v in m], fmt, **style)
     a1.axhline(0.5, color="k", lw=0.6, ls=":")
-    a1.set_xlabel("contrast")
+    a1.set_xlabel(_level_name(trials))
     a1.set_ylabel("accuracy")
     a1.set_ylim(0, 1.05)
-    a2.set_xlabel("contrast")
+    a2.set_xlabel(_level_name(trials))
     a2.set_ylabel("reaction time (ms)")
     a1.legend(fontsize=6, ncol=2)
     fig.suptitle("accuracy (95 % Wilson) and reaction time of correct trials (95 % t) by condition")
