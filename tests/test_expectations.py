@@ -215,7 +215,7 @@ SCN = textwrap.dedent("""\
      "expect[0].rivals", "only rule 'identifies' uses rivals"),
     ("{model: rate, metric: accuracy, rule: within, range: [0.8, 1], source: t}",
      "expect[0].rule", "Input should be 'inside'"),
-    ("{model: rate, metric: accuracy, source: t}", "expect[0].range", "only rule 'identifies' may omit it"),
+    ("{model: rate, metric: accuracy, source: t}", "expect[0].range", "may omit it"),
     ("{model: rate, metric: accuracy, range: [0.8, 1], n_boot: -1, source: t}", "expect[0].n_boot", "0"),
     ("{model: rate, metric: accuracy, range: [0.8, 1], known_deviation: x, calibration: true, source: t}",
      "expect[0].calibration", "either a calibration or a known deviation"),
