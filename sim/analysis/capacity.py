@@ -204,9 +204,7 @@ def _dual_capacity(idx_f: dict, idx_d, reports, evidence, presence, cell, n_boot
                 "n_per_condition": n_per_cond, **verdict,
                 # the keys the report's capacity table reads (sim/report.py)
                 "fixed_capacity_d_dual": out["d_single"] * FIXED,
-                "serial_p_dual": (out["p_single"] + 0.5) / 2.0,
-                "within_capacity_bounds": float(FIXED <= out["ratio"] <= 1.0) if math.isfinite(out["ratio"])
-                else float("nan")})
+                "serial_p_dual": (out["p_single"] + 0.5) / 2.0})
     if verdict["verdict"] in ("ceiling", "floor"):
         for key in ("ratio", "ratio_ci_lo", "ratio_ci_hi", "ratio_se"):
             out[key] = float("nan")
