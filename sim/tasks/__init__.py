@@ -11,6 +11,11 @@ Each task is a class registered in its own module with ``@TASKS.register("<kind>
 - ``n_cells(spec) -> int``: the number of distinct condition cells, i.e. enough trials to see
   every condition label once (scenario validation builds that many to list the conditions).
 
+The names trials are written with (input channels, conditions, the keys of
+`Trials.conditions`) are spelled once, in `attnsim.tasks.vocabulary`; metrics and figures import
+them from there. Each bundled task also offers ``make_<kind>(n_trials=, dt_ms=, timing_ms=,
+seed=, **keys)``, its Spec and build called with plain values (`attnsim.tasks.plain`).
+
 An outside task is named ``kind: package.module:Class`` in a scenario (found on sys.path or the
 scenario's ``plugin_path``) or installed as an entry point of group ``attnsim.tasks``; its
 ``Spec`` then declares ``kind: str``, since the kind written in the scenario is the reference.

@@ -15,30 +15,12 @@ from pydantic import Field
 from attnsim.registries import TASKS
 from attnsim.scenario.quantities import DurationMs, PositiveDurationMs
 from attnsim.scenario.schema import Strict
+from attnsim.tasks.cells import balanced_cells
+from attnsim.tasks.plain import trials_from_values
 from attnsim.tasks.spec_base import WholeStepTiming
-from attnsim.tasks.trials import CHANNELS, Trials, balanced_cells, timeline
-
-EPOCHS = ("fixation", "stimulus", "response")
-
-
-def coherence_label(c: float) -> str:
-    return f"coherence_{c:g}"
-
-
-def make_discrimination(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], coherences: list[float],
-                        s0: float = 0.5, seed: int = 0) -> Trials:
-    rng = np.random.default_rng(seed)
-    epochs, n_steps = timeline({k: timing_ms[k] for k in EPOCHS}, dt_ms)
-    assigned = balanced_cells(n_trials, list(coherences), rng)
-    inputs = np.zeros((n_trials, n_steps, len(CHANNELS)))
-    stim = epochs["stimulus"]
-    coh = np.asarray(assigned, dtype=float)
-    inputs[:, stim, 0] = (s0 * (1 + coh / 100.0))[:, None]
-    inputs[:, stim, 1] = (s0 * (1 - coh / 100.0))[:, None]
-    target = np.where(coh > 0, 0, rng.integers(0, 2, n_trials))
-    labels = np.array([coherence_label(c) for c in coh])
-    return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target.astype(int), epochs=epochs,
-                  conditions={"condition": labels, "coherence": coh})
+from attnsim.tasks.timeline import timeline
+from attnsim.tasks.trials import Trials
+from attnsim.tasks.vocabulary import CHANNELS, COHERENCE, CONDITION, STIM_A, STIM_B, channel, coherence_label
 
 
 class DiscriminationTiming(Strict):
@@ -62,17 +44,34 @@ class DiscriminationSpec(WholeStepTiming, Strict):
 class DiscriminationTask:
     """two-choice random-dot discrimination at several coherences (Wong & Wang 2006 protocol)
 
-    See the module docstring for the inputs (`make_discrimination`).
+    See the module docstring for the inputs.
     """
     paper = "Wong & Wang 2006 J Neurosci 26:1314"
     Spec = DiscriminationSpec
 
     @staticmethod
     def build(spec: DiscriminationSpec, seed: int, n_trials: int) -> Trials:
-        return make_discrimination(n_trials=n_trials, dt_ms=spec.dt, timing_ms=spec.timing.model_dump(),
-                                   coherences=spec.coherences, s0=spec.s0, seed=seed)
+        rng = np.random.default_rng(seed)
+        epochs, n_steps = timeline(spec.timing.model_dump(), spec.dt)
+        assigned = balanced_cells(n_trials, list(spec.coherences), rng)
+        inputs = np.zeros((n_trials, n_steps, len(CHANNELS)))
+        stim = epochs["stimulus"]
+        coh = np.asarray(assigned, dtype=float)
+        inputs[:, stim, channel(STIM_A)] = (spec.s0 * (1 + coh / 100.0))[:, None]
+        inputs[:, stim, channel(STIM_B)] = (spec.s0 * (1 - coh / 100.0))[:, None]
+        target = np.where(coh > 0, 0, rng.integers(0, 2, n_trials))
+        labels = np.array([coherence_label(c) for c in coh])
+        return Trials(dt_ms=spec.dt, inputs=inputs, channels=CHANNELS, target=target.astype(int), epochs=epochs,
+                      conditions={CONDITION: labels, COHERENCE: coh})
 
     @staticmethod
     def n_cells(spec: DiscriminationSpec) -> int:
         """One cell per coherence."""
         return len(spec.coherences)
+
+
+def make_discrimination(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], seed: int = 0,
+                        **params) -> Trials:
+    """Trials of the discrimination task from plain values; `params` are DiscriminationSpec's keys."""
+    return trials_from_values(DiscriminationTask, n_trials=n_trials, dt_ms=dt_ms, timing_ms=timing_ms, seed=seed,
+                              **params)

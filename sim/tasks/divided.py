@@ -24,37 +24,12 @@ import numpy as np
 
 from attnsim.registries import TASKS
 from attnsim.scenario.schema import Strict
+from attnsim.tasks.cells import cell_labels, condition_cells
+from attnsim.tasks.plain import trials_from_values
 from attnsim.tasks.spec_base import CueDelivery, Fraction, TwoLocationCuedSpec
-from attnsim.tasks.trials import CHANNELS, Trials, cell_labels, condition_cells, timeline
-
-CONDITIONS = ("focused_A", "focused_B", "divided")
-EPOCHS = ("fixation", "cue", "stimulus", "response")
-
-
-def make_divided(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], contrasts: list[float],
-                 conditions: list[str], cue_validity: float = 0.75, distractor_ratio: float = 0.5,
-                 cue_strength: float = 1.0, cue_persists: bool = True, seed: int = 0) -> Trials:
-    rng = np.random.default_rng(seed)
-    epochs, n_steps = timeline({k: timing_ms[k] for k in EPOCHS}, dt_ms)
-    assigned, inputs, target = condition_cells(n_trials, conditions, contrasts, n_steps, rng)
-    valid = np.zeros(n_trials, dtype=bool)
-    stim = epochs["stimulus"]
-    cue_on = slice(epochs["cue"].start, stim.stop if cue_persists else epochs["cue"].stop)
-    for i, (c, k) in enumerate(assigned):
-        if c == "divided":
-            target[i] = int(rng.integers(2))
-            inputs[i, cue_on, 2] = inputs[i, cue_on, 3] = cue_strength / 2
-            valid[i] = True
-        else:
-            cued = 0 if c == "focused_A" else 1
-            valid[i] = rng.random() < cue_validity
-            target[i] = cued if valid[i] else 1 - cued
-            inputs[i, cue_on, 2 + cued] = cue_strength
-        levels = [k * distractor_ratio, k * distractor_ratio]
-        levels[target[i]] = k
-        inputs[i, stim, 0], inputs[i, stim, 1] = levels
-    return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs,
-                  conditions={**cell_labels(assigned), "valid": valid})
+from attnsim.tasks.timeline import cue_window, timeline
+from attnsim.tasks.trials import Trials
+from attnsim.tasks.vocabulary import CHANNELS, CUE, DIVIDED, FOCUSED, STIM, VALID, channel
 
 
 class _CueValidity(Strict):
@@ -71,18 +46,39 @@ class DividedSpec(CueDelivery, _CueValidity, TwoLocationCuedSpec):
 class DividedTask:
     """target at A or B, cue focused (valid/invalid) or split across both: 2AFC d' and cueing effect
 
-    See the module docstring for the conditions (`make_divided`).
+    See the module docstring for the conditions.
     """
     Spec = DividedSpec
 
     @staticmethod
     def build(spec: DividedSpec, seed: int, n_trials: int) -> Trials:
-        return make_divided(n_trials=n_trials, dt_ms=spec.dt, timing_ms=spec.timing.model_dump(),
-                            contrasts=spec.contrasts, conditions=spec.conditions, cue_validity=spec.cue_validity,
-                            distractor_ratio=spec.distractor_ratio, cue_strength=spec.cue_strength,
-                            cue_persists=spec.cue_persists, seed=seed)
+        rng = np.random.default_rng(seed)
+        epochs, n_steps = timeline(spec.timing.model_dump(), spec.dt)
+        assigned, inputs, target = condition_cells(n_trials, spec.conditions, spec.contrasts, n_steps, rng)
+        valid = np.zeros(n_trials, dtype=bool)
+        stim, cue_on = epochs["stimulus"], cue_window(epochs, spec.cue_persists)
+        for i, (c, k) in enumerate(assigned):
+            if c == DIVIDED:
+                target[i] = int(rng.integers(2))
+                for cue in CUE:
+                    inputs[i, cue_on, channel(cue)] = spec.cue_strength / 2
+                valid[i] = True
+            else:
+                cued = FOCUSED.index(c)
+                valid[i] = rng.random() < spec.cue_validity
+                target[i] = cued if valid[i] else 1 - cued
+                inputs[i, cue_on, channel(CUE[cued])] = spec.cue_strength
+            inputs[i, stim, channel(STIM[target[i]])] = k
+            inputs[i, stim, channel(STIM[1 - target[i]])] = k * spec.distractor_ratio
+        return Trials(dt_ms=spec.dt, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs,
+                      conditions={**cell_labels(assigned), VALID: valid})
 
     @staticmethod
     def n_cells(spec: DividedSpec) -> int:
         """conditions x contrasts."""
         return len(spec.conditions) * len(spec.contrasts)
+
+
+def make_divided(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], seed: int = 0, **params) -> Trials:
+    """Trials of the divided task from plain values; `params` are DividedSpec's keys."""
+    return trials_from_values(DividedTask, n_trials=n_trials, dt_ms=dt_ms, timing_ms=timing_ms, seed=seed, **params)

@@ -26,42 +26,15 @@ from typing import Literal
 import numpy as np
 
 from attnsim.registries import TASKS
+from attnsim.tasks.cells import balanced_cells
+from attnsim.tasks.plain import trials_from_values
 from attnsim.tasks.spec_base import CueDelivery, Fraction, TwoLocationCuedSpec
-from attnsim.tasks.trials import CHANNELS, Trials, balanced_cells, timeline
+from attnsim.tasks.timeline import cue_window, timeline
+from attnsim.tasks.trials import Trials
+from attnsim.tasks.vocabulary import CHANNELS, CONDITION, CONTRAST, CUE, CUED_LOCATION, DIVIDED, FOCUSED, STIM, \
+    channel
 
-CONDITIONS = ("focused_A", "focused_B", "divided")
-EPOCHS = ("fixation", "cue", "stimulus", "response")
-PATTERNS = ((0, 0), (1, 0), (0, 1), (1, 1))
-
-
-def make_dual_report(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], contrasts: list[float],
-                     conditions: list[str], distractor_ratio: float = 0.0, cue_strength: float = 1.0,
-                     cue_persists: bool = True, seed: int = 0) -> Trials:
-    """Trials of the dual-report task (see the module docstring); inputs (n_trials, steps, 4)."""
-    bad = [c for c in conditions if c not in CONDITIONS]
-    if bad:
-        raise ValueError(f"unknown dual_report condition(s) {bad}; valid: {list(CONDITIONS)}")
-    rng = np.random.default_rng(seed)
-    epochs, n_steps = timeline({k: timing_ms[k] for k in EPOCHS}, dt_ms)
-    cells = [(c, k, p) for c in conditions for k in contrasts for p in PATTERNS]
-    assigned = balanced_cells(n_trials, cells, rng)
-    inputs = np.zeros((n_trials, n_steps, len(CHANNELS)))
-    target = np.zeros((n_trials, 2), dtype=int)
-    cued = np.full(n_trials, -1, dtype=int)
-    stim = epochs["stimulus"]
-    cue_on = slice(epochs["cue"].start, stim.stop if cue_persists else epochs["cue"].stop)
-    for i, (c, k, pattern) in enumerate(assigned):
-        if c == "divided":
-            inputs[i, cue_on, 2] = inputs[i, cue_on, 3] = cue_strength / 2
-        else:
-            cued[i] = 0 if c == "focused_A" else 1
-            inputs[i, cue_on, 2 + cued[i]] = cue_strength
-        target[i] = pattern
-        for loc in (0, 1):
-            inputs[i, stim, loc] = k if pattern[loc] else k * distractor_ratio
-    labels = {"condition": np.array([c for c, _, _ in assigned], dtype=str),
-              "contrast": np.array([k for _, k, _ in assigned], dtype=float), "cued": cued}
-    return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs, conditions=labels)
+PATTERNS = ((0, 0), (1, 0), (0, 1), (1, 1))   # (present at A, present at B)
 
 
 class DualReportSpec(CueDelivery, TwoLocationCuedSpec):
@@ -74,19 +47,45 @@ class DualReportSpec(CueDelivery, TwoLocationCuedSpec):
 class DualReportTask:
     """target present/absent at A and at B independently, yes/no at each; cue focused or split: capacity
 
-    See the module docstring for the design (`make_dual_report`).
+    See the module docstring for the design.
     """
     paper = "Sperling & Melchner 1978 Science 202:315; White, Palmer & Boynton 2018 Psychol Sci"
     Spec = DualReportSpec
 
     @staticmethod
     def build(spec: DualReportSpec, seed: int, n_trials: int) -> Trials:
-        return make_dual_report(n_trials=n_trials, dt_ms=spec.dt, timing_ms=spec.timing.model_dump(),
-                                contrasts=spec.contrasts, conditions=spec.conditions,
-                                distractor_ratio=spec.distractor_ratio, cue_strength=spec.cue_strength,
-                                cue_persists=spec.cue_persists, seed=seed)
+        """Trials of the dual-report task (see the module docstring); inputs (n_trials, steps, 4)."""
+        rng = np.random.default_rng(seed)
+        epochs, n_steps = timeline(spec.timing.model_dump(), spec.dt)
+        cells = [(c, k, p) for c in spec.conditions for k in spec.contrasts for p in PATTERNS]
+        assigned = balanced_cells(n_trials, cells, rng)
+        inputs = np.zeros((n_trials, n_steps, len(CHANNELS)))
+        target = np.zeros((n_trials, 2), dtype=int)
+        cued = np.full(n_trials, -1, dtype=int)
+        stim, cue_on = epochs["stimulus"], cue_window(epochs, spec.cue_persists)
+        for i, (c, k, pattern) in enumerate(assigned):
+            if c == DIVIDED:
+                for cue in CUE:
+                    inputs[i, cue_on, channel(cue)] = spec.cue_strength / 2
+            else:
+                cued[i] = FOCUSED.index(c)
+                inputs[i, cue_on, channel(CUE[cued[i]])] = spec.cue_strength
+            target[i] = pattern
+            for loc, present in enumerate(pattern):
+                inputs[i, stim, channel(STIM[loc])] = k if present else k * spec.distractor_ratio
+        labels = {CONDITION: np.array([c for c, _, _ in assigned], dtype=str),
+                  CONTRAST: np.array([k for _, k, _ in assigned], dtype=float), CUED_LOCATION: cued}
+        return Trials(dt_ms=spec.dt, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs,
+                      conditions=labels)
 
     @staticmethod
     def n_cells(spec: DualReportSpec) -> int:
         """conditions x contrasts x the four presence patterns."""
         return len(spec.conditions) * len(spec.contrasts) * len(PATTERNS)
+
+
+def make_dual_report(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], seed: int = 0,
+                     **params) -> Trials:
+    """Trials of the dual_report task from plain values; `params` are DualReportSpec's keys."""
+    return trials_from_values(DualReportTask, n_trials=n_trials, dt_ms=dt_ms, timing_ms=timing_ms, seed=seed,
+                              **params)

@@ -30,11 +30,15 @@ from pydantic import Field, model_serializer, model_validator
 from attnsim.registries import TASKS
 from attnsim.scenario.quantities import PositiveDurationMs
 from attnsim.scenario.schema import Strict
+from attnsim.tasks.plain import trials_from_values
 from attnsim.tasks.spec_base import Contrast, CuedTiming, Fraction, WholeStepTiming, key_errors
-from attnsim.tasks.trials import CHANNELS, Trials, cell_labels, condition_cells, timeline
+from attnsim.tasks.cells import cell_labels, condition_cells
+from attnsim.tasks.timeline import cue_window, timeline
+from attnsim.tasks.trials import Trials
+from attnsim.tasks.vocabulary import ATTEND_A, ATTEND_B, CHANNELS, COHERENCE, CONDITION, CONTRAST, CUE, CUED, \
+    NEUTRAL, STIM, channel
 
-CONDITIONS = ("attend_A", "attend_B", "neutral")
-EPOCHS = ("fixation", "cue", "stimulus", "response")
+CONDITIONS = (ATTEND_A, ATTEND_B, NEUTRAL)
 
 # the two forms of the stimulus levels, and the defaults each fills in when it is the one used
 COHERENCE_FORM = {"coherence": None, "mean_level": 0.5}
@@ -44,39 +48,6 @@ BOTH_FORMS = ("not with coherence: give the stimulus levels as coherence (with m
               "(with neutral_ratio, distractor_ratio), not both")
 MEAN_LEVEL_ALONE = ("only with coherence (the levels are mean_level (1 +- coherence)); with contrasts the weaker "
                     "stimulus is set by neutral_ratio and distractor_ratio")
-
-
-def make_selective(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], contrasts: list[float] | None = None,
-                   conditions: list[str], distractor_ratio: float = 1.0, neutral_ratio: float = 0.5,
-                   cue_strength: float = 1.0, cue_persists: bool = True, coherence: list[float] | None = None,
-                   mean_level: float = 0.5, seed: int = 0) -> Trials:
-    """Trials of the selective task (see the module docstring): `coherence` given, the coherence
-    form (`mean_level`); else the contrast form (`contrasts`, `neutral_ratio`, `distractor_ratio`)."""
-    rng = np.random.default_rng(seed)
-    epochs, n_steps = timeline({k: timing_ms[k] for k in EPOCHS}, dt_ms)
-    cells = contrasts if coherence is None else coherence
-    assigned, inputs, target = condition_cells(n_trials, conditions, cells, n_steps, rng)
-    stim = epochs["stimulus"]
-    cue_on = slice(epochs["cue"].start, stim.stop if cue_persists else epochs["cue"].stop)
-    for i, (c, k) in enumerate(assigned):
-        if coherence is not None:
-            strong, weak = mean_level * (1 + k), mean_level * (1 - k)
-        else:
-            strong, weak = k, k * (neutral_ratio if c == "neutral" else distractor_ratio)
-        if c == "neutral":
-            stronger = int(rng.integers(2))
-        else:
-            stronger = 0 if c == "attend_A" else 1
-            inputs[i, cue_on, 2 + stronger] = cue_strength
-        levels = [weak, weak]
-        levels[stronger] = strong
-        target[i] = stronger
-        inputs[i, stim, 0] = levels[0]
-        inputs[i, stim, 1] = levels[1]
-    labels = cell_labels(assigned)
-    if coherence is not None:
-        labels = {"condition": labels["condition"], "coherence": labels.pop("contrast")}
-    return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs, conditions=labels)
 
 
 class SelectiveSpec(WholeStepTiming, Strict):
@@ -90,11 +61,10 @@ class SelectiveSpec(WholeStepTiming, Strict):
     contrasts: list[Contrast] | None = Field(None, min_length=1)
     coherence: list[Fraction] | None = Field(None, min_length=1)
     mean_level: float | None = Field(None, gt=0.0, le=0.5)   # <= 0.5 keeps mean_level (1 + c) <= 1
-    conditions: list[Literal["attend_A", "attend_B", "neutral"]] = Field(
-        default_factory=lambda: ["attend_A", "attend_B", "neutral"], min_length=1)
+    conditions: list[Literal[CONDITIONS]] = Field(default_factory=lambda: list(CONDITIONS), min_length=1)
     distractor_ratio: Fraction | None = None
     neutral_ratio: Fraction | None = None
-    cue_strength: float = Field(1.0, ge=0.0, le=1.0)
+    cue_strength: Fraction = 1.0
     cue_persists: bool = True
 
     @model_validator(mode="before")
@@ -123,19 +93,44 @@ class SelectiveSpec(WholeStepTiming, Strict):
 class SelectiveTask:
     """two stimuli in one receptive field; a cue says which to attend (cueing, biased competition)
 
-    See the module docstring for the trial structure (`make_selective`).
+    See the module docstring for the trial structure.
     """
     Spec = SelectiveSpec
 
     @staticmethod
     def build(spec: SelectiveSpec, seed: int, n_trials: int) -> Trials:
-        return make_selective(n_trials=n_trials, dt_ms=spec.dt, timing_ms=spec.timing.model_dump(),
-                              contrasts=spec.contrasts, conditions=spec.conditions,
-                              distractor_ratio=spec.distractor_ratio, neutral_ratio=spec.neutral_ratio,
-                              cue_strength=spec.cue_strength, cue_persists=spec.cue_persists,
-                              coherence=spec.coherence, mean_level=spec.mean_level, seed=seed)
+        rng = np.random.default_rng(seed)
+        epochs, n_steps = timeline(spec.timing.model_dump(), spec.dt)
+        by_coherence = spec.coherence is not None
+        assigned, inputs, target = condition_cells(n_trials, spec.conditions,
+                                                   spec.coherence if by_coherence else spec.contrasts, n_steps, rng)
+        stim, cue_on = epochs["stimulus"], cue_window(epochs, spec.cue_persists)
+        for i, (c, k) in enumerate(assigned):
+            if by_coherence:
+                strong, weak = spec.mean_level * (1 + k), spec.mean_level * (1 - k)
+            else:
+                strong, weak = k, k * (spec.neutral_ratio if c == NEUTRAL else spec.distractor_ratio)
+            if c == NEUTRAL:
+                stronger = int(rng.integers(2))
+            else:
+                stronger = CUED.index(c)
+                inputs[i, cue_on, channel(CUE[stronger])] = spec.cue_strength
+            target[i] = stronger
+            inputs[i, stim, channel(STIM[stronger])] = strong
+            inputs[i, stim, channel(STIM[1 - stronger])] = weak
+        labels = cell_labels(assigned)
+        if by_coherence:
+            labels = {CONDITION: labels[CONDITION], COHERENCE: labels[CONTRAST]}
+        return Trials(dt_ms=spec.dt, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs,
+                      conditions=labels)
 
     @staticmethod
     def n_cells(spec: SelectiveSpec) -> int:
         """conditions x contrasts (or x coherences)."""
         return len(spec.conditions) * len(spec.coherence if spec.coherence is not None else spec.contrasts)
+
+
+def make_selective(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], seed: int = 0, **params) -> Trials:
+    """Trials of the selective task from plain values; `params` are SelectiveSpec's keys."""
+    return trials_from_values(SelectiveTask, n_trials=n_trials, dt_ms=dt_ms, timing_ms=timing_ms, seed=seed,
+                              **params)

@@ -21,7 +21,9 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from attnsim.scenario.quantities import DurationMs, PositiveDurationMs
 from attnsim.scenario.schema import Strict
 from attnsim.tasks.timeline import timing_problems
+from attnsim.tasks.vocabulary import DIVIDED, FOCUSED_A, FOCUSED_B
 
+TWO_LOCATION_CONDITIONS = (FOCUSED_A, FOCUSED_B, DIVIDED)
 Contrast = Annotated[float, Field(ge=0.0, le=1.0)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -71,8 +73,8 @@ class TwoLocationCuedSpec(WholeStepTiming, Strict):
     dt: PositiveDurationMs = 1.0
     timing: CuedTiming = CuedTiming()
     contrasts: list[Contrast] = Field(default_factory=lambda: [0.3], min_length=1)
-    conditions: list[Literal["focused_A", "focused_B", "divided"]] = Field(
-        default_factory=lambda: ["focused_A", "focused_B", "divided"], min_length=1)
+    conditions: list[Literal[TWO_LOCATION_CONDITIONS]] = Field(
+        default_factory=lambda: list(TWO_LOCATION_CONDITIONS), min_length=1)
 
 
 class CueDelivery(Strict):

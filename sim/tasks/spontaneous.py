@@ -11,17 +11,11 @@ from pydantic import Field
 from attnsim.registries import TASKS
 from attnsim.scenario.quantities import DurationMs, PositiveDurationMs
 from attnsim.scenario.schema import Strict
+from attnsim.tasks.plain import trials_from_values
 from attnsim.tasks.spec_base import WholeStepTiming
-from attnsim.tasks.trials import CHANNELS, Trials, timeline
-
-EPOCHS = ("transient", "measure")
-
-
-def make_spontaneous(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], seed: int = 0) -> Trials:
-    epochs, n_steps = timeline({k: timing_ms[k] for k in EPOCHS}, dt_ms)
-    inputs = np.zeros((n_trials, n_steps, len(CHANNELS)))
-    return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=np.full(n_trials, -1), epochs=epochs,
-                  conditions={"condition": np.array(["spontaneous"] * n_trials)})
+from attnsim.tasks.timeline import timeline
+from attnsim.tasks.trials import Trials
+from attnsim.tasks.vocabulary import CHANNELS, CONDITION, SPONTANEOUS
 
 
 class SpontaneousTiming(Strict):
@@ -41,16 +35,24 @@ class SpontaneousSpec(WholeStepTiming, Strict):
 class SpontaneousTask:
     """no input; spontaneous activity measured after a transient (PD14, Brunel 2000)
 
-    See the module docstring (`make_spontaneous`).
+    See the module docstring.
     """
     paper = "Potjans & Diesmann 2014 Cereb Cortex 24:785; Brunel 2000 J Comput Neurosci 8:183"
     Spec = SpontaneousSpec
 
     @staticmethod
     def build(spec: SpontaneousSpec, seed: int, n_trials: int) -> Trials:
-        return make_spontaneous(n_trials=n_trials, dt_ms=spec.dt, timing_ms=spec.timing.model_dump(), seed=seed)
+        epochs, n_steps = timeline(spec.timing.model_dump(), spec.dt)
+        inputs = np.zeros((n_trials, n_steps, len(CHANNELS)))
+        return Trials(dt_ms=spec.dt, inputs=inputs, channels=CHANNELS, target=np.full(n_trials, -1), epochs=epochs,
+                      conditions={CONDITION: np.array([SPONTANEOUS] * n_trials)})
 
     @staticmethod
     def n_cells(spec: SpontaneousSpec) -> int:
         """A single cell: every trial is the same condition."""
         return 1
+
+
+def make_spontaneous(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], seed: int = 0) -> Trials:
+    """Trials of the spontaneous task from plain values (no input: `seed` changes nothing)."""
+    return trials_from_values(SpontaneousTask, n_trials=n_trials, dt_ms=dt_ms, timing_ms=timing_ms, seed=seed)

@@ -17,25 +17,12 @@ from pydantic import Field
 from attnsim.registries import TASKS
 from attnsim.scenario.quantities import DurationMs, PositiveDurationMs
 from attnsim.scenario.schema import Strict
-from attnsim.tasks.spec_base import Contrast, WholeStepTiming
-from attnsim.tasks.trials import CHANNELS, Trials, cell_labels, condition_cells, timeline
-
-CONDITIONS = ("attend_A", "attend_B")
-EPOCHS = ("fixation", "cue", "delay", "stimulus", "response")
-
-
-def make_sustained(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], contrasts: list[float],
-                   conditions: list[str], cue_strength: float = 1.0, seed: int = 0) -> Trials:
-    rng = np.random.default_rng(seed)
-    epochs, n_steps = timeline({k: timing_ms[k] for k in EPOCHS}, dt_ms)
-    assigned, inputs, target = condition_cells(n_trials, conditions, contrasts, n_steps, rng)
-    for i, (c, k) in enumerate(assigned):
-        att = 0 if c == "attend_A" else 1
-        target[i] = att
-        inputs[i, epochs["cue"], 2 + att] = cue_strength
-        inputs[i, epochs["stimulus"], 0] = inputs[i, epochs["stimulus"], 1] = k
-    return Trials(dt_ms=dt_ms, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs,
-                  conditions=cell_labels(assigned))
+from attnsim.tasks.cells import cell_labels, condition_cells
+from attnsim.tasks.plain import trials_from_values
+from attnsim.tasks.spec_base import Contrast, Fraction, WholeStepTiming
+from attnsim.tasks.timeline import timeline
+from attnsim.tasks.trials import Trials
+from attnsim.tasks.vocabulary import CHANNELS, CUE, CUED, STIM, channel
 
 
 class SustainedTiming(Strict):
@@ -53,26 +40,39 @@ class SustainedSpec(WholeStepTiming, Strict):
     dt: PositiveDurationMs = 1.0
     timing: SustainedTiming = SustainedTiming()
     contrasts: list[Contrast] = Field(default_factory=lambda: [0.5], min_length=1)
-    conditions: list[Literal["attend_A", "attend_B"]] = Field(
-        default_factory=lambda: ["attend_A", "attend_B"], min_length=1)
-    cue_strength: float = Field(1.0, ge=0.0, le=1.0)
+    conditions: list[Literal[CUED]] = Field(default_factory=lambda: list(CUED), min_length=1)
+    cue_strength: Fraction = 1.0
 
 
 @TASKS.register("sustained")
 class SustainedTask:
     """brief cue, delay, then both stimuli: persistence of the cued representation
 
-    See the module docstring for the timeline (`make_sustained`).
+    See the module docstring for the timeline.
     """
     Spec = SustainedSpec
 
     @staticmethod
     def build(spec: SustainedSpec, seed: int, n_trials: int) -> Trials:
-        return make_sustained(n_trials=n_trials, dt_ms=spec.dt, timing_ms=spec.timing.model_dump(),
-                              contrasts=spec.contrasts, conditions=spec.conditions,
-                              cue_strength=spec.cue_strength, seed=seed)
+        rng = np.random.default_rng(seed)
+        epochs, n_steps = timeline(spec.timing.model_dump(), spec.dt)
+        assigned, inputs, target = condition_cells(n_trials, spec.conditions, spec.contrasts, n_steps, rng)
+        for i, (c, k) in enumerate(assigned):
+            cued = CUED.index(c)
+            target[i] = cued
+            inputs[i, epochs["cue"], channel(CUE[cued])] = spec.cue_strength
+            for stim in STIM:
+                inputs[i, epochs["stimulus"], channel(stim)] = k
+        return Trials(dt_ms=spec.dt, inputs=inputs, channels=CHANNELS, target=target, epochs=epochs,
+                      conditions=cell_labels(assigned))
 
     @staticmethod
     def n_cells(spec: SustainedSpec) -> int:
         """conditions x contrasts."""
         return len(spec.conditions) * len(spec.contrasts)
+
+
+def make_sustained(*, n_trials: int, dt_ms: float, timing_ms: dict[str, float], seed: int = 0, **params) -> Trials:
+    """Trials of the sustained task from plain values; `params` are SustainedSpec's keys."""
+    return trials_from_values(SustainedTask, n_trials=n_trials, dt_ms=dt_ms, timing_ms=timing_ms, seed=seed,
+                              **params)

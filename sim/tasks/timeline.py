@@ -68,3 +68,9 @@ def timeline(timing_ms: dict[str, float], dt_ms: float) -> tuple[dict[str, slice
         epochs[name] = slice(t, t + n)
         t += n
     return epochs, t
+
+
+def cue_window(epochs: dict[str, slice], persists: bool) -> slice:
+    """The steps a cue is on: the cue epoch, and through the stimulus epoch when it `persists`
+    (a sustained top-down bias)."""
+    return slice(epochs["cue"].start, epochs["stimulus"].stop if persists else epochs["cue"].stop)

@@ -1,6 +1,7 @@
 """Trials: what a task hands to every model family (arrays only).
 
-`timeline` (sim/tasks/timeline.py) is imported here too, where tasks and tests have long found it."""
+`CHANNELS` (sim/tasks/vocabulary.py) and `timeline` (sim/tasks/timeline.py) are imported here too,
+where outside tasks and tests have long found them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from attnsim.tasks.timeline import timeline  # noqa: F401  (re-exported)
-
-CHANNELS = ("stim_A", "stim_B", "cue_A", "cue_B")
+from attnsim.tasks.vocabulary import CHANNELS, CONDITION, CUED  # noqa: F401  (CHANNELS re-exported)
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Trials:
     target: np.ndarray                  # (n_trials,) correct choice: 0 = A, 1 = B; dual-report
                                         # tasks: (n_trials, 2) presence at A, B (1 = present)
     epochs: dict[str, slice]            # named periods, in steps, same for every trial
-    conditions: dict[str, np.ndarray]   # per-trial labels; "condition" always present
+    conditions: dict[str, np.ndarray]   # per-trial labels (keys: sim/tasks/vocabulary.py); "condition" always
 
     @property
     def n_trials(self) -> int:
@@ -47,33 +47,13 @@ class Trials:
 
     def attended_index(self) -> np.ndarray:
         """(n_trials,) 0 where A is cued, 1 where B is cued, -1 where neither or both."""
-        cond = self.conditions["condition"]
+        cond = self.conditions[CONDITION]
         out = np.full(self.n_trials, -1)
-        out[cond == "attend_A"] = 0
-        out[cond == "attend_B"] = 1
+        for loc, name in enumerate(CUED):
+            out[cond == name] = loc
         return out
 
     def subset(self, idx) -> "Trials":
         idx = np.asarray(idx)
         return Trials(self.dt_ms, self.inputs[idx], self.channels, self.target[idx], dict(self.epochs),
                       {k: v[idx] for k, v in self.conditions.items()})
-
-
-def balanced_cells(n_trials: int, cells: list, rng: np.random.Generator) -> list:
-    """Assign n_trials to cells as evenly as possible, in a seeded random order."""
-    reps = [cells[i % len(cells)] for i in range(n_trials)]
-    order = rng.permutation(n_trials)
-    return [reps[i] for i in order]
-
-
-def condition_cells(n_trials: int, conditions: list[str], contrasts: list[float], n_steps: int,
-                    rng: np.random.Generator):
-    """Balanced (condition, contrast) per trial, and zeroed inputs and targets for a task to fill in."""
-    assigned = balanced_cells(n_trials, [(c, k) for c in conditions for k in contrasts], rng)
-    return assigned, np.zeros((n_trials, n_steps, len(CHANNELS))), np.zeros(n_trials, dtype=int)
-
-
-def cell_labels(assigned: list) -> dict[str, np.ndarray]:
-    """The per-trial "condition" and "contrast" arrays of `condition_cells`' assignment."""
-    return {"condition": np.array([c for c, _ in assigned], dtype=str),
-            "contrast": np.array([k for _, k in assigned], dtype=float)}
