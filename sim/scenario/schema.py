@@ -38,10 +38,12 @@ class Expectation(Strict):
     """One checked claim about a metric (sim/expectations.py evaluates it).
 
     `rule` says what the estimate and its 95 % bootstrap interval must do:
-    `inside` (default): the estimate lies in `range`; `consistent`: the interval
-    overlaps `range`; `identifies`: the interval contains `prediction` and excludes
-    every value in `rivals` (then `range` is optional). An interval wider than the
-    range is inconclusive. `n_boot` resamples (0: no interval, the old point check).
+    `inside` (default): the estimate lies in `range` (claims about the estimate only);
+    `interval_inside`: the whole interval lies in `range`; `consistent`: the interval
+    overlaps `range`; `excludes`: the interval excludes `value` (with a `range`, on
+    its side; the range is optional); `identifies`: the interval contains
+    `prediction` and excludes every value in `rivals` (then `range` is optional).
+    The rules are implemented once in attnsim.analysis.rules. `n_boot` resamples (0: no interval, the old point check).
     `known_deviation: "<reason>"` marks a miss the model is known to have: evaluated
     and shown as DEVIATION, never PASS, and not failing `--check`. `calibration: true`
     marks a measure a free parameter was set from: shown as CALIBRATION, never
@@ -51,7 +53,8 @@ class Expectation(Strict):
     metric: str
     condition: str = "all"
     group: str | None = None
-    rule: Literal["inside", "consistent", "identifies"] = "inside"
+    rule: Literal["inside", "interval_inside", "consistent", "excludes", "identifies"] = "inside"
+    value: float | None = Field(None, validate_default=True)   # rule excludes: the value the interval must exclude
     range: tuple[float, float] | None = Field(None, validate_default=True)
     prediction: float | None = Field(None, validate_default=True)
     rivals: list[float] = Field(default_factory=list, validate_default=True)
@@ -65,9 +68,9 @@ class Expectation(Strict):
     @classmethod
     def _range(cls, v, info):
         if v is None:
-            if info.data.get("rule", "inside") != "identifies":
+            if info.data.get("rule", "inside") not in ("identifies", "excludes"):
                 raise ValueError("required key is missing (got none): a [low, high] pair; "
-                                 "only rule 'identifies' may omit it")
+                                 "only rules 'identifies' and 'excludes' may omit it")
             return v
         if v[0] > v[1]:
             raise ValueError(f"range must be [low, high] with low <= high (got {list(v)})")
@@ -81,7 +84,17 @@ class Expectation(Strict):
             raise ValueError("rule 'identifies' needs the claimed value, e.g. prediction: 1.0")
         if rule != "identifies" and v is not None:
             raise ValueError(f"only rule 'identifies' uses a prediction (rule here: {rule!r}); "
-                             "valid rules: inside, consistent, identifies")
+                             "valid rules: inside, interval_inside, consistent, excludes, identifies")
+        return v
+
+    @field_validator("value")
+    @classmethod
+    def _value(cls, v, info):
+        rule = info.data.get("rule", "inside")
+        if rule == "excludes" and v is None:
+            raise ValueError("rule 'excludes' needs the value its interval must exclude, e.g. value: 0.0")
+        if rule != "excludes" and v is not None:
+            raise ValueError(f"only rule 'excludes' uses a value (rule here: {rule!r})")
         return v
 
     @field_validator("rivals")
@@ -96,7 +109,7 @@ class Expectation(Strict):
                 raise ValueError(f"a rival equals the prediction {pred:g}; rivals must differ from it")
         elif v:
             raise ValueError(f"only rule 'identifies' uses rivals (rule here: {rule!r}); "
-                             "valid rules: inside, consistent, identifies")
+                             "valid rules: inside, interval_inside, consistent, excludes, identifies")
         return v
 
     @field_validator("calibration")
