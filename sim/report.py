@@ -285,12 +285,12 @@ def scorecard(run_dir: str, resolved: dict, summary: dict, *, n_boot: int = SCOR
     """{model: {signature: entry}}: each signature from the first run (or sweep point) where it applies."""
     from attnsim.seeds import derive_seed
     if "sweep" in summary:
-        runs = [(os.path.join(run_dir, p["dir"]), p["index"], p["values"]) for p in summary["sweep"]["points"]]
+        points = [(os.path.join(run_dir, p["dir"]), p["index"], p["values"]) for p in summary["sweep"]["points"]]
     else:
-        runs = [(run_dir, 0, {})]
+        points = [(run_dir, 0, {})]
     card: dict[str, dict] = {name: {} for name in summary["models"]}
-    for point_dir, index, values in runs:
-        run = _run_of(point_dir, runs)
+    for point_dir, index, values in points:
+        run = _run_of(point_dir, runs)   # the run in memory when the caller holds it
         if run is None:
             continue
         task = resolved.get("task", {})
@@ -304,7 +304,7 @@ def scorecard(run_dir: str, resolved: dict, summary: dict, *, n_boot: int = SCOR
             entries = model_scorecard(run.trials, run.activities[name], n_boot=n_boot,
                                       seed=derive_seed(summary["seed"], "scorecard", name, index),
                                       equal_stimuli=_equal_stimuli(task))
-            where = f" ({task.get('kind', summary['task'])} task" + (f", point {index}" if runs[1:] else "") + ")"
+            where = f" ({task.get('kind', summary['task'])} task" + (f", point {index}" if points[1:] else "") + ")"
             for key, e in entries.items():
                 have = card[name].get(key)
                 if have is None or (have["estimate"] is None and e["estimate"] is not None):

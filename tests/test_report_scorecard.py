@@ -180,3 +180,17 @@ def test_write_report_opens_with_the_scorecard(tmp_path):
     assert card["spk"]["rate_gain"]["verdict"] == "pass" and "pass: match" in text
     again = write_report(str(tmp_path), {"task": {"kind": "selective", "distractor_ratio": 1.0}}, summary)
     assert json.loads((tmp_path / "scorecard.json").read_text()) == card and again == path
+
+
+def test_scorecard_uses_the_run_held_in_memory(tmp_path):
+    """Issue 19: scorecard() rebound its `runs` argument, so results.h5 was always read again; with no
+    results.h5 on disk and the run in memory it then produced an empty card."""
+    from attnsim.report import scorecard
+    from attnsim.store import RunData
+    tr = _trials(n=30)
+    run = RunData(trials=tr, activities={"spk": _spiking(tr, 24.0, 20.0)}, families={"spk": "x"})
+    summary = {"scenario": "s", "seed": 4, "task": "selective",
+               "models": {"spk": {"family": "x", "kind": "brain", "metrics": {}}}}
+    card = scorecard(str(tmp_path), {"task": {"kind": "selective"}}, summary, n_boot=20, runs={str(tmp_path): run})
+    assert not (tmp_path / "results.h5").exists()
+    assert card["spk"]["rate_gain"]["estimate"] == pytest.approx(0.2, abs=0.05)
