@@ -207,7 +207,7 @@ def compare(sig: dict, lo: float | None, hi: float | None, estimate: float | Non
         outcome, name, why = rules.identify(ci, predictions or sig["prediction"])
         if outcome == rules.PASS:
             return outcome, f"identifies {name}"
-        return outcome, ("none of the predictions" if outcome == rules.FAIL else f"inconclusive ({why})")
+        return outcome, ("none of the predictions" if outcome == rules.FAIL else f"undecided ({why})")
     null, d, span = sig["null"], sig["direction"], sig["span"]
     if null is None:  # a magnitude without a direction (a latency): compare with the span only
         if span is None:
@@ -215,7 +215,7 @@ def compare(sig: dict, lo: float | None, hi: float | None, estimate: float | Non
         outcome, why = rules.consistent(ci, span)
         if outcome == rules.FAIL:
             return outcome, "other magnitude (" + ("below" if ci[1] < span[0] else "above") + " the data)"
-        return outcome, "match" if outcome == rules.PASS else f"inconclusive ({why})"
+        return outcome, "match" if outcome == rules.PASS else f"undecided ({why})"
     inf = float("inf")
     side, _ = rules.excludes(ci, null, (null, inf) if d > 0 else (-inf, null))
     if span is None:
@@ -226,7 +226,7 @@ def compare(sig: dict, lo: float | None, hi: float | None, estimate: float | Non
         if mag == rules.FAIL:
             return mag, "opposite" if side == rules.FAIL else \
                 "other magnitude (" + ("below" if ci[1] < span[0] else "above") + " the data)"
-        return mag, "match" if mag == rules.PASS else f"inconclusive ({why})"
+        return mag, "match" if mag == rules.PASS else f"undecided ({why})"
     if side == rules.FAIL:
         return side, "opposite"
     if side == rules.INCONCLUSIVE:
