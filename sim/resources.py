@@ -139,3 +139,11 @@ def check_resources(scn, run_dir: str, *, in_memory: bool = False) -> Estimate:
                        + ". Run fewer trials (--set task.n_trials=N), record less (record: [rates]), "
                          "or use a machine with more room.")
     return est
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity), the default worker count."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:          # no affinity on this platform
+        return max(1, os.cpu_count() or 1)
