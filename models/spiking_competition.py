@@ -12,11 +12,17 @@ E <-> I weights (w_plus_I) and top-down drive cue_inh_rate_hz * cue_X onto I_X (
 Cell i of pool X (Wang 2002 Methods; EXC_EQS / INH_EQS below):
 
     C_m dV/dt = -g_L (V - V_L) - I_syn,   V > V_th: V <- V_reset, refractory tau_ref
-    I_syn = (g_ext s_ext + g_AMPA sum_Y w_XY S_AMPA,Y
-             + g_NMDA sum_Y w_XY S_NMDA,Y / (1 + [Mg]/3.57 exp(-0.062 V/mV))) (V - V_E)
-            + g_GABA S_GABA (V - V_I)
+    I_syn = I_AMPA,ext + I_AMPA,rec + I_NMDA,rec + I_GABA,rec
+    I_AMPA,ext = g_AMPA,ext s_ext (V - V_E)
+    I_AMPA,rec = g_AMPA,rec sum_Y w_XY S_AMPA,Y (V - V_E)
+    I_NMDA,rec = g_NMDA sum_Y w_XY S_NMDA,Y (V - V_E) / (1 + [Mg]/3.57 exp(-0.062 V/mV))
+    I_GABA,rec = g_GABA S_GABA (V - V_I)
     ds_AMPA/dt = -s_AMPA / tau_AMPA,   ds_GABA/dt = -s_GABA / tau_GABA   (+1 per spike)
     ds_NMDA/dt = -s_NMDA / tau_NMDA,decay + alpha x (1 - s_NMDA),  dx/dt = -x / tau_NMDA,rise (+1 per spike)
+
+In EXC_EQS / INH_EQS each current is one line of its conductance (G_AMPA_ext, G_AMPA_rec,
+G_NMDA_rec, G_GABA_rec), and I_syn multiplies the three excitatory ones, which share V_E, by
+(V - V_E) once: the same currents, in the order of floating-point operations of the results so far.
 
 Speed lever (exact, not an approximation): connectivity is all-to-all with one weight per
 pair of pools, and the gating variables s_AMPA, s_NMDA, s_GABA of a synapse depend only on
@@ -69,12 +75,16 @@ from attnsim.models.registry import FAMILIES
 GROUPS = ("pool_A", "pool_B", "nonselective", "inhibitory")
 
 # Constants of each cell type come from the namespace (scalars), so the E and I groups are
-# separate NeuronGroups; recurrent totals S_* are linked from the per-(trial, pool) sums.
+# separate NeuronGroups. One line per synaptic conductance (module doc); the recurrent totals S_*
+# (summed presynaptic gatings of a pool) are linked from the per-(trial, pool) sums, and w_X is
+# the weight from pool X.
 EXC_EQS = """
 dv/dt = (g_L * (V_L - v) - I_syn) / C_m : volt (unless refractory)
-I_syn = (g_ext * s_ext + g_AMPA * (w_A * SA_A + w_B * SA_B + w_N * SA_N)
-         + g_NMDA * (w_A * SN_A + w_B * SN_B + w_N * SN_N) / (1 + Mg / 3.57 * exp(-0.062 * v / mV))) * (v - V_E)
-        + g_GABA * S_GABA * (v - V_I) : amp
+I_syn = (G_AMPA_ext + G_AMPA_rec + G_NMDA_rec) * (v - V_E) + G_GABA_rec * (v - V_I) : amp
+G_AMPA_ext = g_ext * s_ext : siemens
+G_AMPA_rec = g_AMPA * (w_A * SA_A + w_B * SA_B + w_N * SA_N) : siemens
+G_NMDA_rec = g_NMDA * (w_A * SN_A + w_B * SN_B + w_N * SN_N) / (1 + Mg / 3.57 * exp(-0.062 * v / mV)) : siemens
+G_GABA_rec = g_GABA * S_GABA : siemens
 ds_ext/dt = -s_ext / tau_AMPA : 1
 ds_AMPA/dt = -s_AMPA / tau_AMPA : 1
 ds_NMDA/dt = -s_NMDA / tau_NMDA_decay + alpha_NMDA * x * (1 - s_NMDA) : 1
@@ -83,17 +93,31 @@ w_A : 1 (constant)
 w_B : 1 (constant)
 w_N : 1 (constant)
 nu_in : Hz
+SA_A : 1 (linked)
+SA_B : 1 (linked)
+SA_N : 1 (linked)
+SN_A : 1 (linked)
+SN_B : 1 (linked)
+SN_N : 1 (linked)
+S_GABA : 1 (linked)
 """
 INH_EQS = """
 dv/dt = (g_L * (V_L - v) - I_syn) / C_m : volt (unless refractory)
-I_syn = (g_ext * s_ext + g_AMPA * (SA_A + SA_B + SA_N)
-         + g_NMDA * (SN_A + SN_B + SN_N) / (1 + Mg / 3.57 * exp(-0.062 * v / mV))) * (v - V_E)
-        + g_GABA * S_GABA * (v - V_I) : amp
+I_syn = (G_AMPA_ext + G_AMPA_rec + G_NMDA_rec) * (v - V_E) + G_GABA_rec * (v - V_I) : amp
+G_AMPA_ext = g_ext * s_ext : siemens
+G_AMPA_rec = g_AMPA * (SA_A + SA_B + SA_N) : siemens
+G_NMDA_rec = g_NMDA * (SN_A + SN_B + SN_N) / (1 + Mg / 3.57 * exp(-0.062 * v / mV)) : siemens
+G_GABA_rec = g_GABA * S_GABA : siemens
 ds_ext/dt = -s_ext / tau_AMPA : 1
 ds_GABA/dt = -s_GABA / tau_GABA : 1
+SA_A : 1 (linked)
+SA_B : 1 (linked)
+SA_N : 1 (linked)
+SN_A : 1 (linked)
+SN_B : 1 (linked)
+SN_N : 1 (linked)
+S_GABA : 1 (linked)
 """
-LINKED = "".join(f"{name} : 1 (linked)\n" for name in
-                 ("SA_A", "SA_B", "SA_N", "SN_A", "SN_B", "SN_N", "S_GABA"))
 
 # Optional pool-specific interneurons (w_plus_I != 1 or cue_inh_rate_hz > 0). Wang 2002 has one
 # interneuron pool shared by all pyramidal cells, so top-down drive onto it would raise inhibition
@@ -103,15 +127,60 @@ LINKED = "".join(f"{name} : 1 (linked)\n" for name in
 # pyramidal cells into I_A, I_B (f*N_I each) and I_N, with E_X -> I_X and I_X -> E_X at w_plus_I and
 # between pools at w_minus_I (normalised like w_minus, so the mean drive is unchanged); I -> I stays
 # all-to-all. Only then are these equations used: the default network is built exactly as before.
-LOCAL_GABA_E = "g_GABA * (u_A * SG_A + u_B * SG_B + u_N * SG_N) * (v - V_I)"
-LOCAL_EXC_EQS = EXC_EQS.replace("g_GABA * S_GABA * (v - V_I)", LOCAL_GABA_E) + "".join(
-    f"u_{k} : 1 (constant)\n" for k in "ABN")
-LOCAL_INH_EQS = (INH_EQS.replace("(SA_A + SA_B + SA_N)", "(w_A * SA_A + w_B * SA_B + w_N * SA_N)")
-                 .replace("(SN_A + SN_B + SN_N)", "(w_A * SN_A + w_B * SN_B + w_N * SN_N)")
-                 .replace("g_GABA * S_GABA * (v - V_I)", "g_GABA * (SG_A + SG_B + SG_N) * (v - V_I)")
-                 + "".join(f"w_{k} : 1 (constant)\n" for k in "ABN") + "nu_in : Hz\n")
-LOCAL_LINKED = "".join(f"{name} : 1 (linked)\n" for name in
-                       ("SA_A", "SA_B", "SA_N", "SN_A", "SN_B", "SN_N", "SG_A", "SG_B", "SG_N"))
+# They differ from EXC_EQS / INH_EQS in G_GABA_rec, summed per interneuron subgroup SG_X (weight
+# u_X onto a pyramidal cell, 1 onto an interneuron), in the pool weights w_X onto interneurons, and
+# in the top-down rate nu_in onto interneurons.
+LOCAL_EXC_EQS = """
+dv/dt = (g_L * (V_L - v) - I_syn) / C_m : volt (unless refractory)
+I_syn = (G_AMPA_ext + G_AMPA_rec + G_NMDA_rec) * (v - V_E) + G_GABA_rec * (v - V_I) : amp
+G_AMPA_ext = g_ext * s_ext : siemens
+G_AMPA_rec = g_AMPA * (w_A * SA_A + w_B * SA_B + w_N * SA_N) : siemens
+G_NMDA_rec = g_NMDA * (w_A * SN_A + w_B * SN_B + w_N * SN_N) / (1 + Mg / 3.57 * exp(-0.062 * v / mV)) : siemens
+G_GABA_rec = g_GABA * (u_A * SG_A + u_B * SG_B + u_N * SG_N) : siemens
+ds_ext/dt = -s_ext / tau_AMPA : 1
+ds_AMPA/dt = -s_AMPA / tau_AMPA : 1
+ds_NMDA/dt = -s_NMDA / tau_NMDA_decay + alpha_NMDA * x * (1 - s_NMDA) : 1
+dx/dt = -x / tau_NMDA_rise : 1
+w_A : 1 (constant)
+w_B : 1 (constant)
+w_N : 1 (constant)
+u_A : 1 (constant)
+u_B : 1 (constant)
+u_N : 1 (constant)
+nu_in : Hz
+SA_A : 1 (linked)
+SA_B : 1 (linked)
+SA_N : 1 (linked)
+SN_A : 1 (linked)
+SN_B : 1 (linked)
+SN_N : 1 (linked)
+SG_A : 1 (linked)
+SG_B : 1 (linked)
+SG_N : 1 (linked)
+"""
+LOCAL_INH_EQS = """
+dv/dt = (g_L * (V_L - v) - I_syn) / C_m : volt (unless refractory)
+I_syn = (G_AMPA_ext + G_AMPA_rec + G_NMDA_rec) * (v - V_E) + G_GABA_rec * (v - V_I) : amp
+G_AMPA_ext = g_ext * s_ext : siemens
+G_AMPA_rec = g_AMPA * (w_A * SA_A + w_B * SA_B + w_N * SA_N) : siemens
+G_NMDA_rec = g_NMDA * (w_A * SN_A + w_B * SN_B + w_N * SN_N) / (1 + Mg / 3.57 * exp(-0.062 * v / mV)) : siemens
+G_GABA_rec = g_GABA * (SG_A + SG_B + SG_N) : siemens
+ds_ext/dt = -s_ext / tau_AMPA : 1
+ds_GABA/dt = -s_GABA / tau_GABA : 1
+w_A : 1 (constant)
+w_B : 1 (constant)
+w_N : 1 (constant)
+nu_in : Hz
+SA_A : 1 (linked)
+SA_B : 1 (linked)
+SA_N : 1 (linked)
+SN_A : 1 (linked)
+SN_B : 1 (linked)
+SN_N : 1 (linked)
+SG_A : 1 (linked)
+SG_B : 1 (linked)
+SG_N : 1 (linked)
+"""
 
 
 @FAMILIES.register("spiking_competition", summary="Brunel & Wang 2001 / Wang 2002 spiking E/I network: two selective pools with self-excitation (AMPA/NMDA/GABA_A)")
@@ -179,10 +248,10 @@ class SpikingCompetition(BrainModel):
                          p.g_GABA_I_nS, p.tau_ref_I_ms)
         local = p.local_inhibition
         # a spike opens the cell's own outgoing gatings (shared by all its synapses)
-        exc = b2.NeuronGroup(n_batch * p.N_E, (LOCAL_EXC_EQS + LOCAL_LINKED) if local else (EXC_EQS + LINKED), threshold="v > V_th",
+        exc = b2.NeuronGroup(n_batch * p.N_E, LOCAL_EXC_EQS if local else EXC_EQS, threshold="v > V_th",
                              reset="v = V_reset; s_AMPA += 1; x += 1", refractory="tau_ref",
                              method="euler", namespace=ns_E, dt=dt, name="exc")
-        inh = b2.NeuronGroup(n_batch * self.N_I, (LOCAL_INH_EQS + LOCAL_LINKED) if local else (INH_EQS + LINKED), threshold="v > V_th",
+        inh = b2.NeuronGroup(n_batch * self.N_I, LOCAL_INH_EQS if local else INH_EQS, threshold="v > V_th",
                              reset="v = V_reset; s_GABA += 1", refractory="tau_ref",
                              method="euler", namespace=ns_I, dt=dt, name="inh")
         is_e = group < 3
