@@ -33,3 +33,15 @@ def test_weibull_threshold_metric_on_constructed_choices():
     out = weibull_threshold(trials, act)
     assert out["all"] == pytest.approx(10.0, rel=0.08)
     assert out["slope"] == pytest.approx(1.2, rel=0.15)
+
+
+def test_weibull_threshold_refuses_the_selective_coherence_form():
+    from attnsim.analysis.windows import NotApplicable
+    from attnsim.tasks.selective import make_selective
+    tr = make_selective(n_trials=12, dt_ms=1.0, timing_ms={"fixation": 10, "cue": 10, "stimulus": 20, "response": 10},
+                        coherence=[0.0, 0.1, 0.5], seed=1)
+    act = Activity(rates=np.zeros((12, tr.inputs.shape[1], 2)), dt_ms=1.0,
+                   groups={"a": slice(0, 1), "b": slice(1, 2)}, selective_groups=("a", "b"),
+                   choice=np.asarray(tr.target), reaction_time_ms=np.full(12, np.nan))
+    with pytest.raises(NotApplicable, match="one coherence per condition"):
+        weibull_threshold(tr, act)

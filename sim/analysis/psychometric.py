@@ -12,6 +12,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from attnsim.models.activity import Activity
+from attnsim.analysis.conditions import stimulus_level
 from attnsim.analysis.windows import NotApplicable
 from attnsim.tasks.trials import Trials
 from attnsim.registries import METRICS
@@ -43,6 +44,10 @@ def weibull_threshold(trials: Trials, activity: Activity) -> dict[str, float]:
     """Weibull alpha (coherence units of the task, %) and slope beta, discrimination task only."""
     if "coherence" not in trials.conditions:
         raise NotApplicable("weibull_threshold needs a task with coherences (discrimination)")
+    if stimulus_level(trials) is not None:
+        raise NotApplicable("weibull_threshold needs one coherence per condition (the discrimination task); "
+                            "here each condition spans several, in another unit: read accuracy per "
+                            "'<condition>@<coherence>' label instead")
     coh = np.asarray(trials.conditions["coherence"], dtype=float)
     use = coh > 0
     if np.unique(coh[use]).size < 2:
