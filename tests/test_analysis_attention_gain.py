@@ -10,7 +10,9 @@ TIMING = {"fixation": 20, "cue": 20, "stimulus": 100, "response": 20}
 LEVELS = [0.02, 0.05, 0.1, 0.2, 0.4, 0.7, 1.0]
 
 
-def _activity(trials, att_params, unatt_params):
+def _activity(trials, att_params, unatt_params, sd=0.0, seed=0):
+    """Stimulus-epoch rates: naka_rushton(c, *params) of each group plus N(0, sd) trial-to-trial noise."""
+    rng = np.random.default_rng(seed)
     att = trials.attended_index()
     k = trials.conditions["contrast"]
     rates = np.zeros((trials.n_trials, trials.n_steps, 2))
@@ -18,7 +20,7 @@ def _activity(trials, att_params, unatt_params):
     for i in range(trials.n_trials):
         for g in (0, 1):
             p = att_params if g == att[i] else unatt_params
-            rates[i, stim, g] = naka_rushton(k[i], *p)
+            rates[i, stim, g] = naka_rushton(k[i], *p) + (rng.normal(0.0, sd) if sd else 0.0)
     return Activity(rates=rates, dt_ms=1.0, groups={"pool_A": slice(0, 1), "pool_B": slice(1, 2)},
                     selective_groups=("pool_A", "pool_B"), choice=np.zeros(trials.n_trials, int),
                     reaction_time_ms=np.full(trials.n_trials, np.nan))
@@ -40,3 +42,56 @@ def test_response_gain(trials):
     out = attention_gain(trials, _activity(trials, (70.0, 0.15, 2.0), (50.0, 0.15, 2.0)))["all"]
     assert out["rmax_ratio"] == pytest.approx(1.4, rel=1e-3)
     assert out["c50_ratio"] == pytest.approx(1.0, rel=1e-3)
+
+
+# --- row 8: joint fit with a baseline and a shared exponent, verdict from the intervals ------------------
+BASE = dict(r_max=40.0, c50=0.15, n=2.0, baseline=5.0)
+
+
+@pytest.fixture(scope="module")
+def noisy_trials():
+    return make_selective(n_trials=280, dt_ms=1.0, timing_ms=TIMING, contrasts=LEVELS,
+                          conditions=["attend_A", "attend_B"], seed=1)
+
+
+def _noisy_population(trials, att_kw, unatt_kw, sd=2.0):
+    """A synthetic population: CRFs with baseline plus N(0, sd) Hz trial-to-trial noise."""
+    order = ("r_max", "c50", "n", "baseline")
+    return _activity(trials, [att_kw[k] for k in order], [unatt_kw[k] for k in order], sd=sd)
+
+
+def _holds(out, key, value=1.0):
+    return out[f"{key}_ci_lo"] <= value <= out[f"{key}_ci_hi"]
+
+
+def test_additive_shift_is_neither_gain(noisy_trials):
+    """+3 Hz at every contrast is a baseline change: neither contrast nor response gain.
+
+    A fit without baseline and with a free exponent per condition reads this population as
+    response gain (Rmax ratio 1.11, c50 ratio 1.06)."""
+    out = attention_gain(noisy_trials, _noisy_population(noisy_trials, {**BASE, "baseline": 8.0}, BASE))["all"]
+    assert out["verdict"] == "neither"
+    assert _holds(out, "c50_ratio") and _holds(out, "rmax_ratio")
+    assert out["baseline_shared"] == 0.0                   # the data ask for a baseline per condition
+    assert out["baseline_att"] - out["baseline_unatt"] == pytest.approx(3.0, abs=1.0)
+
+
+def test_pure_response_gain_is_identified(noisy_trials):
+    out = attention_gain(noisy_trials, _noisy_population(noisy_trials, {**BASE, "r_max": 56.0}, BASE))["all"]
+    assert out["verdict"] == "response gain"
+    assert _holds(out, "rmax_ratio", 1.4) and not _holds(out, "rmax_ratio") and _holds(out, "c50_ratio")
+    assert out["baseline_shared"] == 1.0
+
+
+def test_pure_contrast_gain_is_identified(noisy_trials):
+    out = attention_gain(noisy_trials, _noisy_population(noisy_trials, {**BASE, "c50": 0.075}, BASE))["all"]
+    assert out["verdict"] == "contrast gain"
+    assert _holds(out, "c50_ratio", 2.0) and not _holds(out, "c50_ratio") and _holds(out, "rmax_ratio")
+
+
+def test_both_gains_and_no_interval(noisy_trials):
+    act = _noisy_population(noisy_trials, {**BASE, "c50": 0.075, "r_max": 56.0}, BASE)
+    assert attention_gain(noisy_trials, act)["all"]["verdict"] == "both"
+    point = attention_gain(noisy_trials, act, n_boot=0)["all"]       # no interval: no verdict
+    assert point["verdict"] == "inconclusive" and np.isnan(point["c50_ratio_ci_lo"])
+    assert point["c50_ratio"] == pytest.approx(2.0, rel=0.25)

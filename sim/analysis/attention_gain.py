@@ -1,31 +1,68 @@
-"""Contrast gain versus response gain (Reynolds & Heeger 2009, Fig. 2).
+"""Contrast gain versus response gain (docs/reference.md row 8).
 
 On cued trials of a selective task with equal contrasts (distractor_ratio 1)
 the attended and the unattended selective groups see the same stimulus, so
 their stimulus-epoch rates across contrasts are the contrast-response
-functions with and without attention. A Naka-Rushton function
-R(c) = Rmax c^n / (c^n + c50^n) is fitted to each (least squares, c50 in log
-space); contrast gain shows as c50_unatt / c50_att > 1 with Rmax unchanged,
-response gain as Rmax_att / Rmax_unatt > 1.
+functions (CRFs) with and without attention. Both are fitted JOINTLY by the
+Naka-Rushton function with a baseline (Albrecht & Hamilton 1982; the form
+used for attention by Reynolds, Pasternak & Desimone 2000, Neuron 26:703, and
+Williford & Maunsell 2006, J Neurophysiol 96:40):
+
+    R_a(c) = b_a + Rmax_a c^n / (c^n + c50_a^n)        attended
+    R_u(c) = b_u + Rmax_u c^n / (c^n + c50_u^n)        unattended
+
+with ONE exponent n shared by both conditions (a free exponent per condition
+trades against c50 and Rmax, so a pure baseline shift could read as a gain
+change). The baseline is shared (b_a = b_u) unless the data say otherwise: the
+model with a baseline per condition is kept when it fits the trials
+significantly better (nested-model F test, F(1, N - 7), p < 0.05, N the
+number of per-trial responses). Least squares on the per-trial responses
+(stimulus-epoch mean rate of each group on each cued trial), c50 in log space.
+
+    contrast gain:  c50_ratio  = c50_u / c50_a       (> 1: attention lowers c50)
+    response gain:  rmax_ratio = Rmax_a / Rmax_u     (> 1: attention raises Rmax)
+
+Intervals: 95 % percentile bootstrap (Efron & Tibshirani 1993, ch. 13) over
+the cued trials, resampled within each design cell (contrast x condition x
+target), refitted with the baseline model chosen on all trials. The verdict
+names what the intervals identify (`attnsim.analysis.rules.excludes` on 1):
+
+    "contrast gain"  c50_ratio's interval excludes 1, rmax_ratio's holds 1
+    "response gain"  rmax_ratio's interval excludes 1, c50_ratio's holds 1
+    "both"           both exclude 1
+    "neither"        both hold 1 (no multiplicative or contrast change shown;
+                     a baseline shift shows in baseline_att - baseline_unatt)
+    "inconclusive"   no interval (n_boot = 0, or too few usable refits)
+
+A deterministic model (identical trials) has intervals of zero width: the
+verdict then rests on the point estimates.
 """
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import curve_fit
+from scipy.optimize import curve_fit, least_squares
+from scipy.stats import f as f_dist
 
-from attnsim.models.activity import Activity
+from attnsim.analysis import rules
+from attnsim.analysis.bootstrap import percentile_interval, resample, strata
 from attnsim.analysis.windows import NotApplicable, epoch_steps
-from attnsim.tasks.trials import Trials
+from attnsim.models.activity import Activity
 from attnsim.registries import METRICS
+from attnsim.tasks.trials import Trials
+
+N_BOOT = 200
+ALPHA_BASELINE = 0.05
+N_BOUNDS = (0.3, 10.0)
 
 
-def naka_rushton(c, r_max, c50, n):
+def naka_rushton(c, r_max, c50, n, baseline=0.0):
+    """R(c) = baseline + r_max c^n / (c^n + c50^n) (Naka & Rushton 1966; Albrecht & Hamilton 1982)."""
     c = np.asarray(c, dtype=float)
-    return r_max * c ** n / (c ** n + c50 ** n)
+    return baseline + r_max * c ** n / (c ** n + c50 ** n)
 
 
 def fit_naka_rushton(contrasts, responses) -> tuple[float, float, float]:
-    """(Rmax, c50, n) by least squares."""
+    """(Rmax, c50, n) of one CRF without baseline, by least squares (kept for single-curve use)."""
     c, r = np.asarray(contrasts, float), np.asarray(responses, float)
     f = lambda x, r_max, log_c50, n: naka_rushton(x, r_max, 10.0 ** log_c50, n)  # noqa: E731
     half = c[np.argmin(np.abs(r - r.max() / 2))]
@@ -33,26 +70,141 @@ def fit_naka_rushton(contrasts, responses) -> tuple[float, float, float]:
     return float(r_max), float(10.0 ** log_c50), float(n)
 
 
-@METRICS.register('attention_gain', summary='Naka-Rushton fits with/without attention: c50_ratio (contrast gain), rmax_ratio (response gain)')
-def attention_gain(trials: Trials, activity: Activity) -> dict[str, dict[str, float]]:
+def _unpack(p, shared: bool):
+    """Parameter vector -> (b_a, b_u, n, Rmax_a, Rmax_u, c50_a, c50_u)."""
+    if shared:
+        b, n, ra, ru, la, lu = p
+        return b, b, n, ra, ru, 10.0 ** la, 10.0 ** lu
+    ba, bu, n, ra, ru, la, lu = p
+    return ba, bu, n, ra, ru, 10.0 ** la, 10.0 ** lu
+
+
+def fit_joint(c, r, is_att, *, shared_baseline: bool, p0=None):
+    """Joint least-squares fit of the attended and unattended CRFs (module docstring).
+
+    c, r, is_att: (N,) contrast, response and condition (True = attended) of each response.
+    Returns (params dict, residual sum of squares, raw parameter vector).
+    """
+    c, r, is_att = np.asarray(c, float), np.asarray(r, float), np.asarray(is_att, bool)
+    pos = c[c > 0]
+    lc_lo, lc_hi = np.log10(pos.min() / 20.0), np.log10(pos.max() * 20.0)
+    if p0 is None:
+        lo = float(np.percentile(r, 5))
+        span = max(float(np.percentile(r, 95)) - lo, 1e-6)
+        mid = float(np.log10(np.median(pos)))
+        p0 = ([lo] if shared_baseline else [lo, lo]) + [2.0, span, span, mid, mid]
+    nb = 1 if shared_baseline else 2
+    lower = [-np.inf] * nb + [N_BOUNDS[0], 0.0, 0.0, lc_lo, lc_lo]
+    upper = [np.inf] * nb + [N_BOUNDS[1], np.inf, np.inf, lc_hi, lc_hi]
+    p0 = np.clip(np.asarray(p0, float), np.asarray(lower) + 1e-9, np.asarray(upper) - 1e-9)
+
+    def resid(p):
+        ba, bu, n, ra, ru, ca, cu = _unpack(p, shared_baseline)
+        pred = np.where(is_att, naka_rushton(c, ra, ca, n, ba), naka_rushton(c, ru, cu, n, bu))
+        return pred - r
+
+    sol = least_squares(resid, p0, bounds=(lower, upper), x_scale="jac", max_nfev=5000)
+    ba, bu, n, ra, ru, ca, cu = _unpack(sol.x, shared_baseline)
+    params = {"baseline_att": ba, "baseline_unatt": bu, "n": n, "rmax_att": ra, "rmax_unatt": ru,
+              "c50_att": ca, "c50_unatt": cu}
+    return {k: float(v) for k, v in params.items()}, float(np.sum(sol.fun ** 2)), sol.x
+
+
+def _ratios(p: dict) -> tuple[float, float]:
+    c50 = p["c50_unatt"] / p["c50_att"] if p["c50_att"] > 0 else float("nan")
+    rmax = p["rmax_att"] / p["rmax_unatt"] if p["rmax_unatt"] > 0 else float("nan")
+    return c50, rmax
+
+
+def choose_baseline(c, r, is_att, alpha: float = ALPHA_BASELINE):
+    """(shared?, F-test p value, fit): keep one baseline unless one per condition fits better at `alpha`."""
+    fit_s, rss_s, x_s = fit_joint(c, r, is_att, shared_baseline=True)
+    fit_d, rss_d, x_d = fit_joint(c, r, is_att, shared_baseline=False,
+                                  p0=np.concatenate([[x_s[0], x_s[0]], x_s[1:]]))
+    n_obs = np.size(r)
+    scale = 1e-12 * float(np.sum(np.asarray(r, float) ** 2)) + 1e-300
+    gain = rss_s - rss_d
+    if gain <= scale or n_obs <= 7:
+        return True, 1.0, (fit_s, x_s)
+    p = float(f_dist.sf(gain / max(rss_d / (n_obs - 7), scale), 1, n_obs - 7))
+    return (True, p, (fit_s, x_s)) if p >= alpha else (False, p, (fit_d, x_d))
+
+
+def verdict(c50_ci, rmax_ci) -> str:
+    """Which gain the intervals identify (module docstring)."""
+    c50_out, _ = rules.excludes(c50_ci, 1.0)
+    rmax_out, _ = rules.excludes(rmax_ci, 1.0)
+    if rules.interval_of(c50_ci) is None or rules.interval_of(rmax_ci) is None:
+        return "inconclusive"
+    c50_x, rmax_x = c50_out == rules.PASS, rmax_out == rules.PASS
+    return {(True, False): "contrast gain", (False, True): "response gain",
+            (True, True): "both", (False, False): "neither"}[(c50_x, rmax_x)]
+
+
+def _responses(trials: Trials, activity: Activity):
+    """(cued trial indices, contrast, attended rate, unattended rate) of each cued trial."""
     att_idx = trials.attended_index()
     contrast = np.asarray(trials.conditions.get("contrast", []), float)
     cued = np.flatnonzero(att_idx >= 0)
     if contrast.size == 0 or cued.size == 0 or np.unique(contrast[cued]).size < 4:
         raise NotApplicable("attention_gain needs cued trials at >= 4 contrasts")
     win = epoch_steps(trials, activity, "stimulus")
+    if win.stop <= win.start:
+        raise NotApplicable("attention_gain: empty stimulus epoch")
     ga, gb = activity.selective_groups
     mean = np.stack([activity.group_rate(ga)[:, win].mean(axis=1), activity.group_rate(gb)[:, win].mean(axis=1)], 1)
-    levels = np.unique(contrast[cued])
-    att, unatt = [], []
-    for k in levels:
-        sel = cued[contrast[cued] == k]
-        att.append(np.mean(mean[sel, att_idx[sel]]))
-        unatt.append(np.mean(mean[sel, 1 - att_idx[sel]]))
+    a = mean[cued, att_idx[cued]]
+    u = mean[cued, 1 - att_idx[cued]]
+    return cued, contrast[cued], a, u
+
+
+def _stack(k, a, u):
+    return np.concatenate([k, k]), np.concatenate([a, u]), np.concatenate([np.ones(k.size, bool), np.zeros(k.size, bool)])
+
+
+@METRICS.register('attention_gain', summary='joint Naka-Rushton fit with baseline and shared exponent, attended vs '
+                  'unattended: c50_ratio (contrast gain), rmax_ratio (response gain), 95 % bootstrap *_ci_lo/hi, '
+                  'verdict (contrast gain | response gain | both | neither | inconclusive); option n_boot')
+def attention_gain(trials: Trials, activity: Activity, *, n_boot: int = N_BOOT,
+                   bootstrap_seed: int = 0) -> dict[str, dict]:
+    """Contrast versus response gain of the selective groups (module docstring).
+
+    Returns {"all": {...}} with c50_ratio, rmax_ratio and their 95 % intervals (c50_ratio_ci_lo,
+    c50_ratio_ci_hi, rmax_ratio_ci_lo, rmax_ratio_ci_hi; NaN with n_boot = 0), the fitted
+    c50_att, c50_unatt, rmax_att, rmax_unatt, n (n_att and n_unatt repeat the shared exponent),
+    baseline_att, baseline_unatt, baseline_shared (1.0 shared, 0.0 one per condition),
+    baseline_p (F test), n_boot_used and verdict (a string).
+    """
+    cued, k, a, u = _responses(trials, activity)
+    c, r, is_att = _stack(k, a, u)
     try:
-        ra, ca, na = fit_naka_rushton(levels, att)
-        ru, cu, nu = fit_naka_rushton(levels, unatt)
-    except RuntimeError as e:  # curve_fit failed to converge
+        shared, p_base, (fit, x0) = choose_baseline(c, r, is_att)
+    except (RuntimeError, ValueError, np.linalg.LinAlgError) as e:
         raise NotApplicable(f"Naka-Rushton fit failed: {e}") from None
-    return {"all": {"c50_ratio": cu / ca, "rmax_ratio": ra / ru, "c50_att": ca, "c50_unatt": cu,
-                    "rmax_att": ra, "rmax_unatt": ru, "n_att": na, "n_unatt": nu}}
+    c50_ratio, rmax_ratio = _ratios(fit)
+    reps = []
+    if n_boot > 0:
+        rng = np.random.default_rng(bootstrap_seed)
+        cells = strata(trials.subset(cued))
+        for _ in range(n_boot):
+            i = resample(cells, rng)
+            try:
+                fb, _, _ = fit_joint(*_stack(k[i], a[i], u[i]), shared_baseline=shared, p0=x0)
+            except (RuntimeError, ValueError, np.linalg.LinAlgError):
+                continue
+            reps.append(_ratios(fb))
+    reps = np.asarray(reps, float).reshape(-1, 2)
+    usable = reps.shape[0] >= max(2, int(0.9 * n_boot)) if n_boot > 0 else False
+    c50_ci = percentile_interval(reps[:, 0]) if usable else (None, None)
+    rmax_ci = percentile_interval(reps[:, 1]) if usable else (None, None)
+    nan = float("nan")
+    out = {"c50_ratio": c50_ratio, "rmax_ratio": rmax_ratio,
+           "c50_ratio_ci_lo": nan if c50_ci[0] is None else c50_ci[0],
+           "c50_ratio_ci_hi": nan if c50_ci[1] is None else c50_ci[1],
+           "rmax_ratio_ci_lo": nan if rmax_ci[0] is None else rmax_ci[0],
+           "rmax_ratio_ci_hi": nan if rmax_ci[1] is None else rmax_ci[1],
+           **fit, "n_att": fit["n"], "n_unatt": fit["n"],
+           "baseline_shared": 1.0 if shared else 0.0, "baseline_p": p_base,
+           "n_boot_used": float(reps.shape[0]),
+           "verdict": verdict(c50_ci if usable else None, rmax_ci if usable else None)}
+    return {"all": out}
