@@ -164,7 +164,7 @@ class MicrocircuitColumns(BrainModel):
             b2.defaultclock.dt = p.sim_dt_ms * ms
             drive = TimedArray(np.zeros((n_steps, len(CHANNELS))), dt=dt_ms * ms, name="drive")
             seed_point("NET")
-            cols, objects = {}, []
+            cols, layer1, objects = {}, {}, []
             for c in self.columns:
                 extra = "nu_stim : Hz (constant)\nnu_cue : Hz (constant)\n"
                 col = build_column(cfg, prefix=f"{c}_", extra_eqs=extra,
@@ -174,17 +174,17 @@ class MicrocircuitColumns(BrainModel):
                 for k, pop in enumerate(P.POPULATIONS):
                     k_th = P.synapse_count(P.CONN_PROB_TH[k], P.N_THALAMUS, P.N_FULL[k]) / P.N_FULL[k]
                     if pop in ("L4E", "L4I"):
-                        col["pops"][pop].nu_stim = float(k_th * p.stim_rate_hz) * Hz
+                        col.pops[pop].nu_stim = float(k_th * p.stim_rate_hz) * Hz
                     if pop in p.cue_targets:
-                        col["pops"][pop].nu_cue = float(p.cue_indegree * p.cue_rate_hz) * Hz
-                G = col["neurons"]
+                        col.pops[pop].nu_cue = float(p.cue_indegree * p.cue_rate_hz) * Hz
+                G = col.neurons
                 objects.append(G.run_regularly(
                     "I_syn += w_in * poisson((nu_stim * drive(t, ch_stim) + nu_cue * drive(t, ch_cue)) * dt)",
                     dt=p.sim_dt_ms * ms, when="synapses", name=f"{c}_inputs"))
                 cols[c] = col
-                objects += col["objects"]
+                objects += col.objects
                 if p.L1I_enabled:
-                    l1 = L1.build_layer1(f"{c}_", col["pops"], p.N_scaling, p.K_scaling, p.sim_dt_ms,
+                    l1 = L1.build_layer1(f"{c}_", col.pops, p.N_scaling, p.K_scaling, p.sim_dt_ms,
                                          p_from_l23e=p.L1I_p_from_L23E, extra_eqs=extra,
                                          namespace={"drive": drive, "ch_cue": CHANNELS.index(f"cue_{c}"),
                                                     "w_in": P.PSC_EXC_PA * pA})
@@ -193,7 +193,7 @@ class MicrocircuitColumns(BrainModel):
                         objects.append(l1["neurons"].run_regularly(
                             "I_syn += w_in * poisson(nu_cue * drive(t, ch_cue) * dt)",
                             dt=p.sim_dt_ms * ms, when="synapses", name=f"{c}_L1I_inputs"))
-                    col["layer1"] = l1
+                    layer1[c] = l1
                     objects += l1["objects"]
             lateral = []
             if p.lateral_prob > 0 and len(cols) == 2:
@@ -214,16 +214,16 @@ class MicrocircuitColumns(BrainModel):
             seed_point("TRIAL")
             net = b2.Network(*objects, *lateral)
             net.run(n_steps * dt_ms * ms)
-            outputs = {f"{c}_{v}": cols[c]["spikes"].variables[v] for c in cols for v in ("i", "t")}
-            counts = [S for c in cols for S in cols[c]["counts"]] + lateral
+            outputs = {f"{c}_{v}": cols[c].spikes.variables[v] for c in cols for v in ("i", "t")}
+            counts = [S for c in cols for S in cols[c].counts] + lateral
             if p.L1I_enabled:      # after the PD14 counts, so their positions do not move
                 for c in cols:
-                    l1 = cols[c]["layer1"]
+                    l1 = layer1[c]
                     outputs.update({f"{c}_L1I_{v}": l1["spikes"].variables[v] for v in ("i", "t")})
                     counts += list(l1["synapses"].values())
             timed = {"drive": drive}
             for c in cols:
-                timed.update({f"{c}_{k}": v for k, v in cols[c]["timed_arrays"].items()})
+                timed.update({f"{c}_{k}": v for k, v in cols[c].timed_arrays.items()})
             return outputs, counts, timed
 
         sources = (__file__, L1.__file__) if p.L1I_enabled else (__file__,)

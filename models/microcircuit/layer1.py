@@ -143,7 +143,7 @@ def scaled_synapse_count(conn_prob: float, src: str, tgt: str, N_scaling: float,
 def build_layer1(prefix: str, pops: dict, N_scaling: float, K_scaling: float, dt_ms: float,
                  p_from_l23e: float = 0.0, extra_eqs: str = "", namespace: dict | None = None):
     """Create column `prefix`'s L1I group and its pathways. `pops` are the column's population
-    Subgroups (network.build_column()['pops']). Returns a dict with 'neurons', 'synapses'
+    Subgroups (network.build_column().pops). Returns a dict with 'neurons', 'synapses'
     ((target, source) -> Synapses), 'spikes' (SpikeMonitor) and 'objects' (for brian2.Network).
     The DC that cancels each pathway's mean (module doc) is added to the targets' I_dc."""
     from brian2 import Hz, NeuronGroup, PoissonInput, SpikeMonitor, Synapses, mV, ms, pA, pF

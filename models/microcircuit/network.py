@@ -109,52 +109,127 @@ def _reserve(S, expected: float) -> None:
     device.insert_code("main", "{ using namespace brian; " + " ".join(lines) + " }")
 
 
-def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", namespace: dict | None = None):
-    """Create one column's Brian2 objects. Returns a dict with 'neurons' (NeuronGroup),
-    'pops' (name -> Subgroup), 'synapses' ((target, source) -> Synapses; per-pathway layout and
-    thalamus only), 'recurrent' (the fused layout's Synapses, or None), 'counts' (what the binary reports
-    as synapse counts, one number per pathway of `pathways(cfg)` in that order, then the thalamic
-    ones: Synapses objects or a standalone.PathwayCounts), 'timed_arrays' (name -> TimedArray that
-    may be set per run: the csr and fused layouts' pathway gain), 'inputs' (list), 'spikes'
-    (SpikeMonitor) and 'objects' (everything, for brian2.Network)."""
-    import brian2 as b2
-    from brian2 import NeuronGroup, PoissonGroup, PoissonInput, SpikeMonitor, Synapses, TimedArray
-    from brian2 import Hz, mV, ms, pA, pF
+def weight_scale(cfg: ColumnConfig) -> float:
+    """PD14's downscaling of the weights: 1 / sqrt(K_scaling) (module doc)."""
+    return 1.0 / np.sqrt(cfg.K_scaling)
 
-    from attnsim.models.microcircuit.standalone import PathwayCounts
+
+@dataclass
+class Column:
+    """One column's Brian2 objects, as build_column returns them.
+
+    neurons: the NeuronGroup of all populations; pops: population name -> its Subgroup; slices:
+    population name -> index range in `neurons`; synapses: (target, source) -> Synapses (the
+    per_pathway layout's recurrent pathways and the thalamic ones); recurrent: the fused layout's
+    one Synapses object, else None; counts: what the binary reports as synapse counts, one entry
+    per pathway of `pathways(cfg)` in that order, then the thalamic ones (Synapses objects, a
+    standalone.PathwayCounts or a csr_synapses.KernelCounts); timed_arrays: name -> TimedArray
+    that may be set per run (the csr and fused layouts' pathway gain); inputs: background and
+    thalamic objects; spikes: the SpikeMonitor; objects: everything, for brian2.Network.
+    """
+    neurons: object
+    pops: dict
+    slices: dict
+    synapses: dict
+    recurrent: object
+    counts: list
+    timed_arrays: dict
+    inputs: list
+    spikes: object
+    objects: list
+
+    def __getitem__(self, key: str):
+        """Dict-style access (col["objects"]), as callers written for the former dict use it."""
+        return getattr(self, key)
+
+
+@dataclass
+class Recurrent:
+    """The recurrent synapses of one layout (connect_recurrent): Brian2 objects to run, the
+    per-pathway Synapses (per_pathway), the fused Synapses (fused), the counts and TimedArrays."""
+    objects: list
+    synapses: dict
+    recurrent: object
+    counts: list
+    timed_arrays: dict
+
+
+@dataclass(frozen=True)
+class Background:
+    """How the Poisson background (K_ext x 8 Hz) enters a column (background_drive): neuron
+    variables the sampler needs, namespace entries, and the per-step code (None when
+    PoissonInput objects or the 'dc' background stand for it). `lam` is the mean number of
+    background spikes per neuron and step, per population; `k_ext` the scaled in-degree."""
+    equations: str
+    namespace: dict
+    code: str | None
+    lam: np.ndarray
+    k_ext: np.ndarray
+
+
+def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", namespace: dict | None = None) -> Column:
+    """Create one column's Brian2 objects, in the steps of NEST's PD14 example (network.py):
+
+    1. background_drive: how the Poisson background is sampled (it adds neuron variables);
+    2. create_neurons: the NeuronGroup, its population Subgroups, initial V and DC;
+    3. connect_recurrent: the recurrent synapses in the layout cfg.synapses;
+    4. create_inputs: the background's per-step code or PoissonInputs, and the thalamus;
+    5. create_monitors: the SpikeMonitor.
+
+    `extra_eqs` and `namespace` add neuron variables and names (attention_columns' drive). The
+    steps run in this order and draw in generated code, so the same seeds give the same network.
+    """
+    import brian2 as b2
 
     if cfg.float32:          # read when each variable is created; build_once restores it
         b2.prefs.core.default_float_dtype = np.float32
-    nrn = P.NEURON
-    sl = population_slices(cfg.N_scaling)
-    n_total = max(s.stop for s in sl.values())
-    n_pops = len(P.POPULATIONS)
-    ns = dict(E_L=nrn["E_L_mV"] * mV, tau_m=nrn["tau_m_ms"] * ms, tau_syn=nrn["tau_syn_ms"] * ms,
-              C_m=nrn["C_m_pF"] * pF, V_th=nrn["V_th_mV"] * mV, V_reset=nrn["V_reset_mV"] * mV)
-    ns.update(namespace or {})
-    w_scale = 1.0 / np.sqrt(cfg.K_scaling)
-    w_ext = P.PSC_EXC_PA * w_scale * pA
-    k_ext = np.array([int(round(P.K_EXT[k] * cfg.K_scaling)) for k in range(n_pops)])
+    background = background_drive(cfg, prefix)
+    equations = NEURON_EQS + extra_eqs + background.equations
+    if cfg.synapses == "csr":
+        equations += "csr_calls : 1 (shared)\n"
+    names = dict(namespace or {}, **background.namespace)
+    neurons, pops, slices = create_neurons(cfg, prefix, equations, names, background)
+    recurrent = connect_recurrent(cfg, prefix, neurons, pops, slices)
+    inputs, thalamic = create_inputs(cfg, prefix, neurons, pops, background)
+    spikes = create_monitors(prefix, neurons)
+    return Column(neurons=neurons, pops=pops, slices=slices, synapses={**recurrent.synapses, **thalamic},
+                  recurrent=recurrent.recurrent, counts=recurrent.counts + list(thalamic.values()),
+                  timed_arrays=recurrent.timed_arrays, inputs=inputs, spikes=spikes,
+                  objects=[neurons, *recurrent.objects, *inputs, spikes])
+
+
+def background_drive(cfg: ColumnConfig, prefix: str) -> Background:
+    """The background sampler of cfg.poisson_sampler (module doc): "table" adds a per-column
+    count function (its stream from the prefix), "poisson_fn" a per-neuron mean `lam_bg`."""
+    from brian2 import pA
+
+    k_ext = np.array([int(round(P.K_EXT[k] * cfg.K_scaling)) for k in range(len(P.POPULATIONS))])
     lam = k_ext * P.BG_RATE_HZ * cfg.dt_ms * 1e-3          # background spikes per neuron and step
-    bg_code = None
-    eqs = NEURON_EQS + extra_eqs
+    w_bg = P.PSC_EXC_PA * weight_scale(cfg) * pA
     if cfg.background == "poisson" and cfg.poisson_sampler == "table":
         stream = int(hashlib.sha256(prefix.encode()).hexdigest()[:8], 16)
         fname, f = PT.count_function(lam, seed_name="TRIAL", stream=stream)
-        ns.update({fname: f, "w_bg": w_ext})
-        bg_code = f"I_syn += w_bg * {fname}(pop)"
-    elif cfg.background == "poisson" and cfg.poisson_sampler == "poisson_fn":
-        eqs += "lam_bg : 1 (constant)\n"
-        ns["w_bg"] = w_ext
-        bg_code = "I_syn += w_bg * poisson(lam_bg)"
-    if cfg.synapses == "csr":
-        eqs += "csr_calls : 1 (shared)\n"
-    G = NeuronGroup(n_total, eqs, threshold="v > V_th", reset="v = V_reset",
-                    refractory=nrn["t_ref_ms"] * ms, method="exact", namespace=ns,
-                    name=f"{prefix}neurons")
-    pops = {p: G[s] for p, s in sl.items()}
-    objects = [G]
+        return Background("", {fname: f, "w_bg": w_bg}, f"I_syn += w_bg * {fname}(pop)", lam, k_ext)
+    if cfg.background == "poisson" and cfg.poisson_sampler == "poisson_fn":
+        return Background("lam_bg : 1 (constant)\n", {"w_bg": w_bg}, "I_syn += w_bg * poisson(lam_bg)", lam, k_ext)
+    return Background("", {}, None, lam, k_ext)
 
+
+def create_neurons(cfg: ColumnConfig, prefix: str, equations: str, namespace: dict, background: Background):
+    """The column's NeuronGroup (iaf_psc_exp, PD14's NEURON table) with `equations` and the
+    names in `namespace`; per population: V0 ~ N(V0_MEAN, V0_SD), the DC (downscaling
+    compensation, plus the background mean for 'dc') and the population index `pop`.
+    Returns (NeuronGroup, population name -> Subgroup, population name -> slice)."""
+    from brian2 import NeuronGroup, mV, ms, pF
+
+    nrn = P.NEURON
+    slices = population_slices(cfg.N_scaling)
+    ns = dict(E_L=nrn["E_L_mV"] * mV, tau_m=nrn["tau_m_ms"] * ms, tau_syn=nrn["tau_syn_ms"] * ms,
+              C_m=nrn["C_m_pF"] * pF, V_th=nrn["V_th_mV"] * mV, V_reset=nrn["V_reset_mV"] * mV)
+    ns.update(namespace)
+    G = NeuronGroup(max(s.stop for s in slices.values()), equations, threshold="v > V_th", reset="v = V_reset",
+                    refractory=nrn["t_ref_ms"] * ms, method="exact", namespace=ns, name=f"{prefix}neurons")
+    pops = {p: G[s] for p, s in slices.items()}
     # initial state and DC, per population, drawn in generated code
     dc = P.dc_compensation_pA(cfg.K_scaling, poisson_background=cfg.background == "poisson")
     if cfg.background == "dc":
@@ -163,38 +238,42 @@ def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", names
         pops[p].v = f"({float(P.V0_MEAN_MV[k])!r} + {float(P.V0_SD_MV[k])!r} * randn()) * mV"
         pops[p].I_dc = f"{float(dc[k])!r} * pA"
         pops[p].pop = k
-        if bg_code is not None and cfg.poisson_sampler == "poisson_fn":
-            pops[p].lam_bg = float(lam[k])
+        if background.code is not None and cfg.poisson_sampler == "poisson_fn":
+            pops[p].lam_bg = float(background.lam[k])
+    return G, pops, slices
 
-    psc = P.mean_psc_matrix() * w_scale
+
+def connect_recurrent(cfg: ColumnConfig, prefix: str, G, pops: dict, slices: dict) -> Recurrent:
+    """The recurrent synapses of `pathways(cfg)` in the layout cfg.synapses (module doc): weights
+    N(PSC, (0.1 PSC)^2) / sqrt(K_scaling) truncated to the sign of PSC, delays N(d, (0.5 d)^2)
+    truncated below at dt, both drawn in generated code."""
+    import brian2 as b2
+    from brian2 import Synapses, TimedArray, ms
+
+    from attnsim.models.microcircuit.standalone import PathwayCounts
+
+    n_pops = len(P.POPULATIONS)
+    psc = P.mean_psc_matrix() * weight_scale(cfg)
     delay_ms = P.mean_delay_matrix()
-    synapses, counts, timed = {}, [], {}
-    recurrent = None
     paths = pathways(cfg)
-    if cfg.synapses == "csr":
-        from brian2 import device
+    if cfg.synapses in ("csr", "fused"):
         K = np.zeros((n_pops, n_pops))
         for tgt, src, k in paths:
             K[P.POPULATIONS.index(tgt), P.POPULATIONS.index(src)] = k
-        sizes = np.array([s.stop - s.start for s in sl.values()])
+        sizes = np.array([s.stop - s.start for s in slices.values()])
         tab = FP.tables(K, sizes, psc, P.WEIGHT_REL_SD, delay_ms, P.DELAY_REL_SD, cfg.dt_ms)
         gain = TimedArray(np.ones((1, n_pops * n_pops)), dt=cfg.dt_ms * ms, name=f"{prefix}pathway_gain")
+    if cfg.synapses == "csr":
+        from brian2 import device
         pairs = [(P.POPULATIONS.index(t), P.POPULATIONS.index(s)) for t, s, _ in paths]
         fname, f, kcounts = CSR.kernel_function(tab, device.get_array_name(G.variables["_spikespace"]),
                                                 device.get_array_name(G.variables["I_syn"]), gain, pairs,
                                                 tag_seed=prefix or "column", seed_name="NET")
         G.namespace[fname] = f
-        objects.append(G.run_regularly(f"csr_calls = {fname}(csr_calls)", when="synapses",
-                                       name=f"{prefix}syn_recurrent"))
-        timed["pathway_gain"] = gain
-        counts.append(kcounts)
-    elif cfg.synapses == "fused":
-        K = np.zeros((n_pops, n_pops))
-        for tgt, src, k in paths:
-            K[P.POPULATIONS.index(tgt), P.POPULATIONS.index(src)] = k
-        sizes = np.array([s.stop - s.start for s in sl.values()])
-        fn = FP.functions(FP.tables(K, sizes, psc, P.WEIGHT_REL_SD, delay_ms, P.DELAY_REL_SD, cfg.dt_ms))
-        gain = TimedArray(np.ones((1, n_pops * n_pops)), dt=cfg.dt_ms * ms, name=f"{prefix}pathway_gain")
+        step = G.run_regularly(f"csr_calls = {fname}(csr_calls)", when="synapses", name=f"{prefix}syn_recurrent")
+        return Recurrent([step], {}, None, [kcounts], {"pathway_gain": gain})
+    if cfg.synapses == "fused":
+        fn = FP.functions(tab)
         sns = {name: f for name, f in fn.values()}
         sns["pathway_gain"] = gain
         S = Synapses(G, G, "w : amp (constant)", on_pre="I_syn_post += w", name=f"{prefix}syn_recurrent",
@@ -204,38 +283,43 @@ def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", names
         S.connect(j=f"{target}(pop_pre, rand(), rand()) for _ in range(poisson({out_mean}(pop_pre)))")
         S.w = f"{fn['weight'][0]}(pop_pre, pop_post, rand()) * pA"
         S.delay = f"{fn['delay'][0]}(pop_pre, rand()) * ms"
-        recurrent = S
-        objects.append(S)
         # the per-pathway gain, applied once at t = 0 inside the run: a TimedArray given on the
         # binary's command line is only set right before the run, after the weights are drawn
-        objects.append(S.run_regularly(f"w *= pathway_gain(t, pop_post * {n_pops} + pop_pre)", dt=1e9 * b2.second,
-                                       when="start", name=f"{prefix}syn_recurrent_gain"))
-        timed["pathway_gain"] = gain
-        counts.append(PathwayCounts(S, "pop", n_pops, tuple((P.POPULATIONS.index(t), P.POPULATIONS.index(s))
-                                                             for t, s, _ in paths)))
-    else:
-        for tgt, src, K in paths:
-            t, s = P.POPULATIONS.index(tgt), P.POPULATIONS.index(src)
-            pre, post = pops[src], pops[tgt]
-            n_pre = sl[src].stop - sl[src].start
-            name = f"{prefix}syn_{src}_to_{tgt}"
-            # `gain` (shared, 1 by default) can be set per run without recompiling (lesion tests)
-            S = Synapses(pre, post, "w : amp (constant)\ngain : 1 (shared, constant)",
-                         on_pre="I_syn_post += gain * w", name=name, namespace=T.namespace())
-            S.connect(j=f"int(rand() * N_post) for _ in range(poisson({K / n_pre!r}))")
-            S.gain = 1.0
-            S.w = T.weight_expr(float(psc[t, s]), P.WEIGHT_REL_SD)
-            S.delay = T.delay_expr(float(delay_ms[t, s]), P.DELAY_REL_SD, cfg.dt_ms)
-            synapses[(tgt, src)] = S
-            counts.append(S)
-            objects.append(S)
+        apply_gain = S.run_regularly(f"w *= pathway_gain(t, pop_post * {n_pops} + pop_pre)", dt=1e9 * b2.second,
+                                     when="start", name=f"{prefix}syn_recurrent_gain")
+        counts = PathwayCounts(S, "pop", n_pops, tuple((P.POPULATIONS.index(t), P.POPULATIONS.index(s))
+                                                       for t, s, _ in paths))
+        return Recurrent([S, apply_gain], {}, S, [counts], {"pathway_gain": gain})
+    synapses = {}
+    for tgt, src, K in paths:
+        t, s = P.POPULATIONS.index(tgt), P.POPULATIONS.index(src)
+        pre, post = pops[src], pops[tgt]
+        n_pre = slices[src].stop - slices[src].start
+        # `gain` (shared, 1 by default) can be set per run without recompiling (lesion tests)
+        S = Synapses(pre, post, "w : amp (constant)\ngain : 1 (shared, constant)",
+                     on_pre="I_syn_post += gain * w", name=f"{prefix}syn_{src}_to_{tgt}", namespace=T.namespace())
+        S.connect(j=f"int(rand() * N_post) for _ in range(poisson({K / n_pre!r}))")
+        S.gain = 1.0
+        S.w = T.weight_expr(float(psc[t, s]), P.WEIGHT_REL_SD)
+        S.delay = T.delay_expr(float(delay_ms[t, s]), P.DELAY_REL_SD, cfg.dt_ms)
+        synapses[(tgt, src)] = S
+    return Recurrent(list(synapses.values()), synapses, None, list(synapses.values()), {})
+
+
+def create_inputs(cfg: ColumnConfig, prefix: str, G, pops: dict, background: Background):
+    """The background (its per-step code, or one PoissonInput of K_ext x 8 Hz per population)
+    and, with cfg.thalamus, PD14's thalamic pulse: a PoissonGroup and its synapses onto L4 and
+    L6. Returns (input objects, (population, "TH") -> thalamic Synapses)."""
+    from brian2 import Hz, PoissonGroup, PoissonInput, Synapses, pA
 
     inputs = []
-    if bg_code is not None:
-        inputs.append(G.run_regularly(bg_code, when="synapses", name=f"{prefix}background"))
+    if background.code is not None:
+        inputs.append(G.run_regularly(background.code, when="synapses", name=f"{prefix}background"))
     elif cfg.background == "poisson":
+        w_ext = P.PSC_EXC_PA * weight_scale(cfg) * pA
         for k, p in enumerate(P.POPULATIONS):
-            inputs.append(PoissonInput(pops[p], "I_syn", int(k_ext[k]), P.BG_RATE_HZ * Hz, weight=w_ext))
+            inputs.append(PoissonInput(pops[p], "I_syn", int(background.k_ext[k]), P.BG_RATE_HZ * Hz, weight=w_ext))
+    thalamic = {}
     if cfg.thalamus:
         n_th = int(round(P.N_THALAMUS * cfg.N_scaling))
         th = PoissonGroup(n_th, rates=f"{cfg.th_rate_hz!r} * Hz * int(t >= {cfg.th_start_ms!r} * ms "
@@ -247,18 +331,17 @@ def build_column(cfg: ColumnConfig, prefix: str = "", extra_eqs: str = "", names
                 continue
             K = int(round(P.synapse_count(P.CONN_PROB_TH[k], P.N_THALAMUS, P.N_FULL[k])
                           * cfg.N_scaling * cfg.K_scaling))
-            name = f"{prefix}syn_TH_to_{p}"
-            S = Synapses(th, pops[p], "w : amp (constant)", on_pre="I_syn_post += w", name=name,
+            S = Synapses(th, pops[p], "w : amp (constant)", on_pre="I_syn_post += w", name=f"{prefix}syn_TH_to_{p}",
                          namespace=T.namespace())
             S.connect(j=f"int(rand() * N_post) for _ in range(poisson({K / n_th!r}))")
-            w = float(P.PSC_EXC_PA * w_scale)
-            S.w = T.weight_expr(w, P.WEIGHT_REL_SD)
+            S.w = T.weight_expr(float(P.PSC_EXC_PA * weight_scale(cfg)), P.WEIGHT_REL_SD)
             S.delay = T.delay_expr(P.DELAY_EXC_MS, P.DELAY_REL_SD, cfg.dt_ms)
-            synapses[(p, "TH")] = S
-            counts.append(S)
+            thalamic[(p, "TH")] = S
             inputs.append(S)
-    objects += inputs
-    spikes = SpikeMonitor(G, name=f"{prefix}spikes")
-    objects.append(spikes)
-    return dict(neurons=G, pops=pops, slices=sl, synapses=synapses, recurrent=recurrent, counts=counts,
-                timed_arrays=timed, inputs=inputs, spikes=spikes, objects=objects)
+    return inputs, thalamic
+
+
+def create_monitors(prefix: str, G):
+    """The SpikeMonitor of all the column's neurons."""
+    from brian2 import SpikeMonitor
+    return SpikeMonitor(G, name=f"{prefix}spikes")

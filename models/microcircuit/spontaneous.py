@@ -23,11 +23,11 @@ def column_binary(cfg: ColumnConfig, t_sim_ms: float, threads: int = 1):
         seed_point("NET")
         col = build_column(cfg)
         seed_point("TRIAL")
-        net = b2.Network(*col["objects"])
+        net = b2.Network(*col.objects)
         start_run_timer()
         net.run(t_sim_ms * b2.ms)
-        mon = col["spikes"]
-        return {"i": mon.variables["i"], "t": mon.variables["t"]}, col["counts"], col["timed_arrays"]
+        mon = col.spikes
+        return {"i": mon.variables["i"], "t": mon.variables["t"]}, col.counts, col.timed_arrays
     # float(): 1100 and 1100.0 must hash to the same project directory
     return build_once("pd14_column", dict(cfg.as_dict(), t_sim_ms=float(t_sim_ms)), build, threads=threads,
                       sources=(__file__,))
