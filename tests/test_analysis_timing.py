@@ -26,28 +26,6 @@ def test_first_sustained():
     assert first_sustained(np.zeros(5, bool), 1) == -1
 
 
-def test_selection_latency_known_step():
-    timing = {"fixation": 100, "cue": 100, "stimulus": 300, "response": 100}
-    tr = make_selective(n_trials=8, dt_ms=1.0, timing_ms=timing, contrasts=[0.5],
-                        conditions=["attend_A", "attend_B", "neutral"])
-    dt = 0.5                                            # activity grid finer than the task's
-    t = np.arange(int(600 / dt)) * dt
-    onset = 200.0
-    sep = 10 + 20 * (t >= onset + 50)                   # attended pulls away 50 ms after onset
-    blip = 10 + 20 * ((t >= onset + 20) & (t < onset + 30))   # 10 ms blip: shorter than min_duration
-    att_trace = np.maximum(sep, blip)
-    att = tr.attended_index()
-    ra = np.where((att == 0)[:, None], att_trace, 10.0)
-    rb = np.where((att == 1)[:, None], att_trace, 10.0)
-    lat = selection_latency(tr, _two_group_activity(ra, rb, dt), min_duration_ms=20)
-    assert lat["attend_A"] == pytest.approx(50.0) and lat["attend_B"] == pytest.approx(50.0)
-    assert lat["all"] == pytest.approx(50.0)
-    assert "neutral" not in lat
-    # with no separation there is no latency
-    flat = selection_latency(tr, _two_group_activity(np.full_like(ra, 10.0), np.full_like(rb, 10.0), dt))
-    assert math.isnan(flat["attend_A"])
-
-
 def _sustained_trials(n, dt_ms):
     epochs, n_steps = timeline({"fixation": 200, "cue": 100, "delay": 600, "response": 100}, dt_ms)
     cond = np.array(["attend_A", "attend_B"] * (n // 2))
@@ -102,3 +80,66 @@ def test_persistence_ignores_a_network_wide_drift():
                    selective_groups=("pool_A", "pool_B"), choice=np.zeros(tr.n_trials, int),
                    reaction_time_ms=np.full(tr.n_trials, np.nan))
     assert persistence_time(tr, act)["attended"] <= 20.0
+
+
+# --- row 12: first bin after array onset where the two sensory responses differ across trials ----------
+LAT_TIMING = {"fixation": 200, "cue": 200, "stimulus": 400, "response": 100}
+
+
+def _latency_profile(t, onset, cue_on, attended: bool, shift=10.0, lead=8.0, divergence_ms=150.0):
+    """Rate (Hz) of one pool: 5 Hz, an onset transient at the array; the attended pool also
+    gets +`shift` from the cue on (a baseline shift before the array), a 10 ms blip, and +`lead`
+    from `divergence_ms` after onset."""
+    r = 5.0 + 20.0 * ((t >= onset) & (t < onset + 50)) + 10.0 * (t >= onset + 50)
+    if attended:     # a 10 ms blip 50 ms after onset: one bin, shorter than the consecutive-bins criterion
+        r = r + shift * (t >= cue_on) + lead * (t >= onset + divergence_ms) + 20.0 * ((t >= onset + 50) & (t < onset + 60))
+    return r
+
+
+def test_selection_latency_ignores_a_cue_baseline_shift():
+    """Divergence 150 ms after array onset, the attended pool raised by the cue before the array.
+
+    Trial-averaged, smoothed and without baseline subtraction (the code of 2026-12-03) this read
+    0 ms: the cue's baseline shift counts as selection from the first bin on."""
+    tr = make_selective(n_trials=40, dt_ms=1.0, timing_ms=LAT_TIMING, contrasts=[0.5],
+                        conditions=["attend_A", "attend_B"], seed=0)
+    t = np.arange(tr.n_steps) * 1.0
+    rng = np.random.default_rng(3)
+    att = tr.attended_index()
+    prof = {a: _latency_profile(t, 400.0, 200.0, a) for a in (True, False)}
+    ra = np.stack([prof[att[i] == 0] for i in range(tr.n_trials)]) + rng.normal(0, 20.0, (tr.n_trials, t.size))
+    rb = np.stack([prof[att[i] == 1] for i in range(tr.n_trials)]) + rng.normal(0, 20.0, (tr.n_trials, t.size))
+    lat = selection_latency(tr, _two_group_activity(ra, rb, 1.0))
+    assert lat["attended"] == pytest.approx(150.0, abs=20.0)
+    assert lat["attend_A"] == pytest.approx(150.0, abs=30.0)
+    # no divergence: no latency, although the cue still shifts the baseline
+    flat = {a: _latency_profile(t, 400.0, 200.0, a, lead=0.0) for a in (True, False)}
+    ra = np.stack([flat[att[i] == 0] for i in range(tr.n_trials)]) + rng.normal(0, 20.0, (tr.n_trials, t.size))
+    rb = np.stack([flat[att[i] == 1] for i in range(tr.n_trials)]) + rng.normal(0, 20.0, (tr.n_trials, t.size))
+    assert math.isnan(selection_latency(tr, _two_group_activity(ra, rb, 1.0))["attended"])
+
+
+def test_selection_latency_on_spike_counts_not_smoothed_rates():
+    """Poisson spikes of 20 cells per pool; the rate traces carry a causal 50 ms boxcar that
+    would delay a latency read from them. The latency comes from the unsmoothed counts."""
+    tr = make_selective(n_trials=60, dt_ms=1.0, timing_ms=LAT_TIMING, contrasts=[0.5],
+                        conditions=["attend_A", "attend_B"], seed=0)
+    t = np.arange(tr.n_steps) * 1.0
+    rng = np.random.default_rng(5)
+    att = tr.attended_index()
+    n_cells = 20
+    spikes = {"A": [], "B": []}
+    smoothed = np.zeros((tr.n_trials, tr.n_steps, 2))
+    box = np.ones(50) / 50
+    for i in range(tr.n_trials):
+        for g, name in enumerate(("A", "B")):
+            rate = _latency_profile(t, 400.0, 200.0, att[i] == g, lead=10.0)
+            counts = rng.poisson(rate * n_cells * 1e-3)
+            times = np.repeat(t, counts) + rng.uniform(0, 1.0, counts.sum())
+            spikes[name].append((rng.integers(0, n_cells, times.size), times))
+            smoothed[i, :, g] = np.convolve(counts / (n_cells * 1e-3), box)[:t.size]
+    act = Activity(rates=smoothed, dt_ms=1.0, groups={"A": slice(0, 1), "B": slice(1, 2)},
+                   selective_groups=("A", "B"), choice=np.zeros(tr.n_trials, int),
+                   reaction_time_ms=np.full(tr.n_trials, np.nan), spikes=spikes,
+                   group_sizes={"A": n_cells, "B": n_cells})
+    assert selection_latency(tr, act)["attended"] == pytest.approx(150.0, abs=20.0)

@@ -134,8 +134,11 @@ def test_spiking_model_with_attention_gain_matches_rate_and_latency():
     # or (this seed: 1.13 [1.01, 1.26], 2 sd out) a fail where the interval lies wholly above 1
     assert f["verdict"] != "pass"
     assert (f["verdict"], f["label"]) == (("fail", "opposite") if f["ci_lo"] > 1 else ("inconclusive", f["label"]))
-    lat = card["selection_latency"]       # measured, shown, not compared (not row 12's measure)
-    assert lat["estimate"] == pytest.approx(LATENCY_MS, abs=1.0) and lat["verdict"] == "n/a"
+    # measured, shown, not compared. selection_latency reads the spike counts, not the rate traces:
+    # these spikes differ from array onset on (24 vs 20 Hz, uniform), the rates' step at LATENCY_MS
+    # is not in them, and 10 ms bins of 20 cells detect a 4 Hz lead somewhere in the epoch
+    lat = card["selection_latency"]
+    assert 0 <= lat["estimate"] < TIMING["stimulus"] and lat["verdict"] == "n/a"
     assert lat["label"].startswith("not compared")
     cap = card["capacity_ratio"]
     assert cap["estimate"] is None and "dual-report" in cap["reason"]
