@@ -12,8 +12,8 @@ rules of `attnsim.analysis.rules`:
                 a single published value is (v, v)
     prediction  rows that give model predictions instead of one data value (row 10):
                 {label: value}; the model's interval is then asked which one it identifies
-    not_compared  where the model's measure is not the row's measure: why (the value is
-                shown, never judged, until the row's measure exists)
+    not_compared  why the value is shown but never judged: the model's measure is not the
+                row's (row 11), or the row gives no magnitude yet (row 12, recalled values)
 
 Rows 8, 9, 11 and 12 describe sensory neurons (V4, MT, IT) before any decision:
 a model's value must come from its sensory population. The scorecard reads
@@ -46,9 +46,6 @@ SIGNATURES = [
      "null": 1.0, "direction": +1, "span": (1.51, 1.51),
      "data": "V4: effective contrast x1.51 (Reynolds, Pasternak & Desimone 2000); model: about x2 with a large "
              "attention field, Rmax unchanged (computed; Reynolds & Heeger 2009 Fig. 2)",
-     "not_compared": "attention_gain fits Naka-Rushton without a baseline and with a free exponent per "
-                     "condition; row 8 asks for a baseline and a shared exponent fitted jointly at >= 5 "
-                     "contrasts, and a verdict naming which gain the interval identifies",
      "row": 8},
     {"key": "response_gain", "name": "response gain (Rmax attended / unattended)",
      "null": 1.0, "direction": +1, "span": (1.0, 1.4),
@@ -56,9 +53,6 @@ SIGNATURES = [
              "2009 Fig. 2); data: V4 tuning curves scale up (median +26 %) with width unchanged "
              "(multiplicative; McAdams & Maunsell 1999), V4 contrast responses show contrast gain "
              "(Reynolds, Pasternak & Desimone 2000)",
-     "not_compared": "attention_gain fits Naka-Rushton without a baseline and with a free exponent per "
-                     "condition; row 8 asks for a baseline and a shared exponent fitted jointly at >= 5 "
-                     "contrasts, and a verdict naming which gain the interval identifies",
      "row": 8},
     {"key": "fano_change", "name": "Fano factor ratio, attend-in / out",
      "null": 1.0, "direction": -1, "span": (0.90, 1.0),
@@ -82,10 +76,8 @@ SIGNATURES = [
      "data": "after the onset transient, not at array onset: IT about 150-200 ms (Chelazzi et al. 1993, 1998); "
              "V4 also after the initial response (Chelazzi, Miller, Duncan & Desimone 2001); recalled, "
              "qualitative until re-read",
-     "not_compared": "selection_latency compares the cued and uncued pools' trial-averaged, smoothed traces "
-                     "and reads 0 when the cue raised a pool before the array; row 12 asks for target vs "
-                     "distractor in the receptive field, tested bin by bin across trials on "
-                     "baseline-subtracted, unsmoothed counts",
+     "not_compared": "row 12's latencies are recalled, not re-read: qualitative (after the onset "
+                     "transient) until checked in the source, so there is no range to judge a value against",
      "row": 12},
     {"key": "capacity_ratio", "name": "divided-attention d' ratio, dual / single",
      "null": None, "direction": None, "span": None,

@@ -108,7 +108,8 @@ def _metric(name: str, trials, activity):
     from attnsim.jsonable import jsonable
     from attnsim.registries import METRICS
     fn = METRICS.get(name).obj
-    opts = {"n_boot": 0} if name == "capacity_cost" else {}
+    # metrics with their own bootstrap run without it here: the scorecard's bootstrap resamples them
+    opts = {"n_boot": 0} if name in ("capacity_cost", "attention_gain") else {}
     try:
         res = fn(trials, activity, **opts)
     except NotApplicable as e:  # a KeyError: its message is args[0], not str(e) (which quotes it)

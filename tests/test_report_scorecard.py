@@ -114,7 +114,13 @@ def test_signatures_follow_the_corrected_rows():
     assert SIG["gamma_change"]["not_compared"] and "spike-field coherence" in SIG["gamma_change"]["data"]
     assert compare(SIG["gamma_change"], 0.1, 0.2, 0.15)[0] == "n/a"
     assert "2001" in SIG["selection_latency"]["data"] and "IT" in SIG["selection_latency"]["data"]
+    assert "recalled" in SIG["selection_latency"]["not_compared"]     # row 12 gives no magnitude yet
+    # row 8: attention_gain is now the row's joint fit (baseline, shared exponent), so it is compared,
+    # against the data's contrast gain x1.51
     assert SIG["contrast_gain"]["span"] == (1.51, 1.51) and "Pasternak" in SIG["contrast_gain"]["data"]
+    assert not SIG["contrast_gain"].get("not_compared") and not SIG["response_gain"].get("not_compared")
+    assert compare(SIG["contrast_gain"], 1.3, 1.7, 1.5) == ("pass", "match")
+    assert compare(SIG["contrast_gain"], 0.9, 1.2, 1.05) == ("inconclusive", "no clear effect")
 
 
 def test_spiking_model_with_attention_gain_matches_rate_and_latency():
