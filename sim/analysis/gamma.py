@@ -1,4 +1,12 @@
-"""Relative gamma power of a group's population signal (Welch PSD).
+"""Relative gamma power of a group's population signal (Welch PSD): NOT synchronization.
+
+This is the share of a population signal's power in 30-80 Hz, not the measure of
+docs/reference.md row 11 (spike-field coherence, Fries et al. 2001: see
+`attnsim.analysis.spike_field`). On spike counts it is dominated by shot noise: a Poisson
+population with no oscillation has a flat spectrum and reads the band's share of the
+frequency bins, about 0.5 at any rate and size (13 of the 25 bins of 250 ms Welch
+windows: 0.52), and a change of rate alone moves an oscillation's share of the power. Use it as
+a description of a signal's spectrum, never as an attention signature.
 
     gamma_power = P(30-80 Hz) / P(2-100 Hz),   P(a-b) = sum of the Welch PSD bins with a <= f <= b
 
@@ -67,7 +75,7 @@ def band_fraction(signals: np.ndarray, dt_ms: float, band_hz=GAMMA_BAND_HZ, tota
     return float(p[(f >= band_hz[0] - eps) & (f <= band_hz[1] + eps)].sum() / total)
 
 
-@METRICS.register('gamma_power', summary='Welch power in 30-80 Hz / power in 2-100 Hz of the unsmoothed population signal (1 ms spike counts, else rates), stimulus epoch; n/a if Nyquist < 100 Hz')
+@METRICS.register('gamma_power', summary='relative spectral power, not synchronization (row 11: spike_field_coherence): Welch power in 30-80 Hz / power in 2-100 Hz of the unsmoothed population signal (1 ms spike counts, else rates; a Poisson population reads ~0.5), stimulus epoch; n/a if Nyquist < 100 Hz')
 def gamma_power(trials: Trials, activity: Activity, *, epoch: str = "stimulus", band_hz=GAMMA_BAND_HZ,
                 total_hz=TOTAL_RANGE_HZ, window_ms: float = 250.0,
                 bin_ms: float = DEFAULT_BIN_MS) -> dict[str, dict[str, float]]:
