@@ -80,9 +80,57 @@ def test_pca_trajectories_of_planar_dynamics():
     phase = {"attend_A": 0.0, "attend_B": 1.0, "neutral": 2.0}
     lat = np.stack([np.c_[np.cos(t / 30 + phase[c]), np.sin(t / 50 + phase[c])] for c in tr.conditions["condition"]])
     act = _activity(lat @ plane + 1.0, 1.0)
-    out = pca_trajectories(tr, act, k=3)
+    out = pca_trajectories(tr, act, k=3, epoch=None, subtract_condition_mean=False)
     assert set(out["trajectories"]) == {"attend_A", "attend_B", "neutral"}
     assert out["trajectories"]["neutral"].shape == (250, 3)
     assert out["explained_variance_ratio"][:2].sum() == pytest.approx(1.0)     # activity lies in a plane
     assert out["explained_variance_ratio"][2] == pytest.approx(0.0, abs=1e-12)
     np.testing.assert_allclose(out["time_ms"][:3], [0.0, 1.0, 2.0])
+
+
+# --- samples are (condition, time) pairs after removing the condition-independent mean ------------------
+def _coded(tr, codes, shared, rng, noise=0.0):
+    """Rates = a shared time course (the same in every condition) + a condition code x a slow ramp."""
+    n_steps = tr.n_steps
+    t = np.arange(n_steps) / n_steps
+    keys = [f"{c}@{k:g}" for c, k in zip(tr.conditions["condition"], tr.conditions["contrast"])]
+    rates = np.stack([np.outer(np.sin(6 * t), shared) + np.outer(t, codes[key]) for key in keys])
+    return _activity(rates + noise * rng.standard_normal(rates.shape), 1.0)
+
+
+def test_unrelated_condition_codes_read_the_shuffle_baseline():
+    """Two models share a large time course; their condition codes are independent. Linear CKA over
+    the raw (condition, time) means (the code of 2026-12-03) read 0.997; after removing the
+    condition-independent mean it falls inside its condition-shuffled distribution, while a
+    rotated copy of the same code still reads 1."""
+    from attnsim.analysis.cka import cka_compare
+    tr = make_selective(n_trials=48, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.1, 0.3, 0.6, 0.9],
+                        conditions=["attend_A", "attend_B", "neutral"], seed=0)
+    rng = np.random.default_rng(11)
+    keys = {f"{c}@{k:g}" for c in ("attend_A", "attend_B", "neutral") for k in (0.1, 0.3, 0.6, 0.9)}
+    m1 = _coded(tr, {k: rng.standard_normal(8) for k in keys}, 10 * rng.standard_normal(8), rng)
+    m2 = _coded(tr, {k: rng.standard_normal(8) for k in keys}, 10 * rng.standard_normal(8), rng)
+    out = cka_compare(tr, m1, m2)
+    assert out["samples"] == "conditions x time" and out["n_conditions"] == 12 and out["n_times"] == 100
+    assert out["cka"] < out["shuffle_q95"]
+    assert out["cka"] == pytest.approx(out["shuffle_mean"], abs=0.15)
+    assert cka_compare(tr, m1, m2, subtract_condition_mean=False, epoch=None)["cka"] > 0.95   # the old reading
+    same = _activity(m1.rates @ ortho_group.rvs(8, random_state=2), 1.0)
+    rot = cka_compare(tr, m1, same)
+    assert rot["cka"] == pytest.approx(1.0, abs=1e-9) and rot["cka"] > rot["shuffle_q95"]
+
+
+def test_pca_finds_the_condition_code_under_a_shared_time_course():
+    tr = make_selective(n_trials=48, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.1, 0.3, 0.6, 0.9],
+                        conditions=["attend_A", "attend_B", "neutral"], seed=0)
+    rng = np.random.default_rng(12)
+    shared = np.r_[30.0, np.zeros(7)]                   # the shared time course lives on unit 0
+    code_axis = np.r_[0.0, 1.0, np.zeros(6)]            # the conditions differ along unit 1 only
+    keys = {f"{c}@{k:g}" for c in ("attend_A", "attend_B", "neutral") for k in (0.1, 0.3, 0.6, 0.9)}
+    act = _coded(tr, {k: rng.standard_normal() * code_axis for k in keys}, shared, rng)
+    out = pca_trajectories(tr, act, k=2)
+    assert abs(out["components"][0] @ code_axis) == pytest.approx(1.0, abs=1e-6)   # PC1 is the code
+    assert out["explained_variance_ratio"][0] == pytest.approx(1.0, abs=1e-9)
+    assert out["samples"] == "conditions x time" and out["time_ms"][0] == pytest.approx(100.0)
+    raw = pca_trajectories(tr, act, k=2, subtract_condition_mean=False, epoch=None)
+    assert abs(raw["components"][0] @ shared / 30.0) > 0.99                        # without: the time course
