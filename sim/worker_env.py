@@ -11,11 +11,12 @@ Why each matters:
   imported first (in the main thread: its import calls signal.signal) with that behaviour
   switched off (`core.stop_on_keyboard_interrupt`), and a worker whose parent stops it (a
   local cluster's, a pool's) ignores SIGINT altogether.
-- Code-generation cache: Cython's cache (`~/.cython` by default) is shared by every process
-  of the user, and parallel builds of the same extension race in it. Each worker process
-  takes one free numbered slot `<cache root>/cython/slot-N` (an exclusive `flock` on
-  `slot-N.lock`, held for the life of the process), so no two live processes ever share a
-  directory while a slot's compiled code is still reused by later runs.
+- Code-generation cache: Brian2 compiles each Cython code object into a module named by the
+  hash of its code, in `codegen.runtime.cython.cache_dir` (`~/.cython` by default). Every
+  attnsim process on a machine uses one directory, `<cache root>/cython/shared`, with Brian2's
+  per-module file lock on (`codegen.runtime.cython.multiprocess_safe`): two processes that need
+  the same module build it once, the second waiting for the first, and a run started beside
+  another reuses everything the other compiled.
 - Hash seed: Brian2's runtime code paths iterate over hash-ordered sets of strings, so the
   rate models' results depend on the interpreter's string-hash seed. Every chunk runs in an
   interpreter started with PYTHONHASHSEED=0 (`sys.flags.hash_randomization == 0`): a worker
@@ -24,16 +25,14 @@ Why each matters:
 """
 from __future__ import annotations
 
-import fcntl
 import os
 import pickle
 import signal
 import sys
 import threading
 
-_STATE: dict = {"slot_fh": None, "child": None}
+_STATE: dict = {"child": None}
 _LOCK = threading.Lock()
-MAX_SLOTS = 256
 
 
 def hash_seed_fixed() -> bool:
@@ -58,25 +57,11 @@ def _cache_root() -> str:
     return str(cache_root())
 
 
-def codegen_cache_dir() -> str | None:
-    """This process's own Cython cache directory (taken on first call); None if none is free."""
-    with _LOCK:
-        if _STATE["slot_fh"] is not None:
-            return _STATE["slot_fh"].name[: -len(".lock")]
-        base = os.path.join(_cache_root(), "cython")
-        os.makedirs(base, exist_ok=True)
-        for n in range(MAX_SLOTS):
-            fh = open(os.path.join(base, f"slot-{n}.lock"), "a")
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                fh.close()
-                continue
-            _STATE["slot_fh"] = fh          # kept open: the lock lasts as long as the process
-            d = fh.name[: -len(".lock")]
-            os.makedirs(d, exist_ok=True)
-            return d
-    return None
+def codegen_cache_dir() -> str:
+    """The Cython cache directory every attnsim process on this machine shares (created here)."""
+    d = os.path.join(_cache_root(), "cython", "shared")
+    os.makedirs(d, exist_ok=True)
+    return d
 
 
 def prepare_process(plugin_path=()) -> None:
@@ -89,8 +74,9 @@ def prepare_process(plugin_path=()) -> None:
     # a Ctrl-C reaching this process must never end a simulation early (its chunk would look
     # complete): Brian2's handler then passes it on to the previous one
     brian2.prefs["core.stop_on_keyboard_interrupt"] = False
+    brian2.prefs["codegen.runtime.cython.multiprocess_safe"] = True   # the per-module lock
     d = codegen_cache_dir()
-    if d is not None and brian2.prefs["codegen.runtime.cython.cache_dir"] != d:
+    if brian2.prefs["codegen.runtime.cython.cache_dir"] != d:
         brian2.prefs["codegen.runtime.cython.cache_dir"] = d
 
 
