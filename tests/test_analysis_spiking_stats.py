@@ -7,6 +7,7 @@ from attnsim.analysis.spiking_stats import (chi_of_counts, cv_of_trains, isi_cv,
                                         peak_frequency_hz, synchrony)
 from attnsim.analysis.windows import NotApplicable
 from attnsim.tasks.trials import CHANNELS, Trials, timeline
+from tests.helpers.spike_trains import modulated_poisson, spiking_activity
 
 DT = 0.5
 
@@ -121,7 +122,6 @@ def test_stimulus_epoch_preferred_over_measure():
 def test_oscillation_of_spiking_population_ignores_dt_and_display_smoothing():
     """A 40 Hz modulated Poisson population: the peak comes from the spikes, not from the rate traces
     (a 50 ms boxcar has a zero at 40 Hz; its rates would peak elsewhere)."""
-    from tests.test_analysis_gamma import modulated_poisson, spiking_activity
     trials = spontaneous_trials(n_trials=2, measure=3000.0)
     rng = np.random.default_rng(4)
     t_end = trials.n_steps * DT
