@@ -117,6 +117,24 @@ def fixed_points(p: WilsonCowanParams | None = None, P: float = 0.0, grid: int =
     return out
 
 
+# The module doc's equations, one trial per "neuron": S_Y_X is the shifted sigmoid S_Y of
+# population Y (E, I) of pair X (A, B), x_Y_X its input; time in units of t_unit.
+EQS = """
+dE_A/dt = (-E_A + S_E_A) / tau_E_s + sigma_noise * xi_A / sqrt(t_unit) : 1
+dE_B/dt = (-E_B + S_E_B) / tau_E_s + sigma_noise * xi_B / sqrt(t_unit) : 1
+dI_A/dt = (-I_A + S_I_A) / tau_I_s : 1
+dI_B/dt = (-I_B + S_I_B) / tau_I_s : 1
+S_E_A = 1 / (1 + exp(-a_E * (x_E_A - theta_E))) - 1 / (1 + exp(a_E * theta_E)) : 1
+S_E_B = 1 / (1 + exp(-a_E * (x_E_B - theta_E))) - 1 / (1 + exp(a_E * theta_E)) : 1
+S_I_A = 1 / (1 + exp(-a_I * (x_I_A - theta_I))) - 1 / (1 + exp(a_I * theta_I)) : 1
+S_I_B = 1 / (1 + exp(-a_I * (x_I_B - theta_I))) - 1 / (1 + exp(a_I * theta_I)) : 1
+x_E_A = w_EE * E_A - w_EI * I_A - w_cross * I_B + P_A(t, i) : 1
+x_E_B = w_EE * E_B - w_EI * I_B - w_cross * I_A + P_B(t, i) : 1
+x_I_A = w_IE * E_A - w_II * I_A : 1
+x_I_B = w_IE * E_B - w_II * I_B : 1
+"""
+
+
 @FAMILIES.register("wilson_cowan", summary="Wilson & Cowan 1972 E/I rate populations, one E/I pair per stimulus with mutual inhibition")
 class WilsonCowan(BrainModel):
     family: ClassVar[str] = "wilson_cowan"
@@ -145,17 +163,7 @@ class WilsonCowan(BrainModel):
         ns.update(tau_E_s=p.tau_E * unit, tau_I_s=p.tau_I * unit, t_unit=unit,
                   P_A=b2.TimedArray(np.zeros((n_steps, n)), dt=dt_ms * b2.ms, name="wc_P_A"),
                   P_B=b2.TimedArray(np.zeros((n_steps, n)), dt=dt_ms * b2.ms, name="wc_P_B"))
-        sig_E = "(1 / (1 + exp(-a_E * ({x} - theta_E))) - 1 / (1 + exp(a_E * theta_E)))"
-        sig_I = "(1 / (1 + exp(-a_I * ({x} - theta_I))) - 1 / (1 + exp(a_I * theta_I)))"
-        eqs = "\n".join([
-            "dE_A/dt = (-E_A + " + sig_E.format(x="w_EE*E_A - w_EI*I_A - w_cross*I_B + P_A(t, i)")
-            + ") / tau_E_s + sigma_noise * xi_A / sqrt(t_unit) : 1",
-            "dE_B/dt = (-E_B + " + sig_E.format(x="w_EE*E_B - w_EI*I_B - w_cross*I_A + P_B(t, i)")
-            + ") / tau_E_s + sigma_noise * xi_B / sqrt(t_unit) : 1",
-            "dI_A/dt = (-I_A + " + sig_I.format(x="w_IE*E_A - w_II*I_A") + ") / tau_I_s : 1",
-            "dI_B/dt = (-I_B + " + sig_I.format(x="w_IE*E_B - w_II*I_B") + ") / tau_I_s : 1",
-        ])
-        group = b2.NeuronGroup(n, eqs, method="euler", namespace=ns, dt=p.dt_integration_ms * b2.ms,
+        group = b2.NeuronGroup(n, EQS, method="euler", namespace=ns, dt=p.dt_integration_ms * b2.ms,
                                name="wc_pairs")
         group.E_A = group.E_B = p.E0
         group.I_A = group.I_B = p.I0
