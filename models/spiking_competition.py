@@ -61,6 +61,7 @@ Kanashiro et al. 2017 eLife 6:e23978 (pool-specific interneurons).
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -183,6 +184,49 @@ SG_N : 1 (linked)
 """
 
 
+@dataclass
+class InputFeed:
+    """The per-cell extra Poisson rate nu_in, rewritten once per input step from t = 0.
+
+    table: (n_steps, n_columns) rates in Hz of the current run (columns: 2 per trial for pools A
+    and B, one zero column, then, with local inhibition, 2 per trial for I_A and I_B); column_exc,
+    column_inh: the table column of every pyramidal cell and interneuron; nu_in_exc, nu_in_inh:
+    direct views of the groups' nu_in (None for interneurons without local inhibition); k: the
+    next input step (reset to 0 before each run)."""
+    nu_in_exc: np.ndarray
+    column_exc: np.ndarray
+    nu_in_inh: np.ndarray | None
+    column_inh: np.ndarray
+    table: np.ndarray
+    k: int = 0
+
+    def step(self) -> None:
+        row = min(self.k, self.table.shape[0] - 1)
+        self.nu_in_exc[:] = self.table[row, self.column_exc]
+        if self.nu_in_inh is not None:
+            self.nu_in_inh[:] = self.table[row, self.column_inh]
+        self.k += 1
+
+
+@dataclass
+class CompetitionNetwork:
+    """One built batch of trials (SpikingCompetition._build): the Brian2 network stored at t = 0,
+    its E and I groups and spike monitors, the input feed, and the trial-major layout of the
+    n_batch * (N_E + N_I) cells (trial_of, group_of: trial and group index 0..3 of each)."""
+    b2: object
+    net: object
+    exc: object
+    inh: object
+    spikes_exc: object
+    spikes_inh: object
+    feed: InputFeed
+    n_batch: int
+    trial_of: np.ndarray
+    group_of: np.ndarray
+    sim_dt_ms: float
+    input_dt_ms: float
+
+
 @FAMILIES.register("spiking_competition", summary="Brunel & Wang 2001 / Wang 2002 spiking E/I network: two selective pools with self-excitation (AMPA/NMDA/GABA_A)")
 class SpikingCompetition(BrainModel):
     family: ClassVar[str] = "spiking_competition"
@@ -202,8 +246,7 @@ class SpikingCompetition(BrainModel):
         # interneuron subgroups I_A, I_B, I_N (local index order); used only if p.local_inhibition
         self.N_IA = int(round(p.f * self.N_I))
         self.build_count = 0
-        self._net = None
-        self._batch = None
+        self.built: CompetitionNetwork | None = None
         self.last_timing: dict[str, float] = {}
 
     # ------------------------------------------------------------------ layout
@@ -220,16 +263,37 @@ class SpikingCompetition(BrainModel):
 
     # ------------------------------------------------------------------ build
     def _build(self, n_batch: int, sim_dt_ms: float, input_dt_ms: float):
+        """Build the network of `n_batch` trials side by side, in four steps: create the E and I
+        groups, connect them through the per-(trial, pool) gating sums, add the Poisson inputs,
+        add the spike monitors. Stores it as `self.built` (CompetitionNetwork)."""
         import brian2 as b2
 
         p = self.params
         b2.prefs.codegen.target = p.codegen_target
         b2.prefs.logging.console_log_level = "WARNING"
+        trial, group = self._layout(n_batch)
+        exc, inh = self._create_neurons(trial, group, sim_dt_ms)
+        sums = self._connect(exc, inh, trial, group, sim_dt_ms)
+        feed, feeder = self._create_inputs(exc, inh, trial, group, input_dt_ms)
+        spikes_exc, spikes_inh = self._create_monitors(exc, inh)
+        net = b2.Network(exc, inh, *sums, feeder, spikes_exc, spikes_inh)
+        net.store("t0")
+        self.built = CompetitionNetwork(b2=b2, net=net, exc=exc, inh=inh, spikes_exc=spikes_exc,
+                                        spikes_inh=spikes_inh, feed=feed, n_batch=n_batch, trial_of=trial,
+                                        group_of=group, sim_dt_ms=sim_dt_ms, input_dt_ms=input_dt_ms)
+        self.build_count += 1
+
+    def _create_neurons(self, trial: np.ndarray, group: np.ndarray, sim_dt_ms: float):
+        """The pyramidal cells (EXC_EQS) and interneurons (INH_EQS) of all trials, with Wang
+        2002's constants (recurrent conductances scaled by 1600 / N_E) and the E -> E pool weights
+        w_X (and, with local inhibition, the pool-specific E <-> I weights u_X, w_X). trial, group:
+        the trial-major layout of the cells (_layout)."""
+        import brian2 as b2
+
+        p = self.params
+        n_batch = int(trial[-1]) + 1
         ms, mV, nS, nF = b2.ms, b2.mV, b2.nS, b2.nF
         scale = 1600.0 / p.N_E
-        w_minus = p.w_minus
-        trial, group = self._layout(n_batch)
-
         shared = dict(
             V_L=p.V_L_mV * mV, V_E=p.V_E_mV * mV, V_I=p.V_I_mV * mV, Mg=p.Mg_mM,
             tau_AMPA=p.tau_AMPA_ms * ms, tau_NMDA_rise=p.tau_NMDA_rise_ms * ms,
@@ -254,18 +318,35 @@ class SpikingCompetition(BrainModel):
         inh = b2.NeuronGroup(n_batch * self.N_I, LOCAL_INH_EQS if local else INH_EQS, threshold="v > V_th",
                              reset="v = V_reset; s_GABA += 1", refractory="tau_ref",
                              method="euler", namespace=ns_I, dt=dt, name="inh")
-        is_e = group < 3
-        trial_e, group_e, trial_i = trial[is_e], group[is_e], trial[~is_e]
+        group_e = group[group < 3]
         # weight from source pool (A, B, nonselective) onto each excitatory target pool
+        w_minus = p.w_minus
         w_src = np.array([(p.w_plus, w_minus, w_minus), (w_minus, p.w_plus, w_minus), (1.0, 1.0, 1.0)])
         W = w_src[group_e]
         exc.w_A, exc.w_B, exc.w_N = W[:, 0], W[:, 1], W[:, 2]
+        if local:
+            wi = np.array([(p.w_plus_I, p.w_minus_I, p.w_minus_I), (p.w_minus_I, p.w_plus_I, p.w_minus_I),
+                           (1.0, 1.0, 1.0)])
+            U = wi[group_e]                     # I_X -> E pool, same pattern as the E -> E weights
+            exc.u_A, exc.u_B, exc.u_N = U[:, 0], U[:, 1], U[:, 2]
+            V = wi[np.tile(self._inh_subgroups(), n_batch)]      # E pool -> I_X
+            inh.w_A, inh.w_B, inh.w_N = V[:, 0], V[:, 1], V[:, 2]
+        return exc, inh
 
-        # one entry per (trial, excitatory pool) and per trial for the interneurons: summed gatings
+    def _connect(self, exc, inh, trial: np.ndarray, group: np.ndarray, sim_dt_ms: float) -> list:
+        """The recurrent input (module doc, speed lever): summed-variable synapses add each cell's
+        gatings into one total per (trial, excitatory pool) and per trial (per (trial, interneuron
+        subgroup) with local inhibition), and every cell reads its trial's totals as linked
+        variables S*_X. Returns the sum groups and synapses."""
+        import brian2 as b2
+
+        local = self.params.local_inhibition
+        dt = sim_dt_ms * b2.ms
+        n_batch = int(trial[-1]) + 1
+        is_e = group < 3
+        trial_e, group_e, trial_i = trial[is_e], group[is_e], trial[~is_e]
         pools = b2.NeuronGroup(3 * n_batch, "S_AMPA : 1\nS_NMDA : 1", name="pool_sums", dt=dt)
-        # (with local inhibition: one GABA sum per (trial, interneuron subgroup))
-        n_gaba = 3 if local else 1
-        gaba = b2.NeuronGroup(n_gaba * n_batch, "S_GABA : 1", name="gaba_sums", dt=dt)
+        gaba = b2.NeuronGroup((3 if local else 1) * n_batch, "S_GABA : 1", name="gaba_sums", dt=dt)
         sum_e = b2.Synapses(exc, pools, "S_AMPA_post = s_AMPA_pre : 1 (summed)\n"
                             "S_NMDA_post = s_NMDA_pre : 1 (summed)", name="sum_exc", dt=dt)
         sum_e.connect(i=np.arange(trial_e.size), j=trial_e * 3 + group_e)
@@ -280,48 +361,57 @@ class SpikingCompetition(BrainModel):
                     setattr(g, f"SG_{src}", b2.linked_var(gaba, "S_GABA", index=tr * 3 + k))
             if not local:
                 g.S_GABA = b2.linked_var(gaba, "S_GABA", index=tr)
-        if local:
-            wi = np.array([(p.w_plus_I, p.w_minus_I, p.w_minus_I), (p.w_minus_I, p.w_plus_I, p.w_minus_I),
-                           (1.0, 1.0, 1.0)])
-            U = wi[group_e]                     # I_X -> E pool, same pattern as the E -> E weights
-            exc.u_A, exc.u_B, exc.u_N = U[:, 0], U[:, 1], U[:, 2]
-            V = wi[ipool]                       # E pool -> I_X
-            inh.w_A, inh.w_B, inh.w_N = V[:, 0], V[:, 1], V[:, 2]
+        return [pools, gaba, sum_e, sum_i]
 
-        # background + stimulus + cue: Poisson counts per step on the external AMPA gating
+    def _create_inputs(self, exc, inh, trial: np.ndarray, group: np.ndarray, input_dt_ms: float):
+        """Background + stimulus + cue as Poisson counts per step on the external AMPA gating:
+        s_ext += Poisson(lam_ext + nu_in dt), with nu_in rewritten once per input step from the
+        run's input table (InputFeed). Returns (InputFeed, its NetworkOperation)."""
+        import brian2 as b2
+
+        local = self.params.local_inhibition
+        n_batch = int(trial[-1]) + 1
         exc.run_regularly("s_ext += poisson(lam_ext + nu_in * dt)", when="before_groups", name="drive_exc")
         inh.run_regularly("s_ext += poisson(lam_ext + nu_in * dt)" if local else "s_ext += poisson(lam_ext)",
                           when="before_groups", name="drive_inh")
+        is_e = group < 3
+        trial_e, group_e, trial_i = trial[is_e], group[is_e], trial[~is_e]
+        ipool = np.tile(self._inh_subgroups(), n_batch)
+        feed = InputFeed(
+            # column of the per-step input table that drives each cell (column 2 n_batch: no input)
+            nu_in_exc=exc.variables["nu_in"].get_value(),      # direct view, no unit checks
+            column_exc=np.where(group_e < 2, trial_e * 2 + group_e, 2 * n_batch),
+            # interneurons of I_A / I_B read the cue columns (after the 2 n_batch E columns and the zero one)
+            nu_in_inh=inh.variables["nu_in"].get_value() if local else None,
+            column_inh=np.where(ipool < 2, 2 * n_batch + 1 + trial_i * 2 + ipool, 2 * n_batch),
+            table=np.zeros((1, 2 * n_batch + 1)))
 
-        # column of the per-step input table that drives each cell (last column: no input)
-        self._col = np.where(group_e < 2, trial_e * 2 + group_e, 2 * n_batch)
-        self._nu_in = exc.variables["nu_in"].get_value()   # direct view, no unit checks
-        self._table = np.zeros((1, 2 * n_batch + 1))
-        # interneurons of I_A / I_B read the cue columns (after the 2 n_batch E columns and the zero one)
-        self._col_i = np.where(ipool < 2, 2 * n_batch + 1 + trial_i * 2 + ipool, 2 * n_batch)
-        self._nu_in_i = inh.variables["nu_in"].get_value() if local else None
+        def feed_step():
+            feed.step()
 
-        def feed():
-            # called once per input step from t = 0 (counter reset in _run_batch)
-            k = min(self._feed_k, self._table.shape[0] - 1)
-            self._nu_in[:] = self._table[k, self._col]
-            if self._nu_in_i is not None:
-                self._nu_in_i[:] = self._table[k, self._col_i]
-            self._feed_k += 1
+        return feed, b2.NetworkOperation(feed_step, dt=input_dt_ms * b2.ms, when="start", name="input_feed")
 
-        feeder = b2.NetworkOperation(feed, dt=input_dt_ms * ms, when="start", name="input_feed")
-        spk_e = b2.SpikeMonitor(exc, name="spikes_exc")
-        spk_i = b2.SpikeMonitor(inh, name="spikes_inh")
-        net = b2.Network(exc, inh, pools, gaba, sum_e, sum_i, feeder, spk_e, spk_i)
-        net.store("t0")
-        self._b2 = b2
-        self._net, self._groups, self._monitors = net, (exc, inh), (spk_e, spk_i)
-        # cell index in the trial-major layout [A, B, nonselective, inhibitory] of every E and I cell
-        self._index_of = (np.flatnonzero(is_e), np.flatnonzero(~is_e))
-        self._trial_of, self._group_of = trial, group
-        self._batch = n_batch
-        self._sim_dt_ms, self._input_dt_ms = sim_dt_ms, input_dt_ms
-        self.build_count += 1
+    def _create_monitors(self, exc, inh):
+        """Spike monitors of the pyramidal cells and of the interneurons."""
+        import brian2 as b2
+        return b2.SpikeMonitor(exc, name="spikes_exc"), b2.SpikeMonitor(inh, name="spikes_inh")
+
+    # the built network's parts under the names the tests and benchmarks use
+    @property
+    def _net(self):
+        return self.built.net if self.built is not None else None
+
+    @property
+    def _batch(self):
+        return self.built.n_batch if self.built is not None else None
+
+    @property
+    def _b2(self):
+        return self.built.b2
+
+    @property
+    def _groups(self):
+        return self.built.exc, self.built.inh
 
     # ------------------------------------------------------------------ run
     def footprint(self, n_steps: int, dt_ms: float) -> dict:
@@ -345,10 +435,10 @@ class SpikingCompetition(BrainModel):
         ratio = dt_ms / p.sim_dt_ms
         if abs(ratio - round(ratio)) > 1e-9 or ratio < 1:
             raise ValueError(f"input dt_ms={dt_ms} must be a multiple of sim_dt_ms={p.sim_dt_ms}")
-        if self._net is None:
+        if self.built is None:
             self._build(min(n_trials, p.max_batch_trials), p.sim_dt_ms, dt_ms)
-        elif dt_ms != self._input_dt_ms:
-            raise ValueError(f"input dt_ms changed from {self._input_dt_ms} to {dt_ms}; build a new model")
+        elif dt_ms != self.built.input_dt_ms:
+            raise ValueError(f"input dt_ms changed from {self.built.input_dt_ms} to {dt_ms}; build a new model")
         ia, ib = channel_index(channels, "stim_A"), channel_index(channels, "stim_B")
         ca, cb = channel_index(channels, "cue_A"), channel_index(channels, "cue_B")
         extra = np.stack([p.mu0_hz * inputs[:, :, ia] + p.cue_rate_hz * inputs[:, :, ca],
@@ -360,8 +450,9 @@ class SpikingCompetition(BrainModel):
         parts, done = [], 0
         self.last_timing = {"sim_loop_s": 0.0, "total_s": 0.0}
         t_start = time.perf_counter()
-        for c, chunk_seed in zip(range(0, n_trials, self._batch), rss.spawn(-(-n_trials // self._batch))):
-            stop = min(c + self._batch, n_trials)
+        batch = self.built.n_batch
+        for c, chunk_seed in zip(range(0, n_trials, batch), rss.spawn(-(-n_trials // batch))):
+            stop = min(c + batch, n_trials)
             parts.append(self._run_batch(extra[c:stop], n_steps, dt_ms, chunk_seed))
             done = stop
             if progress is not None:
@@ -382,27 +473,31 @@ class SpikingCompetition(BrainModel):
     def _run_batch(self, extra, n_steps, dt_ms, seed_seq):
         """Simulate up to `_batch` trials; extra: (n, n_steps, 2 or 4) added rates in Hz to pools A/B
         (and, with local inhibition, to interneuron subgroups I_A/I_B)."""
-        b2, p = self._b2, self.params
+        built, p = self.built, self.params
+        b2 = built.b2
         n = extra.shape[0]
-        nb = 2 * self._batch
+        nb = 2 * built.n_batch
         table = np.zeros((n_steps, 2 * nb + 1 if p.local_inhibition else nb + 1))
         table[:, : 2 * n] = extra[:, :, :2].transpose(1, 0, 2).reshape(n_steps, 2 * n)
         if p.local_inhibition:
             table[:, nb + 1: nb + 1 + 2 * n] = extra[:, :, 2:].transpose(1, 0, 2).reshape(n_steps, 2 * n)
-        self._net.restore("t0")
-        self._table = table
-        self._feed_k = 0
+        built.net.restore("t0")
+        built.feed.table = table
+        built.feed.k = 0
         seed = int(seed_seq.generate_state(1)[0] % (2**31 - 1))
         b2.seed(seed)
         rng = np.random.default_rng(seed)
         # random start between rest and threshold so cells do not fire in lockstep
-        for g in self._groups:
+        for g in (built.exc, built.inh):
             g.v = rng.uniform(p.V_L_mV, p.V_th_mV, size=len(g)) * b2.mV
         duration = n_steps * dt_ms
-        self._net.run(duration * b2.ms)
+        built.net.run(duration * b2.ms)
         self.last_timing["sim_loop_s"] += float(b2.get_device()._last_run_time)
-        idx = np.concatenate([where[np.asarray(m.i[:])] for m, where in zip(self._monitors, self._index_of)])
-        t_ms = np.concatenate([np.asarray(m.t[:] / b2.ms) for m in self._monitors])
+        # cell index in the trial-major layout [A, B, nonselective, inhibitory] of every spike
+        is_e = built.group_of < 3
+        monitors = ((built.spikes_exc, np.flatnonzero(is_e)), (built.spikes_inh, np.flatnonzero(~is_e)))
+        idx = np.concatenate([where[np.asarray(m.i[:])] for m, where in monitors])
+        t_ms = np.concatenate([np.asarray(m.t[:] / b2.ms) for m, _ in monitors])
         return self._rates_and_spikes(idx, t_ms, n, duration)
 
     def _rates_and_spikes(self, idx, t_ms, n, duration_ms):
@@ -415,7 +510,7 @@ class SpikingCompetition(BrainModel):
         p = self.params
         rec = p.record_dt_ms
         n_bins = int(round(duration_ms / rec))
-        trial, group = self._trial_of[idx], self._group_of[idx]
+        trial, group = self.built.trial_of[idx], self.built.group_of[idx]
         keep = trial < n
         trial, group, idx, t_ms = trial[keep], group[keep], idx[keep], t_ms[keep]
         b = np.minimum((t_ms / rec).astype(int), n_bins - 1)
