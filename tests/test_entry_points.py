@@ -4,11 +4,11 @@ import subprocess
 import sys
 import textwrap
 
-from tests.test_plugins import GOOD
+from tests.helpers.plugins import PLUGIN_SOURCE
 
 
 def test_entry_point_family_and_metric(tmp_path):
-    (tmp_path / "echo_plugin.py").write_text(GOOD + textwrap.dedent('''
+    (tmp_path / "echo_plugin.py").write_text(PLUGIN_SOURCE + textwrap.dedent('''
         def n_trials(trials, activity):
             """number of trials (an outside metric)"""
             return {"all": float(trials.n_trials)}

@@ -215,8 +215,8 @@ def test_dual_report_targets_and_location_reports(tmp_path):
 
 def test_a_sweep_run_directory_is_exported_point_by_point(tmp_path):
     import attnsim
-    from tests.test_plugins import GOOD
-    (tmp_path / "usermod.py").write_text(GOOD)
+    from tests.helpers.plugins import PLUGIN_SOURCE
+    (tmp_path / "usermod.py").write_text(PLUGIN_SOURCE)
     scn = {"name": "sweep-nwb", "seed": 2, "plugin_path": [str(tmp_path)],
            "task": {"kind": "selective", "n_trials": 6, "dt": "5 ms",
                     "timing": {"fixation": "50 ms", "cue": "50 ms", "stimulus": "100 ms", "response": "50 ms"}},

@@ -6,9 +6,9 @@ import pytest
 import attnsim
 from attnsim import resources
 from tests.conftest import run_cli
-from tests.test_plugins import GOOD
+from tests.helpers.plugins import PLUGIN_SOURCE
 
-FOOTPRINT = GOOD + textwrap.dedent('''
+FOOTPRINT = PLUGIN_SOURCE + textwrap.dedent('''
     class Sized(Echo):
         def footprint(self, n_steps, dt_ms):
             return {"values_per_trial": 100, "spikes_per_trial": 10}
