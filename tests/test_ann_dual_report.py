@@ -13,7 +13,7 @@ from attnsim.models.ann.families import DotProductAttentionModel, EIRNNModel, GR
 from attnsim.models.ann.loss import (masked_binary_accuracy, masked_binary_cross_entropy, report_evidence,
                              uniform_binary_cross_entropy)
 from attnsim.models.ann.networks import EIRNNNetwork, RecurrentNetwork, TransformerNetwork
-from tests.test_ann_gradients import check
+from tests.helpers.gradients import check
 
 FAMILY_CLASSES = [DotProductAttentionModel, RNNModel, GRUModel, LSTMModel, EIRNNModel]
 CHANNELS = ("stim_A", "stim_B", "cue_A", "cue_B")

@@ -8,41 +8,7 @@ from attnsim.models.ann.layers import dense_backward, dense_forward, layer_norm_
 from attnsim.models.ann.loss import masked_cross_entropy, uniform_cross_entropy
 from attnsim.models.ann.networks import EIRNNNetwork, RecurrentNetwork, TransformerNetwork
 from attnsim.models.ann.softmax import log_softmax, log_softmax_backward, softmax, softmax_backward
-
-EPS = 1e-6
-TOL = 1e-5
-
-
-def rel_err(a, b):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    return np.max(np.abs(a - b)) / max(1e-8, np.max(np.abs(a) + np.abs(b)))
-
-
-def numeric_grad(f, x, n_probe=None, rng=None):
-    """Central differences of scalar f() w.r.t. array x (modified in place), at all
-    entries or at n_probe random ones; returns (indices, gradient values)."""
-    idx = list(np.ndindex(x.shape))
-    if n_probe is not None and len(idx) > n_probe:
-        pick = (rng or np.random.default_rng(0)).choice(len(idx), n_probe, replace=False)
-        idx = [idx[i] for i in pick]
-    out = []
-    for i in idx:
-        old = x[i]
-        x[i] = old + EPS
-        fp = f()
-        x[i] = old - EPS
-        fm = f()
-        x[i] = old
-        out.append((fp - fm) / (2 * EPS))
-    return idx, np.array(out)
-
-
-def check(f, x, analytic, n_probe=None):
-    idx, num = numeric_grad(f, x, n_probe)
-    ana = np.array([analytic[i] for i in idx])
-    err = rel_err(ana, num)
-    assert err < TOL, f"relative error {err:.2e}"
-    return err
+from tests.helpers.gradients import check
 
 
 @pytest.fixture
