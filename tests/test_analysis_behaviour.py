@@ -129,3 +129,20 @@ def test_accuracy_on_dual_report_counts_each_location():
     assert accuracy(tr, act)["all"] == pytest.approx(0.75)
     with pytest.raises(NotApplicable):
         p_choice_A(tr, act)
+
+
+def test_undecided_trials_are_counted_apart():
+    """Undecided trials (choice -1) have no RT to average: they are a fraction of their own."""
+    from attnsim.analysis.behaviour import undecided_fraction
+    tr = make_selective(n_trials=12, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.5],
+                        conditions=["attend_A", "attend_B", "neutral"], seed=1)
+    choice = tr.target.copy()
+    choice[[2, 7, 9]] = -1
+    rt = np.where(choice >= 0, 300.0, np.nan)
+    act = _activity(np.zeros((12, 500, 4)), 1.0, choice, rt)
+    und = undecided_fraction(tr, act)
+    assert und["all"] == pytest.approx(3 / 12)
+    for label in ("attend_A", "attend_B", "neutral"):
+        idx = np.flatnonzero(tr.conditions["condition"] == label)
+        assert und[label] == pytest.approx(np.mean(choice[idx] == -1))
+    assert reaction_time_ms(tr, act)["all"] == pytest.approx(300.0)     # the RT mean leaves them out

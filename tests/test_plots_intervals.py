@@ -22,16 +22,30 @@ def test_wilson_coverage_near_nominal():
     assert 0.93 <= cover <= 0.97
 
 
-def test_mean_interval_is_the_t_interval():
-    x = np.array([1.0, 2.0, 3.0, 4.0, np.nan])
+def test_mean_interval_is_the_percentile_bootstrap_and_respects_the_support():
+    """Two RTs of 150 and 900 ms: the t interval (t_0.975,1 = 12.7) was [-4240, 5290] ms, below 0;
+    the percentile bootstrap of the mean stays within [min, max] of the data."""
+    x = np.array([150.0, 900.0, np.nan])
     m, lo, hi = mean_interval(x)
-    # n = 4, s = 1.2910, t_{0.975,3} = 3.1824
-    assert m == pytest.approx(2.5)
-    assert hi - m == pytest.approx(3.182446 * 1.290994 / 2.0, rel=1e-5)
-    assert m - lo == pytest.approx(hi - m)
-    traces = np.vstack([np.zeros(3), np.ones(3) * 2])
+    assert m == pytest.approx(525.0)
+    assert 150.0 <= lo < m < hi <= 900.0
+    rts = np.array([210.0, 230.0, 260.0, 900.0, 1400.0])     # skewed, as RTs are
+    m, lo, hi = mean_interval(rts)
+    assert lo >= rts.min() and hi <= rts.max() and lo < m < hi
+    traces = np.vstack([np.zeros(3), np.ones(3) * 2, np.ones(3)])
     m2, lo2, hi2 = mean_interval(traces, axis=0)
-    assert m2.shape == (3,) and np.all(lo2 < m2) and np.all(hi2 > m2)
+    assert m2.shape == (3,) and np.all(lo2 < m2) and np.all(hi2 > m2) and np.all(lo2 >= 0)
+    assert mean_interval(np.array([3.0])) == (3.0, 3.0, 3.0)
+
+
+def test_mean_interval_coverage_near_nominal():
+    rng = np.random.default_rng(4)
+    hits = 0
+    for rep in range(300):
+        x = 200.0 + rng.gamma(2.0, 100.0, size=40)          # true mean 400 ms
+        _, lo, hi = mean_interval(x, seed=rep)
+        hits += lo <= 400.0 <= hi
+    assert 0.90 <= hits / 300 <= 0.98
 
 
 def test_index_interval_covers_the_true_index():

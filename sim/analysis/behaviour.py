@@ -44,7 +44,12 @@ def p_choice_A(trials: Trials, activity: Activity) -> dict[str, float]:
 
 @METRICS.register('reaction_time_ms', summary='mean RT from stimulus onset over correct trials with an RT')
 def reaction_time_ms(trials: Trials, activity: Activity) -> dict[str, float]:
-    """Mean reaction time (ms from stimulus onset) over correct trials with a defined RT."""
+    """Mean reaction time (ms from stimulus onset) over correct trials with a defined RT.
+
+    Undecided trials (choice -1, no RT) are not in the mean; `undecided_fraction` counts them.
+    Its 95 % interval is the runner's percentile bootstrap over trials (attnsim.analysis.bootstrap),
+    which stays inside the RTs' range; figures use the same kind (attnsim.plots.intervals).
+    """
     _single_choice(trials, "reaction_time_ms")
     rt = np.asarray(activity.reaction_time_ms, dtype=float)
     ok = (np.asarray(activity.choice) == np.asarray(trials.target)) & np.isfinite(rt)
@@ -53,3 +58,16 @@ def reaction_time_ms(trials: Trials, activity: Activity) -> dict[str, float]:
         sel = idx[ok[idx]]
         out[label] = float(rt[sel].mean()) if sel.size else float("nan")
     return out
+
+
+@METRICS.register('undecided_fraction', summary='fraction of trials without a choice (choice -1): counted apart from RT')
+def undecided_fraction(trials: Trials, activity: Activity) -> dict[str, float]:
+    """Fraction of the label's trials on which the model made no choice (choice == -1).
+
+    RT is defined only where a decision was reached; reporting these trials apart (instead of
+    dropping them silently, or giving them the trial's end as RT) keeps a model that decides
+    late from looking fast.
+    """
+    _single_choice(trials, "undecided_fraction")
+    none = np.asarray(activity.choice) == -1
+    return {label: float(none[idx].mean()) for label, idx in condition_groups(trials).items()}
