@@ -53,6 +53,9 @@ from attnsim.models.readout import stimulus_onset_index, threshold_readout
 from attnsim.models.registry import FAMILIES
 
 
+NOISE_TAU_MS = 100.0   # time constant of the input noise for families without tau_ms (see _noisy)
+
+
 @dataclass(frozen=True)
 class TrainingParams:
     learning_rate: float = param(0.01, "Adam step size", gt=0)
@@ -67,8 +70,9 @@ class TrainingParams:
         0.0, "weight of a loss toward equal A/B outputs outside the response epoch (withhold the "
         "decision until the response, NeuroGym's fixation convention); 0 = response epoch only", ge=0)
     sigma_in: float = param(
-        0.0, "input noise: s.d. of independent Gaussian noise added to every input channel at every model "
-        "step, in training and in runs (Song, Yang & Wang 2016's sigma_in); sets difficulty for a noise-free "
+        0.0, "input noise in Song, Yang & Wang 2016's units: sqrt(2 / alpha) sigma_in N(0, 1) is added to every "
+        "input channel at every model step (alpha = step_ms / tau_ms; tau 100 ms for families without one), in "
+        "training and in runs, so its effect does not depend on the step; sets difficulty for a noise-free "
         "network; 0 = none", ge=0)
     dtype: str = param("float32", "floating-point precision of training and runs (float64 for gradient checks)",
                        choices=DTYPES)
@@ -174,7 +178,7 @@ class _ArtificialModel:
                 if mask.shape != seen["report_mask"].shape or not np.array_equal(mask, seen["report_mask"]):
                     raise ValueError("dual-report training batches must share one loss mask (one trial timing)")
             seen["clean_x"] = bin_inputs(self._ordered(inputs, channels), k)  # onsets come from noise-free input
-            return self._noisy(seen["clean_x"], r), target, mask
+            return self._noisy(seen["clean_x"], r, k * dt_ms), target, mask
 
         def readout_accuracy(logits, x, target):
             if target.ndim == 2:            # the per-location reports, exactly as run() reads them
@@ -201,7 +205,7 @@ class _ArtificialModel:
             self.weights = net.init(np.random.default_rng(seed), len(channels))
         self.weights = cast(self.weights, p.dtype)
         x = bin_inputs(self._ordered(np.asarray(inputs, dtype=float), tuple(channels)), k)
-        x = self._noisy(x, np.random.default_rng([seed, 1]))
+        x = self._noisy(x, np.random.default_rng([seed, 1]), k * dt_ms)
         logits, hidden, _, extras = net(self.weights, x, np.random.default_rng(seed))
         logits, hidden = logits.astype(float), hidden.astype(float)     # reported in float64 (see above)
         bin_ms = k * dt_ms
@@ -231,11 +235,23 @@ class _ArtificialModel:
                         selective_groups=("out_A", "out_B"), choice=choice, reaction_time_ms=rt,
                         rate_unit="a.u.", extras=out_extras, **location)
 
-    def _noisy(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """x + sigma_in * N(0, 1) per trial, model step and channel; x itself when sigma_in is 0."""
+    def _noisy(self, x: np.ndarray, rng: np.random.Generator, step_ms: float) -> np.ndarray:
+        """x + sqrt(2 / alpha) sigma_in N(0, 1) per trial, model step and channel; x itself when sigma_in is 0.
+
+        Song, Yang & Wang 2016 (PLoS Comput Biol 12:e1004792, eq. 8 and PyCog): the input noise of a
+        continuous-time network, tau dx/dt = -x + W_rec r + W_in (u + sqrt(2 tau) sigma_in xi(t)),
+        discretized with alpha = step_ms / tau (Euler-Maruyama), enters each step as
+        sqrt(2 / alpha) sigma_in N(0, 1). Multiplied by alpha in the leaky update it adds variance
+        2 alpha sigma_in^2 per step, so the stationary noise in the state does not depend on the step.
+        tau is the family's tau_ms; families without one (GRU, LSTM, transformer) use
+        NOISE_TAU_MS, which makes their input noise the same white noise (a bin mean whose
+        s.d. falls as 1 / sqrt(step)). At 20 ms steps and tau 100 ms (alpha 0.2) sigma_in here
+        is 1 / sqrt(10) = 0.316 of the s.d. per step.
+        """
         if self.params.sigma_in == 0:
             return x
-        return x + self.params.sigma_in * rng.standard_normal(x.shape)
+        alpha = min(1.0, step_ms / getattr(self.params, "tau_ms", NOISE_TAU_MS))
+        return x + np.sqrt(2.0 / alpha) * self.params.sigma_in * rng.standard_normal(x.shape)
 
     def _onset(self, inputs, dt_ms, bin_ms, channels=None) -> np.ndarray:
         """Stimulus onset of each trial as an index on the model's (binned) time grid."""
