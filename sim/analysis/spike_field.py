@@ -52,7 +52,7 @@ from scipy.signal import fftconvolve
 from scipy.signal.windows import hann
 
 from attnsim.analysis.conditions import condition_groups
-from attnsim.analysis.population_signal import binned_counts, population_count
+from attnsim.analysis.population_signal import population_count
 from attnsim.analysis.windows import NotApplicable, epoch_ms, group_size
 from attnsim.models.activity import Activity
 from attnsim.registries import METRICS
@@ -94,23 +94,42 @@ def pooled_coherence(x, y, fs: float, nperseg: int) -> tuple[np.ndarray, np.ndar
     return np.fft.rfftfreq(nperseg, 1.0 / fs), c
 
 
-def _cell_coherence(X: np.ndarray, fs: float, nperseg: int, shuffle: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(f, C (n_cells, n_freq)): each cell's train X[:, i] against the others' summed trains.
+def _cell_coherence(trains, n_cells: int, t0: float, t1: float, bin_ms: float, nperseg: int,
+                    shuffle: bool, chunk: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """(f, C (n_cells, n_freq)): each cell's train against the others' summed trains, evoked removed.
 
-    X: (n_trials, n_cells, T), evoked response already removed. Shuffle: the field of trial k + 1.
+    trains: one (ids, times) per trial. Cells are processed `chunk` at a time (memory: trials x
+    chunk x segments x frequencies). Shuffle: the field of trial k + 1.
     """
-    nperseg = int(min(nperseg, X.shape[-1]))
-    fx = _segments(X, nperseg)                         # (n_tr, N, n_seg, n_f)
-    fs_sum = fx.sum(axis=1, keepdims=True)
-    ff = fs_sum - fx                                   # field of the others, by linearity
-    if shuffle:
-        ff = np.roll(ff, 1, axis=0)
-    sxy = (fx * ff.conj()).sum(axis=(0, 2))
-    sxx = (np.abs(fx) ** 2).sum(axis=(0, 2))
-    syy = (np.abs(ff) ** 2).sum(axis=(0, 2))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        c = np.abs(sxy) ** 2 / (sxx * syy)
-    return np.fft.rfftfreq(nperseg, 1.0 / fs), c
+    n_bins = int(np.floor((t1 - t0) / bin_ms + 1e-9))
+    nperseg = int(min(nperseg, n_bins))
+    per_trial = []
+    for ids, t in trains:
+        ids, t = np.asarray(ids, np.int64), np.asarray(t, float)
+        b = np.floor((t - t0) / bin_ms).astype(np.int64)
+        keep = (b >= 0) & (b < n_bins) & (ids < n_cells)
+        per_trial.append((ids[keep], b[keep]))
+    pop = np.stack([np.bincount(b, minlength=n_bins)[:n_bins] for _, b in per_trial]).astype(float)
+    pop -= pop.mean(axis=0, keepdims=True)                  # evoked: the trial-averaged field
+    f_pop = _segments(pop, nperseg)[:, None]                # (n_tr, 1, n_seg, n_f)
+    out = []
+    for c0 in range(0, n_cells, chunk):
+        c1 = min(n_cells, c0 + chunk)
+        X = np.zeros((len(per_trial), c1 - c0, n_bins))
+        for k, (ids, b) in enumerate(per_trial):
+            sel = (ids >= c0) & (ids < c1)
+            np.add.at(X[k], (ids[sel] - c0, b[sel]), 1.0)
+        X -= X.mean(axis=0, keepdims=True)                  # evoked: each cell's trial-averaged train
+        fx = _segments(X, nperseg)
+        ff = f_pop - fx                                     # the others' field, by linearity
+        if shuffle:
+            ff = np.roll(ff, 1, axis=0)
+        sxy = (fx * ff.conj()).sum(axis=(0, 2))
+        sxx = (np.abs(fx) ** 2).sum(axis=(0, 2))
+        syy = (np.abs(ff) ** 2).sum(axis=(0, 2))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.append(np.abs(sxy) ** 2 / (sxx * syy))
+    return np.fft.rfftfreq(nperseg, bin_ms / 1000.0), np.concatenate(out, axis=0)
 
 
 def _kernel(f_hz: float, bin_ms: float) -> np.ndarray:
@@ -191,14 +210,10 @@ def _group_measures(trains, n_cells: int, t_trial: float, t0: float, t1: float, 
     b = np.minimum(b, field.shape[1] - 1)
     order = np.lexsort((b, trial, cell))
     spikes = (cell[order], trial[order], b[order])
-    # per-cell trains in the epoch for the coherence, evoked (trial-averaged train) removed
-    X = np.stack([binned_counts(ids, t, n_cells, t0, t1, bin_ms) for ids, t in trains])
-    X -= X.mean(axis=0, keepdims=True)
-    fs = 1000.0 / bin_ms
     nperseg = int(round(window_ms / bin_ms))
     out = {}
     for shuffle, tag in ((False, ""), (True, "_floor")):
-        f, c = _cell_coherence(X, fs, nperseg, shuffle)
+        f, c = _cell_coherence(trains, n_cells, t0, t1, bin_ms, nperseg, shuffle)
         for band, (lo, hi) in BANDS.items():
             sel = (f >= lo) & (f <= hi)
             out[f"sfc_{band}{tag}"] = float(np.nanmean(c[:, sel])) if sel.any() else float("nan")
