@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from attnsim.models.ann.families import EIRNNModel, GRUModel, RNNModel
-from tests.test_ann_dual_report import CHANNELS, DT_MS, dual_trials, small
+from tests.helpers.dual_report import CHANNELS, DT_MS, dual_trials, small
 
 
 def _fit_and_score(sigma_in, seed=3, steps=150):
