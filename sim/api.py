@@ -19,10 +19,8 @@ import shutil
 import tempfile
 import time
 
-import yaml
-
-from attnsim.result import Result
 from attnsim.errors import RunError, ScenarioError
+from attnsim.result import Result
 
 
 def bundled_scenarios_dir() -> str:
@@ -81,7 +79,8 @@ def run(scenario, out: str | None = None, *, workers: int | None = None, overrid
 
     out: the run directory to write (written as OUT.partial and renamed when complete); None keeps
         the run in memory (its scratch files live in a temporary folder, removed at the end).
-    workers: parallel worker processes (default: the scenario's run.workers).
+    workers: parallel worker processes (default: the scenario's run.workers, else the cores this
+        process may use; the numbers are the same for any count).
     resume: an interrupted run's OUT.partial directory (its scenario.yaml is used; give no scenario).
     weights_from: a finished run directory whose trained weights are reused instead of training.
     scheduler: address of a running Dask scheduler (default: the scenario's run.scheduler, else a
@@ -96,9 +95,9 @@ def run(scenario, out: str | None = None, *, workers: int | None = None, overrid
 
 
 def _run(scenario, out, *, workers, overrides, seed, quiet, resume, weights_from, scheduler) -> Result:
-    from attnsim import runner
+    from attnsim import run_dir
     from attnsim.interrupts import raise_if_interrupted
-    from attnsim.resources import check_resources
+    from attnsim.resources import available_cores, check_resources
     started = time.time()
     if resume is not None:
         if scenario is not None:
@@ -111,7 +110,7 @@ def _run(scenario, out, *, workers, overrides, seed, quiet, resume, weights_from
         scn = load_scenario(scenario, overrides, seed)
     else:
         scn = scenario
-    workers = workers or scn.run.workers
+    workers = workers or scn.run.workers or available_cores()
     if workers < 1:
         raise RunError(f"workers: must be at least 1 (got {workers})")
     if weights_from and scn.sweep is not None:
@@ -123,7 +122,7 @@ def _run(scenario, out, *, workers, overrides, seed, quiet, resume, weights_from
     scratch = partial = None
     try:
         if resume is not None or out is not None:
-            partial, final = runner.prepare_dir(out, scn.name, resume)     # names only: nothing written
+            partial, final = run_dir.prepare(out, scn.name, resume)     # names only: nothing written
         else:
             final = None
         check_resources(scn, partial or tempfile.gettempdir(), in_memory=final is None)
@@ -135,14 +134,11 @@ def _run(scenario, out, *, workers, overrides, seed, quiet, resume, weights_from
                 scratch = tempfile.mkdtemp(prefix=f"attnsim-{scn.name}-")
                 partial = os.path.join(scratch, "run.partial")
             if weights_from:
-                os.makedirs(os.path.join(partial, "weights"), exist_ok=True)
-                for fname in os.listdir(os.path.join(weights_from, "weights")):
-                    shutil.copy2(os.path.join(weights_from, "weights", fname),
-                                 os.path.join(partial, "weights", fname))
+                run_dir.RunDir(partial).copy_weights(run_dir.RunDir(weights_from))
             result = _run_into(scn, partial, engine=engine, quiet=quiet, started=started, on_disk=final is not None)
         raise_if_interrupted()
         if final is not None:
-            runner.finish(partial, final)
+            run_dir.RunDir(partial).publish(final)
             result.run_dir = final
         return result
     except OSError as e:
@@ -164,34 +160,30 @@ def _is_scenario(obj) -> bool:
 
 def _run_into(scn, partial: str, *, engine, quiet: bool, started: float, on_disk: bool) -> Result:
     from attnsim import runner
-    from attnsim.provenance import provenance
+    from attnsim.run_dir import RunDir
     resolved = scn.model_dump(mode="json")
+    rd = RunDir(partial)
     if scn.sweep is not None:
-        from attnsim.plots.sweep_figure import draw_sweep
         from attnsim.sweep import run_sweep
         summary = run_sweep(scn, resolved, partial, started=started, quiet=quiet, point_figures=on_disk,
                             engine=engine)
-        runner.write_json(os.path.join(partial, "summary.json"), summary)
-        if on_disk:
-            os.makedirs(os.path.join(partial, "figures"), exist_ok=True)
-            draw_sweep(summary, os.path.join(partial, "figures"), resolved["sweep"]["plot"])
-        runner.write_json(os.path.join(partial, "provenance.json"), provenance(scn.seed, {}, started))
+        rd.write_sweep(scn, summary, started=started, figures=on_disk)
         result = Result(scenario=resolved, summary=summary)
         runs = None
     else:
         summary, out = runner.complete(scn, partial, engine=engine, started=started, quiet=quiet, figures=on_disk)
-        rd = runner.run_data(scn, out)
+        data = runner.run_data(scn, out)
         result = Result(scenario=resolved, summary=summary, trials=out.trials, activity=out.activities,
-                        training=out.training, capabilities=rd.capabilities)
-        runs = {partial: rd}
+                        training=out.training, capabilities=data.capabilities)
+        runs = {partial: data}
     if scn.report and on_disk:
-        from attnsim.report import write_report
-        write_report(partial, resolved, summary, runs=runs)
+        rd.write_report(resolved, summary, runs=runs)
     return result
 
 
 def open_run(run_dir: str) -> Result:
     """The Result of a finished run directory (results.h5, summary.json, scenario.yaml, weights/)."""
+    from attnsim.run_dir import RunDir
     from attnsim.store import read_results
     run_dir = os.fspath(run_dir).rstrip("/")
     needed = ["summary.json", "scenario.yaml"]
@@ -199,24 +191,19 @@ def open_run(run_dir: str) -> Result:
     if missing:
         hint = " (an unfinished run: resume it with `attnsim run --resume DIR`)" if run_dir.endswith(".partial") else ""
         raise RunError(f"{run_dir}: not a finished attnsim run directory (missing {', '.join(missing)}){hint}")
-    with open(os.path.join(run_dir, "summary.json")) as fh:
-        summary = json.load(fh)
-    with open(os.path.join(run_dir, "scenario.yaml")) as fh:
-        scenario = yaml.safe_load(fh)
-    result = Result(scenario=scenario, summary=summary, run_dir=run_dir)
-    if "sweep" in summary:
+    rd = RunDir(run_dir)
+    result = Result(scenario=rd.read_scenario(), summary=rd.read_summary(), run_dir=run_dir)
+    if result.is_sweep:
         return result
-    h5 = os.path.join(run_dir, "results.h5")
+    h5 = rd.file("results.h5")
     if not os.path.exists(h5):
         raise RunError(f"{run_dir}: not a finished attnsim run directory (missing results.h5)")
     data = read_results(h5)
     result.trials, result.activity, result.capabilities = data.trials, data.activities, data.capabilities
-    wdir = os.path.join(run_dir, "weights")
     for name in result.models:
-        path = os.path.join(wdir, f"{name}.curves.json")
-        if os.path.exists(path):
-            with open(path) as fh:
-                result.training[name] = json.load(fh)
+        curves = rd.read_curves(name)
+        if curves is not None:
+            result.training[name] = curves
     return result
 
 

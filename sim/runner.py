@@ -1,28 +1,23 @@
 """Run a validated scenario: every model on the same trials, into one run directory.
 
-The directory is written as `<out>.partial/` and renamed to `<out>/` only when
-everything (results, summary, figures) is complete, so a directory without the
-suffix is always whole. Finished chunks of trials and trained weights are kept
-in the partial directory: `attnsim run --resume <out>.partial` goes on from there.
-
-This module plans a run (what is left to compute: `plan_run`), reads it back (`collect`) and
-writes its outputs (`write_run`); the tasks themselves run on Dask (sim/engine.py).
+This module plans a run (what is left to compute: `plan_run`) and reads it back (`collect`);
+the tasks themselves run on Dask (sim/engine.py) and every file of the run directory is laid
+out and written by sim/run_dir.py. Finished chunks of trials and trained weights are kept in
+the partial directory: `attnsim run --resume <out>.partial` goes on from there.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import shutil
 import sys
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
-import yaml
 
 from attnsim.errors import RunError
 from attnsim.models.activity import Activity
+from attnsim.run_dir import RunDir
 from attnsim.seeds import derive_seed
 from attnsim.tasks import build_trials
 from attnsim.tasks.trials import Trials
@@ -30,24 +25,6 @@ from attnsim.tasks.trials import Trials
 
 def plan_chunks(n_trials: int, chunk: int) -> list[list[int]]:
     return [list(range(s, min(s + chunk, n_trials))) for s in range(0, n_trials, chunk)]
-
-
-def prepare_dir(out: str | None, name: str, resume: str | None) -> tuple[str, str]:
-    """(partial directory, final directory)."""
-    if resume:
-        partial = resume.rstrip("/")
-        if not partial.endswith(".partial") or not os.path.isdir(partial):
-            raise RunError(f"--resume {resume}: expected an unfinished run directory ending in '.partial'")
-        return partial, partial[: -len(".partial")]
-    final = out or os.path.join("runs", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}")
-    final = final.rstrip("/")
-    if os.path.exists(final) and (not os.path.isdir(final) or os.listdir(final)):
-        raise RunError(f"--out {final}: already exists and is not empty; choose another directory")
-    partial = final + ".partial"
-    if os.path.exists(partial):
-        raise RunError(f"{partial} exists from an interrupted run: resume it with "
-                       f"`attnsim run --resume {partial}` or delete it")
-    return partial, final
 
 
 @dataclass
@@ -117,18 +94,14 @@ def plan_run(scn, partial: str, *, quiet: bool = False) -> RunPlan:
     from attnsim.models.base import capabilities_of
     from attnsim.models.registry import load_family
 
-    os.makedirs(os.path.join(partial, "chunks"), exist_ok=True)
-    os.makedirs(os.path.join(partial, "weights"), exist_ok=True)
-    scen_path = os.path.join(partial, "scenario.yaml")
-    if not os.path.exists(scen_path):
-        with open(scen_path + ".tmp", "w") as fh:
-            yaml.safe_dump(scn.model_dump(mode="json"), fh, sort_keys=False)
-        os.replace(scen_path + ".tmp", scen_path)
+    rd = RunDir(partial)
+    rd.write_scenario(scn.model_dump(mode="json"))
+    rd.lay_out(m.name for m in scn.models)
     seed = scn.seed
     search_path = tuple(scn.plugin_path)
     trials = build_trials(scn.task, seed=derive_seed(seed, "task"))
-    inputs_path = os.path.join(partial, "inputs.npy")
-    np.save(inputs_path, trials.inputs)
+    inputs_path = rd.inputs_path
+    rd.write_inputs(trials.inputs)
     inputs_digest = _digest(trials.inputs, trials.dt_ms, list(trials.channels))
     chunks = plan_chunks(trials.n_trials, scn.run.chunk_trials)
 
@@ -139,19 +112,17 @@ def plan_run(scn, partial: str, *, quiet: bool = False) -> RunPlan:
     metas: dict[str, dict] = {}
     fits: dict[str, tuple[str, str, int]] = {}
     for m in scn.models:
-        mdir = os.path.join(partial, "chunks", m.name)
-        os.makedirs(mdir, exist_ok=True)
-        wpath = os.path.join(partial, "weights", f"{m.name}.npz")
+        mdir = rd.chunk_dir(m.name)
+        wpath = rd.weights_path(m.name)
         metas[m.name] = {"model": m.name, "family": m.family, "params": _digest(m.params), "inputs": inputs_digest}
         if m.name in trainable and not os.path.exists(wpath):
             # chunks made with other weights are not this run's: drop them with the weights
             for f in os.listdir(mdir):
                 os.remove(os.path.join(mdir, f))
-            fits[m.name] = (wpath, os.path.join(partial, "weights", f"{m.name}.curves.json"),
-                            derive_seed(seed, "fit", m.name))
+            fits[m.name] = (wpath, rd.curves_path(m.name), derive_seed(seed, "fit", m.name))
         items, have = [], {}
         for k, idx in enumerate(chunks):
-            path = os.path.join(mdir, f"{k:05d}.npz")
+            path = rd.chunk_path(m.name, k)
             cseed = derive_seed(seed, "run", m.name, k)
             if os.path.exists(path):
                 reasons: list[str] = []
@@ -183,10 +154,9 @@ def collect(plan: RunPlan) -> RunOutput:
                                f"`attnsim run --resume {partial}`")
             parts[k] = act
         activities[m.name] = Activity.concatenate([parts[k] for k in range(plan.n_chunks)])
-        curves = os.path.join(partial, "weights", f"{m.name}.curves.json")
-        if os.path.exists(curves):
-            with open(curves) as fh:
-                training[m.name] = json.load(fh)
+        curves = RunDir(partial).read_curves(m.name)
+        if curves is not None:
+            training[m.name] = curves
     return RunOutput(trials=plan.trials, activities=activities, training=training, timings=plan.timings)
 
 
@@ -210,32 +180,6 @@ def execute(scn, partial: str, *, workers: int, quiet: bool = False, scheduler: 
     return collect(plan)
 
 
-def remove_scratch(run_dir: str) -> None:
-    """Drop the resume scaffolding (finished chunks, the inputs copy) of a complete run."""
-    for scratch in ("chunks", "inputs.npy"):
-        p = os.path.join(run_dir, scratch)
-        if os.path.isdir(p):
-            shutil.rmtree(p)
-        elif os.path.exists(p):
-            os.remove(p)
-
-
-def finish(partial: str, final: str) -> None:
-    """Publish a complete run directory under its final name."""
-    remove_scratch(partial)
-    if os.path.isdir(final) and not os.listdir(final):
-        os.rmdir(final)
-    os.replace(partial, final)
-
-
-def write_json(path: str, data) -> None:
-    tmp = path + ".tmp"
-    with open(tmp, "w") as fh:
-        json.dump(data, fh, indent=2, sort_keys=False, allow_nan=False)
-        fh.write("\n")
-    os.replace(tmp, path)
-
-
 def complete(scn, partial: str, *, engine, started: float, quiet: bool = False,
              figures: bool = True) -> tuple[dict, RunOutput]:
     """Run every model on `engine` (sim/engine.py), then write results.h5, summary.json, figures
@@ -246,25 +190,10 @@ def complete(scn, partial: str, *, engine, started: float, quiet: bool = False,
 
 
 def write_run(scn, partial: str, out: RunOutput, *, started: float, figures: bool = True) -> dict:
-    """results.h5, summary.json, figures, then provenance.json of a computed run; returns the summary."""
-    from attnsim.plots.registry import draw
-    from attnsim.provenance import provenance
-    from attnsim.store import write_results
-    from attnsim.summary import build_summary
-
-    run = run_data(scn, out)
-    write_results(os.path.join(partial, "results.h5"), out.trials, out.activities,
-                  {n: (run.families[n], kind) for n, kind in model_kinds(scn).items()}, scn.record,
-                  capabilities=run.capabilities)
-    summary = build_summary(scn, out.trials, out.activities, model_kinds(scn), out.training)
-    write_json(os.path.join(partial, "summary.json"), summary)
-    if figures:
-        fig_dir = os.path.join(partial, "figures")
-        os.makedirs(fig_dir, exist_ok=True)
-        for name in scn.figures:
-            draw(name, run, summary, fig_dir, partial)
-    write_json(os.path.join(partial, "provenance.json"), provenance(scn.seed, out.timings, started))
-    return summary
+    """results.h5, summary.json, figures, then provenance.json of a computed run (sim/run_dir.py);
+    returns the summary."""
+    return RunDir(partial).write_run(scn, out, kinds=model_kinds(scn), run=run_data(scn, out), started=started,
+                                     figures=figures)
 
 
 def model_kinds(scn) -> dict[str, str]:

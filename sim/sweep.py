@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 
 import numpy as np
-import yaml
 
 from attnsim.expectations import lookup
 from attnsim.scenario.load import sweep_points, validate_point
@@ -71,24 +69,19 @@ def run_sweep(scn, resolved: dict, partial: str, *, started: float, quiet: bool,
     `scheduler` (default: the scenario's run.scheduler), or a local one of `workers` processes.
     """
     from attnsim.interrupts import raise_if_interrupted
-    from attnsim.runner import collect, plan_run, remove_scratch, write_run
+    from attnsim.run_dir import RunDir
+    from attnsim.runner import collect, plan_run, write_run
     plan = sweep_points(resolved)
-    os.makedirs(partial, exist_ok=True)
-    scen_path = os.path.join(partial, "scenario.yaml")       # what `attnsim run --resume` reads
-    if not os.path.exists(scen_path):
-        with open(scen_path + ".tmp", "w") as fh:
-            yaml.safe_dump(resolved, fh, sort_keys=False)
-        os.replace(scen_path + ".tmp", scen_path)
+    rd = RunDir(partial)
+    rd.write_scenario(resolved)       # what `attnsim run --resume` reads
     pending, labels = [], {}
     for index, (values, seed) in enumerate(plan):
-        pdir = os.path.join(partial, "points", f"{index:03d}")
-        if os.path.exists(os.path.join(pdir, "provenance.json")):
+        point_dir = rd.point(index)
+        if point_dir.is_complete:
             continue
-        if os.path.isdir(pdir) and not os.path.isdir(os.path.join(pdir, "chunks")):
-            shutil.rmtree(pdir)
-        os.makedirs(pdir, exist_ok=True)
+        point_dir.start_point()
         p_scn, _ = validate_point(resolved, values, seed)
-        point = plan_run(p_scn, pdir, quiet=quiet)
+        point = plan_run(p_scn, point_dir.path, quiet=quiet)
         point.tag = f"{index:03d}"
         label = ", ".join(f"{k}={json.dumps(v) if isinstance(v, (dict, list)) else v}" for k, v in values.items())
         labels[point.tag] = f"sweep point {index + 1}/{len(plan)}: {label[:100]}, seed {seed}"
@@ -98,7 +91,7 @@ def run_sweep(scn, resolved: dict, partial: str, *, started: float, quiet: bool,
         def finish_point(point):
             raise_if_interrupted()
             write_run(point.scn, point.partial, collect(point), started=started, figures=point_figures)
-            remove_scratch(point.partial)
+            RunDir(point.partial).remove_scratch()
             if progress.bars:
                 progress.bars[("points", "")].write(f"{labels[point.tag]}: done")
             progress.point_done()
@@ -127,10 +120,9 @@ def run_sweep(scn, resolved: dict, partial: str, *, started: float, quiet: bool,
 
     points = []
     for index, (values, seed) in enumerate(plan):
-        pdir = os.path.join(partial, "points", f"{index:03d}")
-        with open(os.path.join(pdir, "summary.json")) as fh:
-            s = json.load(fh)
-        points.append({"index": index, "values": values, "seed": seed, "dir": os.path.relpath(pdir, partial),
+        point_dir = rd.point(index)
+        s = point_dir.read_summary()
+        points.append({"index": index, "values": values, "seed": seed, "dir": os.path.relpath(point_dir.path, partial),
                        "task": s["task"], "models": s["models"]})
     from attnsim.expectations import all_pass, evaluate_sweep
     expectations = evaluate_sweep([e.model_dump() for e in scn.expect], points, partial, scn.seed, _matches)

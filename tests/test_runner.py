@@ -96,11 +96,11 @@ def test_check_exit_code(first_run, tmp_path):
 def test_workers_and_resume_give_the_same_numbers(first_run, tmp_path, capsys):
     """Two workers, and a run resumed after losing a chunk or with a damaged one, match the
     one-worker run; a damaged chunk is detected and recomputed, never read as data."""
-    from attnsim import runner
+    from attnsim import run_dir, runner
     from attnsim.scenario.load import load_scenario
     _, scen, out, _ = first_run
     sc, _ = load_scenario(str(scen))
-    partial, _ = runner.prepare_dir(str(tmp_path / "e"), sc.name, None)
+    partial, _ = run_dir.prepare(str(tmp_path / "e"), sc.name, None)
     r1 = runner.execute(sc, partial, workers=2, quiet=True)
     chunk_dir = os.path.join(partial, "chunks", "rate")
     kept = os.path.join(chunk_dir, "00000.npz")
