@@ -79,3 +79,16 @@ def test_pooled_coherence_of_one_trial_equals_elephant():
     ref, fr = elephant_sfc(signal, train, nperseg=256)
     np.testing.assert_allclose(f, fr.magnitude)
     np.testing.assert_allclose(c, ref.magnitude[:, 0], rtol=1e-8, atol=1e-12)
+
+
+def test_ppc1_with_one_spike_per_trial_is_vincks_closed_form_of_elephants_resultant():
+    """One spike per trial: PPC1 = PPC0 = (n R^2 - 1) / (n - 1), R the mean resultant length
+    (Vinck et al. 2010, eq. 13), here from elephant.phase_analysis.mean_phase_vector."""
+    from elephant.phase_analysis import mean_phase_vector
+    from attnsim.analysis.spike_field import _ppc1
+    rng = np.random.default_rng(4)
+    phases = rng.vonmises(0.5, 1.0, 300)
+    _, r = mean_phase_vector(phases)
+    n = phases.size
+    got = _ppc1(np.exp(1j * phases), np.zeros(n, np.int64), np.arange(n), 1, n)[0]
+    assert got == pytest.approx((n * r ** 2 - 1) / (n - 1), rel=1e-10)
