@@ -268,6 +268,10 @@ def model_scorecard(trials, activity, *, n_boot: int = SCORECARD_N_BOOT, seed: i
 
 
 def _equal_stimuli(task: dict) -> bool:
+    """True when cued and uncued stimuli are shown at equal levels (the selective task's contrast
+    form with distractor_ratio 1, or its coherence form at coherence 0 only)."""
+    if task.get("coherence") is not None:
+        return all(float(c) == 0.0 for c in task["coherence"])
     return float(task.get("distractor_ratio", 1.0)) == 1.0
 
 

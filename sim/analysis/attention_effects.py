@@ -1,9 +1,11 @@
 """Attend-in versus attend-out: rate, Fano factor, variance and noise correlation.
 
-McAdams & Maunsell (1999), Cohen & Maunsell (2009): with the same stimulus in
-the receptive field, attention to it (attend-in) raises the rate (V4 median
-+26 %, V1 +8 %), leaves the spike-count variance about flat and lowers the
-mean pairwise noise correlation (about 0.065 -> 0.045, Kanashiro et al. 2017).
+With the same stimulus in the receptive field, attention to it (attend-in)
+raises the rate (V4 median +26 %, V1 +8 %; McAdams & Maunsell 1999), leaves the
+Fano factor unchanged (McAdams & Maunsell 1999) or lowers it slightly (Mitchell,
+Sundberg & Reynolds 2007; Cohen & Maunsell 2009), and lowers the mean pairwise
+noise correlation (about 0.065 -> 0.045, Cohen & Maunsell 2009 as re-analysed by
+Kanashiro et al. 2017; docs/reference.md row 9).
 
 On a selective task with equal contrasts (distractor_ratio 1) both selective
 groups see the same stimulus on every cued trial, so for group X the trials

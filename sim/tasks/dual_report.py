@@ -1,6 +1,6 @@
 """Dual-report divided attention: an independent present/absent judgment at each location.
 
-The design the capacity predictions of validation_targets row 10 assume
+The design the capacity predictions of docs/reference.md row 10 assume
 (Sperling & Melchner 1978; Shaw 1980; White, Palmer & Boynton 2018): on every
 trial each location A and B independently holds a target (contrast c) or not
 (a blank when `distractor_ratio` is 0, else a distractor at
