@@ -95,3 +95,10 @@ def test_both_gains_and_no_interval(noisy_trials):
     point = attention_gain(noisy_trials, act, n_boot=0)["all"]       # no interval: no verdict
     assert point["verdict"] == "inconclusive" and np.isnan(point["c50_ratio_ci_lo"])
     assert point["c50_ratio"] == pytest.approx(2.0, rel=0.25)
+
+
+def test_identical_trials_give_no_verdict(trials):
+    """A deterministic model: every resample is the same, a zero-width interval identifies nothing."""
+    out = attention_gain(trials, _activity(trials, (70.0, 0.15, 2.0), (50.0, 0.15, 2.0)), n_boot=20)["all"]
+    assert out["rmax_ratio_ci_lo"] == pytest.approx(out["rmax_ratio_ci_hi"])
+    assert out["verdict"] == "inconclusive" and "zero-width" in out["verdict_reason"]

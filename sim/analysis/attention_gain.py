@@ -32,10 +32,10 @@ names what the intervals identify (`attnsim.analysis.rules.excludes` on 1):
     "both"           both exclude 1
     "neither"        both hold 1 (no multiplicative or contrast change shown;
                      a baseline shift shows in baseline_att - baseline_unatt)
-    "inconclusive"   no interval (n_boot = 0, or too few usable refits)
-
-A deterministic model (identical trials) has intervals of zero width: the
-verdict then rests on the point estimates.
+    "inconclusive"   no interval (n_boot = 0, or too few usable refits), or
+                     one of zero width: a deterministic model's trials do not
+                     vary, so resampling them says nothing (its realizations
+                     must vary for an interval)
 """
 from __future__ import annotations
 
@@ -130,15 +130,20 @@ def choose_baseline(c, r, is_att, alpha: float = ALPHA_BASELINE):
     return (True, p, (fit_s, x_s)) if p >= alpha else (False, p, (fit_d, x_d))
 
 
-def verdict(c50_ci, rmax_ci) -> str:
-    """Which gain the intervals identify (module docstring)."""
-    c50_out, _ = rules.excludes(c50_ci, 1.0)
-    rmax_out, _ = rules.excludes(rmax_ci, 1.0)
-    if rules.interval_of(c50_ci) is None or rules.interval_of(rmax_ci) is None:
-        return "inconclusive"
+def verdict(c50_ci, rmax_ci) -> tuple[str, str]:
+    """(verdict, reason): which gain the intervals identify (module docstring)."""
+    ivs = [rules.interval_of(c50_ci), rules.interval_of(rmax_ci)]
+    if any(iv is None for iv in ivs):
+        return "inconclusive", "no interval"
+    if any(iv[1] - iv[0] <= 1e-9 * max(abs(iv[0]), abs(iv[1]), 1e-300) for iv in ivs):
+        return "inconclusive", ("zero-width interval: the trials do not vary (a deterministic model); "
+                                "an interval needs realizations that vary")
+    c50_out, c50_why = rules.excludes(c50_ci, 1.0)
+    rmax_out, rmax_why = rules.excludes(rmax_ci, 1.0)
     c50_x, rmax_x = c50_out == rules.PASS, rmax_out == rules.PASS
-    return {(True, False): "contrast gain", (False, True): "response gain",
+    name = {(True, False): "contrast gain", (False, True): "response gain",
             (True, True): "both", (False, False): "neither"}[(c50_x, rmax_x)]
+    return name, f"c50 ratio: {c50_why}; Rmax ratio: {rmax_why}"
 
 
 def _responses(trials: Trials, activity: Activity):
@@ -173,7 +178,7 @@ def attention_gain(trials: Trials, activity: Activity, *, n_boot: int = N_BOOT,
     c50_ratio_ci_hi, rmax_ratio_ci_lo, rmax_ratio_ci_hi; NaN with n_boot = 0), the fitted
     c50_att, c50_unatt, rmax_att, rmax_unatt, n (n_att and n_unatt repeat the shared exponent),
     baseline_att, baseline_unatt, baseline_shared (1.0 shared, 0.0 one per condition),
-    baseline_p (F test), n_boot_used and verdict (a string).
+    baseline_p (F test), n_boot_used, verdict and verdict_reason (strings).
     """
     cued, k, a, u = _responses(trials, activity)
     c, r, is_att = _stack(k, a, u)
@@ -206,5 +211,6 @@ def attention_gain(trials: Trials, activity: Activity, *, n_boot: int = N_BOOT,
            **fit, "n_att": fit["n"], "n_unatt": fit["n"],
            "baseline_shared": 1.0 if shared else 0.0, "baseline_p": p_base,
            "n_boot_used": float(reps.shape[0]),
-           "verdict": verdict(c50_ci if usable else None, rmax_ci if usable else None)}
+           }
+    out["verdict"], out["verdict_reason"] = verdict(c50_ci if usable else None, rmax_ci if usable else None)
     return {"all": out}
