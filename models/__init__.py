@@ -5,6 +5,7 @@ Every model family follows the protocol in `attnsim.models.base` and registers i
 `attnsim.models.registry.FAMILIES`.
 """
 from attnsim.models.activity import Activity
+from attnsim.models.conformance import FamilyCheckError, check_family
 from attnsim.models.registry import FAMILIES, load_family
 
-__all__ = ["Activity", "FAMILIES", "load_family"]
+__all__ = ["Activity", "FAMILIES", "FamilyCheckError", "check_family", "load_family"]
