@@ -171,11 +171,9 @@ def _run_into(scn, partial: str, *, engine, quiet: bool, started: float, on_disk
         result = Result(scenario=resolved, summary=summary)
         runs = None
     else:
-        summary, out = runner.complete(scn, partial, engine=engine, started=started, quiet=quiet, figures=on_disk)
-        data = runner.run_data(scn, out)
-        result = Result(scenario=resolved, summary=summary, trials=out.trials, activity=out.activities,
-                        training=out.training, capabilities=data.capabilities)
-        runs = {partial: data}
+        result = runner.complete(scn, partial, engine=engine, started=started, quiet=quiet, figures=on_disk)
+        summary = result.summary
+        runs = {partial: result}
     if scn.report and on_disk:
         rd.write_report(resolved, summary, runs=runs)
     return result
@@ -199,7 +197,7 @@ def open_run(run_dir: str) -> Result:
     if not os.path.exists(h5):
         raise RunError(f"{run_dir}: not a finished attnsim run directory (missing results.h5)")
     data = read_results(h5)
-    result.trials, result.activity, result.capabilities = data.trials, data.activities, data.capabilities
+    result.trials, result.activities, result.capabilities = data.trials, data.activities, data.capabilities
     for name in result.models:
         curves = rd.read_curves(name)
         if curves is not None:

@@ -5,6 +5,11 @@ trials, each model's Activity, the training curves, summary.json (metrics per mo
 condition, expectations with their intervals and verdicts) and, for a sweep, the table of
 points. Figures are drawn on demand and returned as matplotlib Figures.
 
+It is the one type for a run, wherever the run is: what the runner collects from finished
+chunks (before summary.json exists), what figure and report functions draw from
+(`attnsim.store.RunData` is this class), what `attnsim.run` returns and what `open_run`
+reads back from disk.
+
     res = attnsim.run("scenarios/sustained_delay.yaml")
     res.metrics["spiking"]["accuracy"]["attend_A"]
     res.activity["spiking"].rates.shape      # (trials, steps, units)
@@ -22,24 +27,50 @@ from attnsim.tasks.trials import Trials
 
 @dataclass
 class Result:
-    """A finished run, in memory (see the module docstring).
+    """One run (see the module docstring).
 
     scenario: the resolved scenario (every default filled in), as written to scenario.yaml.
-    summary: summary.json's content (keys documented in attnsim.summary).
+    summary: summary.json's content (keys documented in attnsim.summary); empty until written.
     trials: the task's Trials (None for a sweep: each point has its own; see `point`).
-    activity: model name -> Activity on those trials (empty for a sweep).
+    activities: model name -> Activity on those trials (empty for a sweep); also `activity`.
     training: model name -> training curves {name: [value per step]} (trainable models).
     run_dir: the run directory, or None for a run kept in memory only.
     capabilities: model name -> its declared capabilities ("trainable", "spiking", "layered").
+    families: model name -> family name (default: from the summary's models).
+    search_path: folders searched for outside parts (default: the scenario's plugin_path).
+    timings: model name -> wall times of fitting, building and running (provenance.json).
     """
 
-    scenario: dict
-    summary: dict
+    scenario: dict = field(default_factory=dict)
+    summary: dict = field(default_factory=dict)
     trials: Trials | None = None
-    activity: dict[str, Activity] = field(default_factory=dict)
+    activities: dict[str, Activity] = field(default_factory=dict)
     training: dict[str, dict] = field(default_factory=dict)
     run_dir: str | None = None
     capabilities: dict[str, frozenset] = field(default_factory=dict)
+    families: dict[str, str] = field(default_factory=dict)
+    search_path: tuple[str, ...] = ()
+    timings: dict[str, dict] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.families:
+            self.families = {n: m["family"] for n, m in self.summary.get("models", {}).items() if "family" in m}
+        if not self.search_path:
+            self.search_path = tuple(self.scenario.get("plugin_path", ()))
+
+    @property
+    def activity(self) -> dict[str, Activity]:
+        """model name -> Activity (the same dict as `activities`)."""
+        return self.activities
+
+    @activity.setter
+    def activity(self, value: dict[str, Activity]) -> None:
+        self.activities = value
+
+    def model_class(self, name: str):
+        """The model class of `name` (for metadata such as a layered model's `layer_layout`)."""
+        from attnsim.models.registry import load_family
+        return load_family(self.families[name], self.search_path)
 
     # -- numbers -----------------------------------------------------------------------------
     @property
@@ -101,21 +132,16 @@ class Result:
         return open_run(os.path.join(self.run_dir, p["dir"]))
 
     # -- figures -----------------------------------------------------------------------------
-    def run_data(self):
-        """The RunData that figure functions draw from."""
-        from attnsim.store import RunData
+    def run_data(self) -> "Result":
+        """What figure functions draw from: this Result, once it has trials."""
         if self.trials is None:
             raise ValueError("this Result has no trials (a sweep: use point(i))")
-        return RunData(trials=self.trials, activities=self.activity,
-                       families={n: m["family"] for n, m in self.summary["models"].items()},
-                       capabilities=dict(self.capabilities), training=dict(self.training),
-                       search_path=tuple(self.scenario.get("plugin_path", ())))
+        return self
 
     def figures(self, name: str) -> dict:
         """stem -> matplotlib Figure for a registered figure name (or 'package.module:func')."""
         from attnsim.plots.registry import figures
-        return dict(figures(name, self.run_data(), self.summary,
-                            search_path=tuple(self.scenario.get("plugin_path", ()))))
+        return dict(figures(name, self.run_data(), self.summary, search_path=self.search_path))
 
     def figure(self, name: str, model: str | None = None):
         """One matplotlib Figure: the figure `name`, or its panel for `model` when it draws one per model."""

@@ -139,23 +139,22 @@ class RunDir:
     def write_inputs(self, inputs: np.ndarray) -> None:
         np.save(self.inputs_path, inputs)
 
-    def write_run(self, scn, out, *, kinds: dict[str, str], run, started: float, figures: bool = True) -> dict:
+    def write_run(self, scn, out, *, kinds: dict[str, str], started: float, figures: bool = True) -> dict:
         """results.h5, summary.json, figures, then provenance.json of a computed run (`out`: its
-        trials, activities, training curves and timings; `run`: what figures draw from).
-        Returns the summary."""
+        Result, summary not yet filled in). Returns the summary."""
         from attnsim.plots.registry import draw
         from attnsim.provenance import provenance
         from attnsim.store import write_results
         from attnsim.summary import build_summary
         write_results(self.file("results.h5"), out.trials, out.activities,
-                      {n: (run.families[n], kind) for n, kind in kinds.items()}, scn.record,
-                      capabilities=run.capabilities)
+                      {n: (out.families[n], kind) for n, kind in kinds.items()}, scn.record,
+                      capabilities=out.capabilities)
         summary = build_summary(scn, out.trials, out.activities, kinds, out.training)
         write_json(self.file("summary.json"), summary)
         if figures:
             os.makedirs(self.file("figures"), exist_ok=True)
             for name in scn.figures:
-                draw(name, run, summary, self.file("figures"), self.path)
+                draw(name, out, summary, self.file("figures"), self.path)
         write_json(self.file("provenance.json"), provenance(scn.seed, out.timings, started))
         return summary
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from attnsim.errors import RunError
 from attnsim.models.activity import Activity
+from attnsim.result import Result
 from attnsim.run_dir import RunDir
 from attnsim.seeds import derive_seed
 from attnsim.tasks import build_trials
@@ -25,17 +26,6 @@ from attnsim.tasks.trials import Trials
 
 def plan_chunks(n_trials: int, chunk: int) -> list[list[int]]:
     return [list(range(s, min(s + chunk, n_trials))) for s in range(0, n_trials, chunk)]
-
-
-@dataclass
-class RunOutput:
-    """Everything a finished run computed, in memory: the trials, each model's Activity, its
-    training curves (trainable models; name -> {curve: [values per step]}) and wall times."""
-
-    trials: Trials
-    activities: dict[str, Activity]
-    training: dict[str, dict] = field(default_factory=dict)
-    timings: dict[str, dict] = field(default_factory=dict)
 
 
 def _digest(*parts) -> str:
@@ -61,7 +51,8 @@ class RunPlan:
 
     todo: model name -> [(chunk index, trial indices, seed, chunk path)] still to run;
     have: model name -> {chunk index: Activity} read back from verified chunk files;
-    fits: model name -> (weights path, curves path, training seed) still to train.
+    fits: model name -> (weights path, curves path, training seed) still to train;
+    classes: model name -> its family class, loaded once here for the whole run.
     The engine (sim/engine.py) turns todo and fits into tasks; `collect` reads the result.
     """
 
@@ -75,8 +66,14 @@ class RunPlan:
     todo: dict[str, list]
     have: dict[str, dict[int, Activity]]
     fits: dict[str, tuple[str, str, int]]
+    classes: dict[str, type] = field(default_factory=dict)
     timings: dict[str, dict] = field(default_factory=dict)
     tag: str = ""
+
+    def kinds(self) -> dict[str, str]:
+        """Model name -> "brain" / "artificial" (as the class declares it)."""
+        from attnsim.models.base import kind_of
+        return {name: kind_of(cls) for name, cls in self.classes.items()}
 
     @property
     def has_work(self) -> bool:
@@ -105,8 +102,8 @@ def plan_run(scn, partial: str, *, quiet: bool = False) -> RunPlan:
     inputs_digest = _digest(trials.inputs, trials.dt_ms, list(trials.channels))
     chunks = plan_chunks(trials.n_trials, scn.run.chunk_trials)
 
-    trainable = {m.name for m in scn.models
-                 if "trainable" in capabilities_of(load_family(m.family, search_path))}
+    classes = {m.name: load_family(m.family, search_path) for m in scn.models}
+    trainable = {name for name, cls in classes.items() if "trainable" in capabilities_of(cls)}
     todo: dict[str, list] = {}
     have_parts: dict[str, dict[int, Activity]] = {}
     metas: dict[str, dict] = {}
@@ -135,12 +132,14 @@ def plan_run(scn, partial: str, *, quiet: bool = False) -> RunPlan:
             items.append((k, idx, cseed, path))
         todo[m.name], have_parts[m.name] = items, have
     return RunPlan(scn=scn, partial=partial, trials=trials, inputs_path=inputs_path, n_chunks=len(chunks),
-                   metas=metas, trainable=trainable, todo=todo, have=have_parts, fits=fits)
+                   metas=metas, trainable=trainable, todo=todo, have=have_parts, fits=fits, classes=classes)
 
 
-def collect(plan: RunPlan) -> RunOutput:
-    """Every model's Activity of a plan whose tasks are done, read back from its chunk files."""
+def collect(plan: RunPlan) -> Result:
+    """The Result of a plan whose tasks are done (no summary yet): every model's Activity read
+    back from its chunk files, training curves and timings."""
     from attnsim.chunks import load_chunk
+    from attnsim.models.base import capabilities_of
     scn, partial = plan.scn, plan.partial
     activities, training = {}, {}
     for m in scn.models:
@@ -157,11 +156,14 @@ def collect(plan: RunPlan) -> RunOutput:
         curves = RunDir(partial).read_curves(m.name)
         if curves is not None:
             training[m.name] = curves
-    return RunOutput(trials=plan.trials, activities=activities, training=training, timings=plan.timings)
+    return Result(scenario=scn.model_dump(mode="json"), trials=plan.trials, activities=activities, training=training,
+                  timings=plan.timings, families={m.name: m.family for m in scn.models},
+                  capabilities={name: capabilities_of(cls) for name, cls in plan.classes.items()},
+                  search_path=tuple(scn.plugin_path))
 
 
 def execute(scn, partial: str, *, workers: int, quiet: bool = False, scheduler: str | None = None,
-            engine=None) -> RunOutput:
+            engine=None) -> Result:
     """Run every model of a validated scenario on its trials, into `partial` (chunks, weights).
 
     The tasks run on `engine` (sim/engine.py) when given, else on a Dask cluster made for this
@@ -181,19 +183,22 @@ def execute(scn, partial: str, *, workers: int, quiet: bool = False, scheduler: 
 
 
 def complete(scn, partial: str, *, engine, started: float, quiet: bool = False,
-             figures: bool = True) -> tuple[dict, RunOutput]:
+             figures: bool = True) -> Result:
     """Run every model on `engine` (sim/engine.py), then write results.h5, summary.json, figures
     and provenance.json into `partial` (provenance last: its presence marks the directory's
-    content complete). Returns (summary, what was computed)."""
+    content complete). Returns the Result, its summary filled in."""
     out = execute(scn, partial, workers=1, quiet=quiet, engine=engine)
-    return write_run(scn, partial, out, started=started, figures=figures), out
+    write_run(scn, partial, out, started=started, figures=figures)
+    return out
 
 
-def write_run(scn, partial: str, out: RunOutput, *, started: float, figures: bool = True) -> dict:
+def write_run(scn, partial: str, out: Result, *, started: float, figures: bool = True,
+              kinds: dict[str, str] | None = None) -> dict:
     """results.h5, summary.json, figures, then provenance.json of a computed run (sim/run_dir.py);
-    returns the summary."""
-    return RunDir(partial).write_run(scn, out, kinds=model_kinds(scn), run=run_data(scn, out), started=started,
-                                     figures=figures)
+    sets and returns `out.summary`. kinds: model name -> "brain" / "artificial" when known."""
+    out.summary = RunDir(partial).write_run(scn, out, kinds=kinds or model_kinds(scn), started=started,
+                                            figures=figures)
+    return out.summary
 
 
 def model_kinds(scn) -> dict[str, str]:
@@ -201,14 +206,3 @@ def model_kinds(scn) -> dict[str, str]:
     from attnsim.models.base import kind_of
     from attnsim.models.registry import load_family
     return {m.name: kind_of(load_family(m.family, scn.plugin_path)) for m in scn.models}
-
-
-def run_data(scn, out: RunOutput):
-    """The RunData figures draw from, for a finished execute()."""
-    from attnsim.models.base import capabilities_of
-    from attnsim.models.registry import load_family
-    from attnsim.store import RunData
-    return RunData(trials=out.trials, activities=out.activities,
-                   families={m.name: m.family for m in scn.models},
-                   capabilities={m.name: capabilities_of(load_family(m.family, scn.plugin_path)) for m in scn.models},
-                   training=out.training, search_path=tuple(scn.plugin_path))

@@ -11,33 +11,18 @@ Layout (see README "Run directory"):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-
 import h5py
 import numpy as np
 
 from attnsim.models.activity import Activity
+from attnsim.result import Result
 from attnsim.tasks.trials import Trials
 
 _Z = dict(compression="gzip", compression_opts=4, shuffle=True)
 
 
-@dataclass
-class RunData:
-    """What figures draw from: the trials, each model's activity, and per model its family name,
-    capabilities ("trainable", "spiking", "layered") and training curves (name -> list per step)."""
-
-    trials: Trials
-    activities: dict[str, Activity]
-    families: dict[str, str]
-    capabilities: dict[str, frozenset] = field(default_factory=dict)
-    training: dict[str, dict] = field(default_factory=dict)
-    search_path: tuple[str, ...] = ()
-
-    def model_class(self, name: str):
-        """The model class of `name` (for metadata such as a layered model's `layer_layout`)."""
-        from attnsim.models.registry import load_family
-        return load_family(self.families[name], self.search_path)
+# What figures and reports draw from: one run's data, the same type as attnsim.run's Result.
+RunData = Result
 
 
 def _write_trials(f: h5py.File, trials: Trials) -> None:
@@ -144,7 +129,7 @@ def _read_activity(f: h5py.File, name: str) -> Activity:
                     **{k: g[k][()] for k in _LOCATION_FIELDS if k in g})
 
 
-def read_results(path: str) -> RunData:
+def read_results(path: str) -> Result:
     with h5py.File(path, "r") as f:
         trials = _read_trials(f)
         names = list(f["models"]) if "models" in f else []
@@ -152,4 +137,4 @@ def read_results(path: str) -> RunData:
         fams = {n: str(f[f"models/{n}"].attrs["family"]) for n in names}
         caps = {n: frozenset(json.loads(f[f"models/{n}"].attrs["capabilities"])) for n in names
                 if "capabilities" in f[f"models/{n}"].attrs}
-    return RunData(trials=trials, activities=acts, families=fams, capabilities=caps)
+    return Result(trials=trials, activities=acts, families=fams, capabilities=caps)

@@ -90,7 +90,8 @@ def run_sweep(scn, resolved: dict, partial: str, *, started: float, quiet: bool,
     if pending:
         def finish_point(point):
             raise_if_interrupted()
-            write_run(point.scn, point.partial, collect(point), started=started, figures=point_figures)
+            write_run(point.scn, point.partial, collect(point), started=started, figures=point_figures,
+                      kinds=point.kinds())
             RunDir(point.partial).remove_scratch()
             if progress.bars:
                 progress.bars[("points", "")].write(f"{labels[point.tag]}: done")

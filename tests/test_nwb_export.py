@@ -195,7 +195,7 @@ def test_dual_report_targets_and_location_reports(tmp_path):
                    choice=np.array([-1, 0, 1, 1]), reaction_time_ms=np.array([np.nan, 10.0, 12.0, 8.0]),
                    rate_unit="a.u.", location_reports=reports, location_evidence=np.linspace(-1, 1, 2 * n).reshape(n, 2))
     res = Result(scenario={"name": "dual"}, summary={"models": {"m": {"family": "f"}}, "seed": 1},
-                 trials=trials, activity={"m": act})
+                 trials=trials, activities={"m": act})
     (path,) = export_nwb(res, out_dir=str(tmp_path))
     assert os.path.basename(path) == "dual_m.nwb"
     assert _critical(path) == []
