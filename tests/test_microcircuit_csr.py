@@ -3,7 +3,7 @@ its rows follow the PD14 connectivity rule and the truncated normals, and its de
 weight at exactly the step Brian2's spike queue would (spike step + delay in steps).
 
 Known answers: the rounded truncated-normal delay pmf from scipy.stats.truncnorm, the pathway
-counts K of the PD14 rule, the truncated-normal weights (tests.test_microcircuit_truncnorm._check),
+counts K of the PD14 rule, the truncated-normal weights (tests.helpers.truncnorm.check_truncated_normal),
 and, for delivery, the sum of the dumped rows' weights over the spikes a tiny network fires."""
 import numpy as np
 import pytest
@@ -12,7 +12,7 @@ from scipy import stats
 from attnsim.models.microcircuit import csr_synapses as CSR
 from attnsim.models.microcircuit import fused_pathways as FP
 from attnsim.models.microcircuit import pd14_params as P
-from tests.test_microcircuit_truncnorm import _check
+from tests.helpers.truncnorm import check_truncated_normal
 
 DT = 0.1
 
@@ -191,9 +191,9 @@ def test_csr_weights_and_delays_follow_the_truncated_normals(csr_column):
                 continue
             w = w_mean[t, s]
             if w > 0:
-                _check(w_pA[m], w, abs(w) * P.WEIGHT_REL_SD, lo=0.0)
+                check_truncated_normal(w_pA[m], w, abs(w) * P.WEIGHT_REL_SD, lo=0.0)
             else:
-                _check(w_pA[m], w, abs(w) * P.WEIGHT_REL_SD, hi=0.0)
+                check_truncated_normal(w_pA[m], w, abs(w) * P.WEIGHT_REL_SD, hi=0.0)
             checked += 1
     big = (P.scaled_synapse_counts(0.02, 0.02) >= 2500).sum() - 1
     assert checked >= big > 10

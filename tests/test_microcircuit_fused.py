@@ -2,7 +2,7 @@
 Poisson background (poisson_table.py) draw the same distributions as the per-pathway build.
 
 Known answers: Poisson pmf (scipy.stats.poisson), truncated normals (scipy.stats.truncnorm via
-tests.test_microcircuit_truncnorm._check), the per-pathway synapse counts K of the PD14 rule."""
+tests.helpers.truncnorm.check_truncated_normal), the per-pathway synapse counts K of the PD14 rule."""
 import math
 import os
 import subprocess
@@ -16,7 +16,7 @@ from attnsim.models.microcircuit import fused_pathways as FP
 from attnsim.models.microcircuit import pd14_params as P
 from attnsim.models.microcircuit import poisson_table as PT
 from attnsim.models.microcircuit import truncnorm as T
-from tests.test_microcircuit_truncnorm import _check, _python_port
+from tests.helpers.truncnorm import check_truncated_normal, python_port
 
 DT = 0.1
 
@@ -28,7 +28,7 @@ def test_fast_ndtri_is_acklams_bound():
               "    u = e * 2.5066282746310002 * exp(0.5 * x * x)\n"
               "    x = x - u / (1.0 + 0.5 * x * u)\n")
     assert refine in T.CYTHON_CODE
-    f = _python_port(T.CYTHON_CODE.replace(refine, ""))
+    f = python_port(T.CYTHON_CODE.replace(refine, ""))
     ps = np.concatenate([np.logspace(-300, -2, 200), np.linspace(0.01, 0.99, 99), 1 - np.logspace(-15, -2, 50)])
     err = np.array([abs(f(p) - ndtri(p)) / abs(ndtri(p)) for p in ps if p != 0.5])
     assert err.max() < 1.2e-9 and err.max() > 1e-12
@@ -122,10 +122,10 @@ def test_fused_weights_and_delays_follow_the_truncated_normals(fused_column):
                 continue
             w, d = w_mean[t, s], d_mean[t, s]
             if w > 0:
-                _check(c["w"][m], w, abs(w) * P.WEIGHT_REL_SD, lo=0.0)
+                check_truncated_normal(c["w"][m], w, abs(w) * P.WEIGHT_REL_SD, lo=0.0)
             else:
-                _check(c["w"][m], w, abs(w) * P.WEIGHT_REL_SD, hi=0.0)
-            _check(c["d"][m], d, d * P.DELAY_REL_SD, lo=DT)
+                check_truncated_normal(c["w"][m], w, abs(w) * P.WEIGHT_REL_SD, hi=0.0)
+            check_truncated_normal(c["d"][m], d, d * P.DELAY_REL_SD, lo=DT)
             checked += 1
     # every pathway whose expected count K >= 2500 (so >= 2000 drawn, beyond 10 sd) was checked
     big = (P.scaled_synapse_counts(0.02, 0.02) >= 2500).sum() - 1       # L5I -> L5E is excluded here

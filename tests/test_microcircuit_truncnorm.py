@@ -1,31 +1,20 @@
 """PD14 weights and delays follow the truncated normal (NEST's nest.math.redraw), not a
 clipped normal: the inverse-CDF draw of models/microcircuit/truncnorm.py in Brian2 runtime
 (numpy) and in compiled cpp_standalone code, checked against scipy.stats.truncnorm."""
-import math
-
 import numpy as np
 import pytest
-from scipy import stats
 from scipy.special import ndtri
 
 from attnsim.models.microcircuit import pd14_params as P
 from attnsim.models.microcircuit import truncnorm as T
+from tests.helpers.truncnorm import check_truncated_normal, python_port
 
 DT = 0.1
 N_PRE, N_POST, P_CONN = 200, 200, 0.5          # ~20,000 synapses per pathway
 
 
-def _python_port(code):
-    """The Cython implementation's body run as Python (same statements, libc -> math)."""
-    src = code.split("cdef double attnsim_ndtri(double p):")[1]
-    src = src.replace("cdef double q, r, x, e, u, s", "pass").replace("_attnsim_erfc", "erfc")
-    ns = dict(sqrt=math.sqrt, log=math.log, exp=math.exp, erfc=math.erfc)
-    exec("def f(p):\n" + src, ns)
-    return ns["f"]
-
-
 def test_generated_ndtri_is_exact_to_double_precision():
-    f = _python_port(T.CYTHON_CODE)
+    f = python_port(T.CYTHON_CODE)
     ps = np.concatenate([np.logspace(-300, -2, 200), np.linspace(0.01, 0.99, 99), 1 - np.logspace(-15, -2, 50)])
     err = np.array([abs(f(p) - ndtri(p)) / max(1.0, abs(ndtri(p))) for p in ps])
     assert err.max() < 1e-13
@@ -39,26 +28,6 @@ def test_bad_bounds_are_refused():
         T.expr(1.0, 0.5)
     with pytest.raises(ValueError, match="sd must be"):
         T.expr(1.0, 0.0, lo=0.1)
-
-
-def _reference(mean, sd, lo=-np.inf, hi=np.inf):
-    return stats.truncnorm((lo - mean) / sd, (hi - mean) / sd, loc=mean, scale=sd)
-
-
-def _check(values, mean, sd, lo=-np.inf, hi=np.inf):
-    """No pile-up at the bound, mean within 4 standard errors of the truncated-normal mean,
-    and the KS test against scipy.stats.truncnorm does not reject at 1e-3."""
-    ref = _reference(mean, sd, lo, hi)
-    v = np.asarray(values, float)
-    assert np.all(v >= lo) and np.all(v <= hi)
-    bound = lo if np.isfinite(lo) else hi
-    width = 0.01 * sd
-    near = np.sum(np.abs(v - bound) <= width)
-    expected = v.size * abs(ref.cdf(bound + width) - ref.cdf(bound - width))
-    assert near <= expected + 5 * np.sqrt(expected) + 3, (near, expected)   # clipping: ~3 % of v
-    se = ref.std() / np.sqrt(v.size)
-    assert abs(v.mean() - ref.mean()) < 4 * se, (v.mean(), ref.mean(), se)
-    assert stats.kstest(v, ref.cdf).pvalue > 1e-3
 
 
 def _build(b2):
@@ -83,10 +52,10 @@ def _check_all(pathways):
         dv = np.asarray(S.delay[:] / 1e-3)
         assert wv.size > 15000
         if w > 0:
-            _check(wv, w, abs(w) * P.WEIGHT_REL_SD, lo=0.0)
+            check_truncated_normal(wv, w, abs(w) * P.WEIGHT_REL_SD, lo=0.0)
         else:
-            _check(wv, w, abs(w) * P.WEIGHT_REL_SD, hi=0.0)
-        _check(dv, d, d * P.DELAY_REL_SD, lo=DT)
+            check_truncated_normal(wv, w, abs(w) * P.WEIGHT_REL_SD, hi=0.0)
+        check_truncated_normal(dv, d, d * P.DELAY_REL_SD, lo=DT)
 
 
 def test_runtime_draws_follow_truncated_normal():
@@ -107,7 +76,7 @@ def test_clipped_draws_would_fail_the_check():
     d = 1.5
     clipped = np.clip(rng.normal(d, d * 0.5, 20000), DT, None)
     with pytest.raises(AssertionError):
-        _check(clipped, d, d * 0.5, lo=DT)
+        check_truncated_normal(clipped, d, d * 0.5, lo=DT)
 
 
 def test_standalone_draws_follow_truncated_normal(tmp_path):
