@@ -119,7 +119,8 @@ def synthetic_trials(n_trials: int, dt_ms: float = 1.0, timing: dict | None = No
     Channels CHANNELS; epochs fixation, cue, stimulus, response (`timing` in ms, default
     TIMING_MS). Trial i cues location i % 2 from the cue onset to the end of the stimulus; both
     stimuli are on during the stimulus epoch, with contrasts drawn from [0.2, 0.8]; the target is
-    the cued location, scored in the response epoch (`loss_mask`), as sim/tasks' selective task.
+    the cued location, scored in the response epoch (`loss_mask`). Enough to exercise the protocol,
+    not a task to validate a model on (sim/tasks has those; models/ cannot import them).
     """
     timing = dict(TIMING_MS if timing is None else timing)
     rng = np.random.default_rng(seed)
@@ -159,7 +160,8 @@ def check_family(cls, params: dict | None = None, *, n_trials: int = 4, dt_ms: f
     """
     if n_trials < 2:
         raise ValueError(f"check_family: n_trials must be >= 2 (the chunk check splits the batch), got {n_trials}")
-    name = getattr(cls, "registry_name", None) or f"{getattr(cls, '__module__', '?')}:{getattr(cls, '__qualname__', cls)}"
+    name = (getattr(cls, "registry_name", None)
+            or f"{getattr(cls, '__module__', '?')}:{getattr(cls, '__qualname__', cls)}")
     checker = _Checker(cls, dict(params or {}), n_trials, float(dt_ms), timing, int(seed), stochastic,
                        chunk_invariant, dict(bad_params or {}), FamilyReport(str(name)))
     checker.run_all()
@@ -188,7 +190,8 @@ class _Checker:
         """Run one check; record pass / fail / skip. A check whose prerequisite is missing skips."""
         missing = [n for n in needs if getattr(self, n) is None]
         if missing:
-            self.report.results.append(CheckResult(name, "skip", f"needs {', '.join(missing)} (an earlier check failed)"))
+            self.report.results.append(CheckResult(name, "skip",
+                                                   f"needs {', '.join(missing)} (an earlier check failed)"))
             return False
         try:
             detail = fn()
@@ -202,7 +205,8 @@ class _Checker:
             self.report.results.append(CheckResult(name, "fail", str(e)))
             return False
         except Exception as e:  # noqa: BLE001 (a model may raise anything; that is a failure of the check)
-            self.report.results.append(CheckResult(name, "fail", f"raised {type(e).__name__}: {e}"))
+            self.report.results.append(CheckResult(name, "fail",
+                                                   f"expected no exception, got {type(e).__name__}: {e}"))
             return False
         self.report.results.append(CheckResult(name, "pass", detail or ""))
         return True
@@ -430,7 +434,8 @@ class _Checker:
                     bad.append(f"{g!r} trial {k}: expected (int node_ids, float times_ms) 1-d of one length, "
                                f"got {_describe(tr)}")
                 elif ids.size and (ids.min() < 0 or (size is not None and ids.max() >= size)):
-                    bad.append(f"{g!r} trial {k}: node ids in [0, {size}) (group_sizes), got [{ids.min()}, {ids.max()}]")
+                    bad.append(f"{g!r} trial {k}: node ids in [0, {size}) (group_sizes), "
+                               f"got [{ids.min()}, {ids.max()}]")
                 elif t.size and (t.min() < 0 or t.max() > self.duration_ms):
                     bad.append(f"{g!r} trial {k}: times in [0, {self.duration_ms:g}] ms from trial start, "
                                f"got [{t.min():g}, {t.max():g}]")

@@ -197,3 +197,14 @@ def test_a_deterministic_family_that_couples_trials_fails_the_chunk_check():
     report = check_family(Coupled, stochastic=False, raise_on_failure=False)
     assert [r.name for r in report.failures] == ["batch.chunks"]
     assert "second chunk" in report.failures[0].detail
+
+
+def test_a_model_that_raises_fails_its_check_and_skips_what_needs_it():
+    class Boom(Fixed):
+        def run(self, inputs, dt_ms, channels, *, seed, progress=None):
+            raise RuntimeError("boom in my model")
+
+    report = check_family(Boom, stochastic=True, raise_on_failure=False)
+    assert [(r.name, r.detail) for r in report.failures] == [
+        ("run", "expected no exception, got RuntimeError: boom in my model")]
+    assert report.status("activity.rates") == "skip" and report.status("seed.same_numbers") == "skip"
