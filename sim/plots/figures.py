@@ -117,7 +117,7 @@ def raster(run, summary) -> list[tuple[str, Figure]]:
 @FIGURES.register("rates", summary="population rates over time per condition, selective groups, every model")
 def rates(run, summary) -> list[tuple[str, Figure]]:
     """Mean rate of the two selective groups over time, one row per model, one column per
-    condition, with a 95 % t band over trials; stem "rates"."""
+    condition, with a 95 % percentile-bootstrap band over trials; stem "rates"."""
     names = _model_order(run, summary)
     if not names:
         return []
@@ -145,7 +145,7 @@ def rates(run, summary) -> list[tuple[str, Figure]]:
             if r == len(names) - 1:
                 ax.set_xlabel("time (ms)")
         axes[r][-1].legend(fontsize=7)
-    fig.suptitle("selective populations: mean over the n trials of each condition, band 95 % t interval "
+    fig.suptitle("selective populations: mean over the n trials of each condition, band 95 % bootstrap interval "
                  "(shaded: cue, stimulus)")
     fig.tight_layout()
     return [("rates", fig)]
@@ -216,7 +216,7 @@ def _weibull(c, alpha, beta):
 @FIGURES.register("psychometric", summary="accuracy and reaction time by condition (P(choice A) and decision "
                                            "time vs coherence for the discrimination task)")
 def psychometric(run, summary) -> list[tuple[str, Figure]]:
-    """Accuracy (95 % Wilson) and RT of correct trials (95 % t) by contrast and condition; with a
+    """Accuracy (95 % Wilson) and RT of correct trials (95 % bootstrap) by contrast and condition; with a
     "coherence" condition, P(choice A) and decision time vs coherence; stem "psychometric"."""
     trials = run.trials
     names = _model_order(run, summary)
@@ -246,7 +246,7 @@ def psychometric(run, summary) -> list[tuple[str, Figure]]:
         a2.set_xlabel("coherence (%)")
         a2.set_ylabel("decision time, choice A (ms)")
         a1.legend(fontsize=8)
-        fig.suptitle("psychometric (95 % Wilson) and chronometric (95 % t) curves")
+        fig.suptitle("psychometric (95 % Wilson) and chronometric (95 % bootstrap) curves")
         fig.tight_layout()
         return [("psychometric", fig)]
     conds = _conditions(trials)
@@ -279,7 +279,7 @@ def psychometric(run, summary) -> list[tuple[str, Figure]]:
     a2.set_xlabel(_level_name(trials))
     a2.set_ylabel("reaction time (ms)")
     a1.legend(fontsize=6, ncol=2)
-    fig.suptitle("accuracy (95 % Wilson) and reaction time of correct trials (95 % t) by condition")
+    fig.suptitle("accuracy (95 % Wilson) and reaction time of correct trials (95 % bootstrap) by condition")
     fig.tight_layout()
     return [("psychometric", fig)]
 
@@ -287,7 +287,7 @@ def psychometric(run, summary) -> list[tuple[str, Figure]]:
 @FIGURES.register("comparison", summary="models side by side: accuracy, modulation index, reaction time")
 def comparison(run, summary) -> list[tuple[str, Figure]]:
     """Bars per model and condition (all contrasts pooled) of accuracy (95 % Wilson), modulation
-    index (95 % bootstrap) and RT (95 % t); stem "comparison"."""
+    index (95 % bootstrap) and RT (95 % bootstrap); stem "comparison"."""
     names = _model_order(run, summary)
     conds = [c for c in _conditions(run.trials)]
     trials = run.trials
@@ -325,7 +325,7 @@ def comparison(run, summary) -> list[tuple[str, Figure]]:
         ax.set_xticklabels(names, rotation=30, ha="right", fontsize=8)
         ax.set_ylabel(label)
     axes[0].legend(fontsize=7)
-    fig.suptitle("models side by side (all contrasts pooled; error bars 95 %: Wilson, bootstrap, t)")
+    fig.suptitle("models side by side (all contrasts pooled; error bars 95 %: Wilson, bootstrap, bootstrap)")
     fig.tight_layout()
     return [("comparison", fig)]
 
