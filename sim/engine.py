@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import signal
 import sys
 import uuid
@@ -43,6 +42,7 @@ import uuid
 from distributed import Nanny
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from attnsim.jobs import plan_jobs
 from attnsim.main_script import main_script_hidden
 
 RETRIES = 2
@@ -105,7 +105,7 @@ class Engine:
 
     def start(self) -> None:
         from distributed import Client, LocalCluster
-        from attnsim.runner import RunError
+        from attnsim.errors import RunError
         # worker deaths and shutdowns are reported by this engine, not as log noise
         for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker",
                      "distributed.core", "distributed.comm"):
@@ -137,7 +137,7 @@ class Engine:
         self.add_plugin_path(self.plugin_path)
 
     def _check_workers(self) -> None:
-        from attnsim.runner import RunError
+        from attnsim.errors import RunError
         from attnsim.worker_env import describe
         try:
             self.client.wait_for_workers(1, timeout=30)
@@ -181,7 +181,7 @@ class Engine:
     # ---- submission -------------------------------------------------------------------------
 
     def submit_plan(self, plan, jobs=None, places=None) -> list:
-        """Submit a plan's fits and chunks; returns [(future, (kind, model name, trials))].
+        """Submit a plan's fits and chunks; returns [(future, job)] (sim/jobs.py).
 
         places: for each job of `jobs` (default plan_jobs(plan)), the worker it should
         preferably run on, or None (a loose restriction: another worker takes it when that
@@ -192,18 +192,17 @@ class Engine:
         futures, fits = [], {}
         jobs = plan_jobs(plan) if jobs is None else jobs
         places = places or [None] * len(jobs)
-        for (kind, name, job), place in zip(jobs, places):
+        for job, place in zip(jobs, places):
             where = {} if place is None else {"workers": [place], "allow_other_workers": True}
-            if kind == "fit":
-                f = self.client.submit(worker.fit_task, job, key=f"attnsim-fit-{name}-{run_id}",
+            if job.kind == "fit":
+                f = self.client.submit(worker.fit_task, job, key=f"attnsim-fit-{job.name}-{run_id}",
                                        retries=RETRIES, pure=False)
-                fits[name] = f
-                futures.append((f, ("fit", name, 0)))
+                fits[job.name] = f
             else:
-                f = self.client.submit(worker.chunk_task, job, fits.get(name),
-                                       key=f"attnsim-chunk-{name}-{job['chunk']}-{run_id}",
+                f = self.client.submit(worker.chunk_task, job, fits.get(job.name),
+                                       key=f"attnsim-chunk-{job.name}-{job.chunk}-{run_id}",
                                        retries=RETRIES, pure=False, **where)
-                futures.append((f, ("run", name, len(job["trials"]))))
+            futures.append((f, job))
         return futures
 
     def _places(self, jobs: dict[int, list]) -> dict[int, list]:
@@ -211,7 +210,7 @@ class Engine:
         worker, so that a worker runs few models (each built once there) instead of every
         worker building every model of a sweep. Fits have no preference."""
         addrs = sorted(self.client.scheduler_info()["workers"])
-        order = [(i, j) for i in sorted(jobs) for j, (kind, _, _) in enumerate(jobs[i]) if kind == "run"]
+        order = [(i, j) for i in sorted(jobs) for j, job in enumerate(jobs[i]) if job.kind == "run"]
         places = {i: [None] * len(js) for i, js in jobs.items()}
         if len(addrs) < 2:
             return places
@@ -227,15 +226,14 @@ class Engine:
         from distributed.client import FutureCancelledError
         from distributed.scheduler import KilledWorker
         from attnsim.interrupts import raise_if_interrupted
+        from attnsim.errors import ModelFailure, RunError
         from attnsim.progress import Progress
-        from attnsim.runner import RunError
-        from attnsim.worker import ModelFailure
         own = progress is None
         if own:
             trials, fits = {}, {}
             for p in plans:
                 for m in p.scn.models:
-                    trials[m.name] = trials.get(m.name, 0) + sum(len(t[1]) for t in p.todo[m.name])
+                    trials[m.name] = trials.get(m.name, 0) + p.trials_to_run(m.name)
                     fits[m.name] = fits.get(m.name, 0) + (m.name in p.fits)
             progress = Progress(trials, fits, quiet=self.quiet)
         owner, what, left, everything = {}, {}, {}, []
@@ -257,7 +255,8 @@ class Engine:
                 raise_if_interrupted()
                 i = owner[f.key]
                 plan = plans[i]
-                kind, name, n = what[f.key]
+                job = what[f.key]
+                name = job.name
                 try:
                     result = f.result()
                 except KilledWorker:
@@ -271,13 +270,13 @@ class Engine:
                 if "failure" in result:
                     raise ModelFailure(result["failure"])
                 t = plan.timings.setdefault(name, {"fit_s": 0.0, "build_s": 0.0, "run_s": 0.0})
-                if kind == "fit":
+                if job.kind == "fit":
                     t["fit_s"] = round(t["fit_s"] + result["fit_s"], 3)
                     progress.fit_done(name)
                 else:
                     t["build_s"] = round(t["build_s"] + result["build_s"], 3)
                     t["run_s"] = round(t["run_s"] + result["run_s"], 3)
-                    progress.trials_done(name, n)
+                    progress.trials_done(name, job.n_trials)
                 left[i] -= 1
                 if left[i] == 0 and on_done is not None:
                     on_done(plan)
@@ -291,43 +290,20 @@ class Engine:
                 progress.close()
 
 
-def plan_jobs(plan) -> list[tuple[str, str, dict]]:
-    """[(kind, model name, job)] of a plan, in run order: each model's fit ("fit", before its
-    chunks) then its chunks ("run"); the jobs are what sim/worker.py's tasks take."""
-    scn, trials = plan.scn, plan.trials
-    search_path = tuple(scn.plugin_path)
-    out = []
-    for m in scn.models:
-        if m.name in plan.fits:
-            wpath, cpath, fseed = plan.fits[m.name]
-            out.append(("fit", m.name, {"family": m.family, "params": m.params, "name": m.name, "task_spec": scn.task,
-                                        "dt_ms": trials.dt_ms, "channels": tuple(trials.channels), "seed": fseed,
-                                        "weights_path": wpath, "curves_path": cpath, "search_path": search_path}))
-        weights = os.path.join(plan.partial, "weights", f"{m.name}.npz") if m.name in plan.trainable else None
-        for k, idx, cseed, path in plan.todo[m.name]:
-            out.append(("run", m.name, {"family": m.family, "params": m.params, "name": m.name,
-                                        "inputs_path": plan.inputs_path, "dt_ms": trials.dt_ms,
-                                        "channels": tuple(trials.channels), "weights_path": weights,
-                                        "batch_size": scn.run.chunk_trials, "search_path": search_path,
-                                        "meta": plan.metas[m.name], "chunk": k, "trials": list(idx),
-                                        "seed": cseed, "path": path}))
-    return out
-
-
 def run_in_process(plans, on_done=None) -> None:
     """The same jobs as `Engine.run`, one after another without Dask, in this process when its
     hash seed is 0 and else in one pinned child (sim/worker_env.py): the sequential reference
     the engine is measured and tested against."""
     from attnsim import worker
+    from attnsim.errors import ModelFailure
     from attnsim.interrupts import raise_if_interrupted
-    from attnsim.worker import ModelFailure
     for plan in plans:
-        for kind, name, job in plan_jobs(plan):
+        for job in plan_jobs(plan):
             raise_if_interrupted()
-            result = (worker.fit_task if kind == "fit" else worker.chunk_task)(job)
+            result = (worker.fit_task if job.kind == "fit" else worker.chunk_task)(job)
             if "failure" in result:
                 raise ModelFailure(result["failure"])
-            t = plan.timings.setdefault(name, {"fit_s": 0.0, "build_s": 0.0, "run_s": 0.0})
+            t = plan.timings.setdefault(job.name, {"fit_s": 0.0, "build_s": 0.0, "run_s": 0.0})
             for k in ("fit_s", "build_s", "run_s"):
                 if k in result:
                     t[k] = round(t[k] + result[k], 3)

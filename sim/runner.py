@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from attnsim.errors import RunError
+from attnsim.jobs import ChunkTodo, FitTodo
 from attnsim.models.activity import Activity
 from attnsim.result import Result
 from attnsim.run_dir import RunDir
@@ -49,9 +50,9 @@ def _say(quiet: bool, message: str) -> None:
 class RunPlan:
     """What is left to compute of one run (or one sweep point) in `partial`.
 
-    todo: model name -> [(chunk index, trial indices, seed, chunk path)] still to run;
+    todo: model name -> [ChunkTodo] still to run (sim/jobs.py);
     have: model name -> {chunk index: Activity} read back from verified chunk files;
-    fits: model name -> (weights path, curves path, training seed) still to train;
+    fits: model name -> FitTodo still to train;
     classes: model name -> its family class, loaded once here for the whole run.
     The engine (sim/engine.py) turns todo and fits into tasks; `collect` reads the result.
     """
@@ -63,9 +64,9 @@ class RunPlan:
     n_chunks: int
     metas: dict[str, dict]
     trainable: set[str]
-    todo: dict[str, list]
+    todo: dict[str, list[ChunkTodo]]
     have: dict[str, dict[int, Activity]]
-    fits: dict[str, tuple[str, str, int]]
+    fits: dict[str, FitTodo]
     classes: dict[str, type] = field(default_factory=dict)
     timings: dict[str, dict] = field(default_factory=dict)
     tag: str = ""
@@ -78,6 +79,13 @@ class RunPlan:
     @property
     def has_work(self) -> bool:
         return bool(self.fits) or any(self.todo.values())
+
+    def trials_to_run(self, name: str) -> int:
+        """Trials of model `name` still to run (for progress)."""
+        return sum(len(t.trials) for t in self.todo[name])
+
+    def weights_path(self, name: str) -> str:
+        return RunDir(self.partial).weights_path(name)
 
 
 def plan_run(scn, partial: str, *, quiet: bool = False) -> RunPlan:
@@ -104,10 +112,10 @@ def plan_run(scn, partial: str, *, quiet: bool = False) -> RunPlan:
 
     classes = {m.name: load_family(m.family, search_path) for m in scn.models}
     trainable = {name for name, cls in classes.items() if "trainable" in capabilities_of(cls)}
-    todo: dict[str, list] = {}
+    todo: dict[str, list[ChunkTodo]] = {}
     have_parts: dict[str, dict[int, Activity]] = {}
     metas: dict[str, dict] = {}
-    fits: dict[str, tuple[str, str, int]] = {}
+    fits: dict[str, FitTodo] = {}
     for m in scn.models:
         mdir = rd.chunk_dir(m.name)
         wpath = rd.weights_path(m.name)
@@ -116,7 +124,7 @@ def plan_run(scn, partial: str, *, quiet: bool = False) -> RunPlan:
             # chunks made with other weights are not this run's: drop them with the weights
             for f in os.listdir(mdir):
                 os.remove(os.path.join(mdir, f))
-            fits[m.name] = (wpath, rd.curves_path(m.name), derive_seed(seed, "fit", m.name))
+            fits[m.name] = FitTodo(wpath, rd.curves_path(m.name), derive_seed(seed, "fit", m.name))
         items, have = [], {}
         for k, idx in enumerate(chunks):
             path = rd.chunk_path(m.name, k)
@@ -129,7 +137,7 @@ def plan_run(scn, partial: str, *, quiet: bool = False) -> RunPlan:
                     continue
                 _say(quiet, f"chunk {k} of model {m.name!r} is not usable ({'; '.join(reasons)}): recomputing it")
                 os.remove(path)
-            items.append((k, idx, cseed, path))
+            items.append(ChunkTodo(chunk=k, trials=tuple(idx), seed=cseed, path=path))
         todo[m.name], have_parts[m.name] = items, have
     return RunPlan(scn=scn, partial=partial, trials=trials, inputs_path=inputs_path, n_chunks=len(chunks),
                    metas=metas, trainable=trainable, todo=todo, have=have_parts, fits=fits, classes=classes)
@@ -144,14 +152,15 @@ def collect(plan: RunPlan) -> Result:
     activities, training = {}, {}
     for m in scn.models:
         parts = dict(plan.have[m.name])
-        for k, idx, cseed, path in plan.todo[m.name]:
+        for t in plan.todo[m.name]:
             reasons = []
-            act = load_chunk(path, {**plan.metas[m.name], "chunk": k, "trials": idx, "seed": cseed}, reasons)
+            act = load_chunk(t.path, {**plan.metas[m.name], "chunk": t.chunk, "trials": list(t.trials),
+                                      "seed": t.seed}, reasons)
             if act is None:
-                raise RunError(f"chunk {k} of model {m.name!r} was written but does not read back "
+                raise RunError(f"chunk {t.chunk} of model {m.name!r} was written but does not read back "
                                f"({'; '.join(reasons)}); is the disk full? Resume with "
                                f"`attnsim run --resume {partial}`")
-            parts[k] = act
+            parts[t.chunk] = act
         activities[m.name] = Activity.concatenate([parts[k] for k in range(plan.n_chunks)])
         curves = RunDir(partial).read_curves(m.name)
         if curves is not None:

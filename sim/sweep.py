@@ -102,7 +102,7 @@ def run_sweep(scn, resolved: dict, partial: str, *, started: float, quiet: bool,
         trials, fits = {}, {}
         for p in pending:
             for m in p.scn.models:
-                trials[m.name] = trials.get(m.name, 0) + sum(len(t[1]) for t in p.todo[m.name])
+                trials[m.name] = trials.get(m.name, 0) + p.trials_to_run(m.name)
                 fits[m.name] = fits.get(m.name, 0) + (m.name in p.fits)
         def go(eng):
             nonlocal progress

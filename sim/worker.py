@@ -33,6 +33,7 @@ import numpy as np
 
 
 from attnsim.errors import ModelFailure
+from attnsim.jobs import ChunkJob, FitJob
 from attnsim.worker_env import ignore_sigint, init_worker  # noqa: F401  (the pool initializer)
 
 
@@ -123,30 +124,28 @@ def _cached_model(family: str, params: dict, weights_path: str | None, search_pa
     return model, time.perf_counter() - t0
 
 
-def run_chunk(job: dict) -> dict:
-    """One chunk: job = {family, params, name, inputs_path, dt_ms, channels, weights_path,
-    batch_size, search_path, meta, chunk, trials, seed, path}. Returns timings, or
-    {"failure": message} when the model raised (a value, not an exception, so Dask does not
-    retry a deterministic failure)."""
+def run_chunk(job: ChunkJob) -> dict:
+    """One chunk (sim/jobs.py). Returns timings, or {"failure": message} when the model raised
+    (a value, not an exception, so Dask does not retry a deterministic failure)."""
     from attnsim.chunks import load_chunk, save_chunk
     from attnsim.models.activity import Activity
-    meta = {**job["meta"], "chunk": job["chunk"], "trials": list(map(int, job["trials"])), "seed": int(job["seed"])}
-    if os.path.exists(job["path"]) and load_chunk(job["path"], meta, []) is not None:
-        return {"build_s": 0.0, "run_s": 0.0, "n_trials": len(job["trials"]), "reused": True}
-    name, family = job["name"], job["family"]
+    meta = {**job.meta, "chunk": job.chunk, "trials": list(map(int, job.trials)), "seed": int(job.seed)}
+    if os.path.exists(job.path) and load_chunk(job.path, meta, []) is not None:
+        return {"build_s": 0.0, "run_s": 0.0, "n_trials": len(job.trials), "reused": True}
+    name, family = job.name, job.family
     try:
         with _RUN_LOCK:
-            model, build_s = _cached_model(family, job["params"], job["weights_path"], job["search_path"], name)
+            model, build_s = _cached_model(family, job.params, job.weights_path, job.search_path, name)
             t1 = time.perf_counter()
-            inputs = np.load(job["inputs_path"], mmap_mode="r")
-            idx = list(job["trials"])
+            inputs = np.load(job.inputs_path, mmap_mode="r")
+            idx = list(job.trials)
             batch = np.ascontiguousarray(inputs[idx])
-            size = job["batch_size"]
+            size = job.batch_size
             if size and len(idx) < size:
                 pad = np.zeros((size - len(idx),) + batch.shape[1:], dtype=batch.dtype)
                 batch = np.concatenate([batch, pad], axis=0)
-            act = _call("run", name, family, model.run, batch, job["dt_ms"], tuple(job["channels"]),
-                        seed=int(job["seed"]))
+            act = _call("run", name, family, model.run, batch, job.dt_ms, tuple(job.channels),
+                        seed=int(job.seed))
             if not isinstance(act, Activity):
                 raise ModelFailure(f"model {name!r} (family {family}): run() returned {type(act).__name__}, "
                                    "expected attnsim.models.activity.Activity")
@@ -155,35 +154,34 @@ def run_chunk(job: dict) -> dict:
                                    f"for a batch of {len(batch)}")
             act = act.head(len(idx))
             run_s = time.perf_counter() - t1
-            save_chunk(job["path"], act, meta)
+            save_chunk(job.path, act, meta)
     except ModelFailure as e:
         return {"failure": str(e)}
     return {"build_s": build_s, "run_s": run_s, "n_trials": len(idx), "reused": False}
 
 
-def run_fit(job: dict) -> dict:
-    """Train one model: job = {family, params, name, task_spec, dt_ms, channels, seed,
-    weights_path, curves_path, search_path}. Returns {"fit_s"} or {"failure": message}."""
-    if os.path.exists(job["weights_path"]):
+def run_fit(job: FitJob) -> dict:
+    """Train one model (sim/jobs.py). Returns {"fit_s"} or {"failure": message}."""
+    if os.path.exists(job.weights_path):
         return {"fit_s": 0.0}
     try:
         with _RUN_LOCK:
-            s = fit_job(job["family"], job["params"], job["task_spec"], job["dt_ms"], job["channels"], job["seed"],
-                        job["weights_path"], job["curves_path"], None, job["name"], job["search_path"])
+            s = fit_job(job.family, job.params, job.task_spec, job.dt_ms, job.channels, job.seed,
+                        job.weights_path, job.curves_path, None, job.name, job.search_path)
     except ModelFailure as e:
         return {"failure": str(e)}
     return {"fit_s": s}
 
 
-def chunk_task(job: dict, after=None) -> dict:
+def chunk_task(job: ChunkJob, after=None) -> dict:
     """Dask task: run_chunk in an interpreter with PYTHONHASHSEED=0 (`after`: the fit it waits for)."""
     from attnsim.worker_env import run_pinned
     if isinstance(after, dict) and "failure" in after:
         return after
-    return run_pinned(job["search_path"], run_chunk, job)
+    return run_pinned(job.search_path, run_chunk, job)
 
 
-def fit_task(job: dict) -> dict:
+def fit_task(job: FitJob) -> dict:
     """Dask task: run_fit in an interpreter with PYTHONHASHSEED=0."""
     from attnsim.worker_env import run_pinned
-    return run_pinned(job["search_path"], run_fit, job)
+    return run_pinned(job.search_path, run_fit, job)
