@@ -87,6 +87,28 @@ def run(scenario, out: str | None = None, *, workers: int | None = None, overrid
         local cluster of `workers` processes).
     Raises ScenarioError for a bad scenario, RunError for a run that cannot start or go on;
     Ctrl-C raises KeyboardInterrupt with every finished chunk kept in OUT.partial.
+
+    What happens, in order (steps 1-4 write nothing, so a refusal leaves no directory behind):
+
+    1. Load the scenario and validate it, every sweep point included (sim/scenario/load.py;
+       a grid's size is checked before it is expanded): ScenarioError.
+    2. Check the options (workers, weights_from) and name the run directory, OUT.partial or a
+       temporary folder (sim/run_dir.py `prepare`): RunError.
+    3. Estimate memory, disk and model-trials, every sweep point added up, and refuse a run
+       that cannot fit or is absurd (sim/resources.py): RunError.
+    4. Start the engine: a local Dask cluster, or the connection to `scheduler`
+       (sim/engine.py): RunError.
+    5. Plan each run (a sweep: each unfinished point): write scenario.yaml, build the trials
+       once and write their inputs, list the chunks and fits left to do, reusing verified
+       chunks of an interrupted run (sim/runner.py `plan_run`).
+    6. Train the trainable models, then run every chunk of trials on every model, as jobs on
+       the engine's workers (sim/jobs.py, sim/worker.py).
+    7. Collect each model's activity from its chunks into a Result (sim/runner.py `collect`).
+    8. Write results.h5, summary.json, figures and provenance.json, the last marking the run
+       complete; a sweep writes each point as its last chunk finishes, then its own summary
+       and figure (sim/run_dir.py `RunDir`).
+    9. Write the report when the scenario asks for one (sim/report.py, through RunDir).
+    10. Rename OUT.partial to OUT, dropping the chunks and inputs kept for resuming.
     """
     from attnsim.interrupts import catch_interrupts
     with catch_interrupts():
