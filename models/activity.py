@@ -5,6 +5,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+SENSORY, DECISION, HIDDEN = "sensory", "decision", "hidden"
+ROLES = (SENSORY, DECISION, HIDDEN)
+
 
 @dataclass
 class Activity:
@@ -13,8 +16,9 @@ class Activity:
     rates: (n_trials, n_steps, n_units) sampled every `dt_ms`; Hz for brain
         models, arbitrary units for artificial ones (`rate_unit` says which).
     groups: group name -> slice over the unit axis ("pool_A", "L23e", "hidden").
-    selective_groups: the two groups that represent stimulus A and stimulus B
-        (used by modulation index, selection latency, ...); their rates are >= 0.
+    selective_groups: the two groups that stand for location A and location B in the
+        readout (the pools a choice is read from, or the columns a threshold reads); their
+        rates are >= 0. Whether they are sensory neurons is said by `roles`, not by this.
     choice: (n_trials,) readout decision, 0 = A, 1 = B, -1 = none.
     reaction_time_ms: (n_trials,) from stimulus onset; NaN where undefined.
     spikes: for spiking models, group -> list (one per trial) of
@@ -26,6 +30,18 @@ class Activity:
         Filled on dual-report tasks, where each location is judged on its own.
     location_evidence: (n_trials, 2) float, optional: the decision variable
         behind each location's report (larger = more evidence for "present").
+    roles: group -> "sensory", "decision" or "hidden" (ROLES); groups not named have no role.
+        sensory:  stimulus-driven neurons before the decision, the representation of
+                  location A and of location B (the microcircuit's L2/3E and L4E; the
+                  normalization model's pools). Rows 8, 9, 11 and 12 of docs/reference.md
+                  describe such neurons (V1, V4, MT, IT), so their signatures are read here.
+        decision: choice pools and readouts (Wang 2002 / Wong & Wang 2006 pools, an ANN's
+                  softmax outputs): behaviour comes from them, sensory signatures never do.
+        hidden:   neither (interneurons, an ANN's hidden units; the analysis layer may
+                  classify hidden units by their selectivity, sim/analysis/sensory.py).
+        The default {} means no sensory population: a plugin that names no roles gets
+        "n/a: no sensory population" for sensory signatures, never a number read from its
+        selective_groups. `sensory_pair()` gives the pair (A, B).
     """
 
     rates: np.ndarray
@@ -40,6 +56,7 @@ class Activity:
     extras: dict[str, np.ndarray] = field(default_factory=dict)
     location_reports: np.ndarray | None = None
     location_evidence: np.ndarray | None = None
+    roles: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         if self.rates.ndim != 3:
@@ -55,6 +72,41 @@ class Activity:
         for g in self.selective_groups:
             if g not in self.groups:
                 raise ValueError(f"Activity.selective_groups names {g!r}, not one of {sorted(self.groups)}")
+        self.roles = dict(self.roles)
+        for g, role in self.roles.items():
+            if g not in self.groups:
+                raise ValueError(f"Activity.roles names group {g!r}, not one of {sorted(self.groups)}")
+            if role not in ROLES:
+                raise ValueError(f"Activity.roles[{g!r}]: must be one of {list(ROLES)} (got {role!r})")
+
+    def groups_with_role(self, role: str) -> list[str]:
+        """The groups of one role, in the order of `groups`."""
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {list(ROLES)} (got {role!r})")
+        return [g for g in self.groups if self.roles.get(g) == role]
+
+    def sensory_pair(self) -> tuple[str, str] | None:
+        """(group of location A, group of location B) of the sensory population, or None.
+
+        The selective groups when both are sensory and differ (the microcircuit: A_L23E,
+        B_L23E; None with one column, whose selective pair is A_L23E twice);
+        otherwise, when exactly two groups are sensory, those two in the order of `groups`
+        (location A's group listed first, e.g. a sensory stage beside decision pools);
+        otherwise None: no sensory population, or none that splits into A and B.
+        """
+        a, b = self.selective_groups
+        if self.roles.get(a) == SENSORY and self.roles.get(b) == SENSORY:
+            return (a, b) if a != b else None          # one location only: no A/B pair
+        sensory = self.groups_with_role(SENSORY)
+        return (sensory[0], sensory[1]) if len(sensory) == 2 else None
+
+    def describe_roles(self) -> str:
+        """What the groups are, for an n/a reason: 'decision: pool_A, pool_B; hidden: ...'."""
+        parts = [f"{r}: {', '.join(gs)}" for r in ROLES if (gs := self.groups_with_role(r))]
+        unnamed = [g for g in self.groups if g not in self.roles]
+        if unnamed:
+            parts.append(f"no role named: {', '.join(unnamed)}")
+        return "; ".join(parts)
 
     @property
     def n_trials(self) -> int:
@@ -80,7 +132,7 @@ class Activity:
         return Activity(rates=self.rates[idx], dt_ms=self.dt_ms, groups=dict(self.groups),
                         selective_groups=self.selective_groups, choice=self.choice[idx],
                         reaction_time_ms=self.reaction_time_ms[idx], rate_unit=self.rate_unit, spikes=spikes,
-                        group_sizes=dict(self.group_sizes), extras=extras, **optional)
+                        group_sizes=dict(self.group_sizes), extras=extras, roles=dict(self.roles), **optional)
 
     @staticmethod
     def concatenate(parts: list["Activity"]) -> "Activity":
@@ -104,6 +156,7 @@ class Activity:
             spikes=spikes,
             group_sizes=dict(first.group_sizes),
             extras=extras,
+            roles=dict(first.roles),
             **{name: (np.concatenate([getattr(p, name) for p in parts], axis=0)
                       if all(getattr(p, name) is not None for p in parts) else None)
                for name in ("location_reports", "location_evidence")},
@@ -117,6 +170,7 @@ class Activity:
     #   groups.names (G,) str, groups.slices (G, 3) int64 start/stop/step,
     #   groups.is_none (G, 3) bool                which of start/stop/step were None
     #   selective_groups (2,) str
+    #   roles.names (R,) str, roles.values (R,) str   absent in arrays written before roles: {}
     #   group_sizes.names (S,) str, group_sizes.values (S,) int64
     #   extras/<name>                             one array per extra
     #   location_reports, location_evidence      only when not None
@@ -145,6 +199,8 @@ class Activity:
             "groups.is_none": np.array([[b is None for b in row] for row in bounds],
                                        dtype=bool).reshape(len(names), 3),
             "selective_groups": np.asarray(list(self.selective_groups), dtype=str),
+            "roles.names": np.asarray(list(self.roles), dtype=str).reshape(len(self.roles)),
+            "roles.values": np.asarray(list(self.roles.values()), dtype=str).reshape(len(self.roles)),
             "group_sizes.names": np.asarray(list(self.group_sizes), dtype=str).reshape(len(self.group_sizes)),
             "group_sizes.values": np.asarray([int(v) for v in self.group_sizes.values()], dtype=np.int64),
         }
@@ -202,4 +258,5 @@ class Activity:
             group_sizes={str(n): int(v) for n, v in zip(size_names, size_values)},
             extras={k[len("extras/"):]: v for k, v in a.items() if k.startswith("extras/")},
             location_reports=a.get("location_reports"), location_evidence=a.get("location_evidence"),
+            roles={str(n): str(v) for n, v in zip(a.get("roles.names", ()), a.get("roles.values", ()))},
         )
