@@ -43,7 +43,8 @@ SCENARIO = {
 def sequential(scn, resolved, root: str) -> float:
     from attnsim.engine import run_in_process
     from attnsim.runner import collect, plan_run, write_run
-    from attnsim.scenario.load import sweep_points, validate_point
+    from attnsim.scenario.load import validate_point
+    from attnsim.sweep import sweep_points
     t0 = time.perf_counter()
     for index, (values, seed) in enumerate(sweep_points(resolved)):
         p_scn, _ = validate_point(resolved, values, seed)
@@ -63,7 +64,8 @@ def local2(scn, resolved, root: str) -> tuple[float, dict]:
 def overhead(scn, resolved, root: str) -> float:
     from attnsim.engine import Engine
     from attnsim.runner import plan_run
-    from attnsim.scenario.load import sweep_points, validate_point
+    from attnsim.scenario.load import validate_point
+    from attnsim.sweep import sweep_points
     values, seed = sweep_points(resolved)[0]
     p_scn, _ = validate_point(resolved, values, seed)
     with Engine(workers=1, quiet=True) as eng:

@@ -229,5 +229,5 @@ def open_run(run_dir: str) -> Result:
 
 def sweep_plan(scn) -> list[tuple[dict, int]]:
     """[(grid values, seed)] of a sweep scenario's points, in run order."""
-    from attnsim.scenario.load import sweep_points
+    from attnsim.sweep import sweep_points
     return sweep_points(scn.model_dump(mode="json"))

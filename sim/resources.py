@@ -50,7 +50,8 @@ def estimate(scn) -> Estimate:
     """The Estimate of a scenario, a sweep's points added up (module docstring)."""
     if scn.sweep is None:
         return _estimate_plain(scn)
-    from attnsim.scenario.load import sweep_points, validate_point
+    from attnsim.scenario.load import validate_point
+    from attnsim.sweep import sweep_points
     resolved = scn.model_dump(mode="json")
     points = [_estimate_plain(validate_point(resolved, values, seed)[0]) for values, seed in sweep_points(resolved)]
     memory = max(p.memory_bytes for p in points)

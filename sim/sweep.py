@@ -1,5 +1,9 @@
 """Sweeps: a grid of scenario values x seeds, one complete sub-run per point.
 
+Expansion (`sweep_points`, `point_data`) lives here; the loader (sim/scenario/load.py)
+validates every point before anything runs, and the grid's size is checked by the schema
+before any point is expanded.
+
 Points live in `<run>/points/<index>/` (each a run directory of its own with
 results.h5, summary.json, provenance.json). Every unfinished point's chunks are
 submitted together to one Dask client, so points run in parallel; a point's
@@ -11,15 +15,40 @@ points their `where:` selects (metrics averaged over seeds).
 """
 from __future__ import annotations
 
+import copy
+import itertools
 import json
 import os
 
 import numpy as np
 
 from attnsim.expectations import lookup
-from attnsim.scenario.load import sweep_points, validate_point
 from attnsim.jsonable import jsonable
+from attnsim.scenario.overrides import apply_override
 from attnsim.summary import SUMMARY_DIGITS
+
+
+def sweep_points(resolved: dict) -> list[tuple[dict, int]]:
+    """[(values {dotted key: value}, seed)] of a resolved scenario's sweep grid x seeds, in run
+    order (the last grid key varies fastest, then the seed)."""
+    sweep = resolved["sweep"]
+    keys = list(sweep["grid"])
+    seeds = sweep.get("seeds") or [resolved["seed"]]
+    return [(dict(zip(keys, combo)), seed)
+            for combo in itertools.product(*(sweep["grid"][k] for k in keys)) for seed in seeds]
+
+
+def point_data(resolved: dict, values: dict, seed: int) -> dict:
+    """The plain scenario of one sweep point: no sweep, no report or expectations (the sweep
+    evaluates those over its points), the grid values applied, the point's seed."""
+    data = copy.deepcopy(resolved)
+    data.pop("sweep", None)
+    data["report"] = False
+    data["expect"] = []
+    for key, value in values.items():
+        apply_override(data, f"{key}={json.dumps(value)}")
+    data["seed"] = seed
+    return data
 
 
 def _matches(values: dict, where: dict | None) -> bool:
@@ -70,6 +99,7 @@ def run_sweep(scn, resolved: dict, partial: str, *, started: float, quiet: bool,
     """
     from attnsim.interrupts import raise_if_interrupted
     from attnsim.run_dir import RunDir
+    from attnsim.scenario.load import validate_point
     from attnsim.runner import collect, plan_run, write_run
     plan = sweep_points(resolved)
     rd = RunDir(partial)

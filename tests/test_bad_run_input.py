@@ -28,7 +28,7 @@ def _nothing_left(tmp_path):
 def test_a_million_point_grid_is_refused_before_any_point_is_expanded(tmp_path, monkeypatch, capsys):
     def expanded(*a, **k):
         raise AssertionError("the grid was expanded before its size was checked")
-    monkeypatch.setattr(load, "sweep_points", expanded)
+    monkeypatch.setattr(load, "sweep_points", expanded)       # what the loader expands with
     values = ", ".join(str(v) for v in range(1000))
     path = _write(tmp_path, f"sweep:\n  grid:\n    task.n_trials: [{values}]\n    models.0.params.w_plus: [{values}]\n")
     assert cli.main(["validate", str(path)]) == 2

@@ -15,19 +15,13 @@ import os
 import typing
 from dataclasses import asdict
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from attnsim.scenario.schema import Scenario
 from attnsim.errors import ScenarioError
+from attnsim.scenario.overrides import apply_override, dotted
+from attnsim.scenario.schema import Scenario
 from attnsim.scenario.yaml_lines import LinedDocument, load_yaml
-
-
-def _dotted(loc) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
+from attnsim.sweep import point_data, sweep_points
 
 
 def _model_at(loc: tuple, data, root: type[BaseModel] = Scenario) -> type[BaseModel] | None:
@@ -97,7 +91,7 @@ def _format_errors(err: ValidationError, doc: LinedDocument, prefix: tuple = (),
             got = e.get("input")
             if not isinstance(got, (dict, list)) and "got" not in msg:
                 msg += f" (got {got!r})"
-        out.append(f"{doc.path}:{doc.line_of(loc) or '?'}: {_dotted(loc)}: {msg}")
+        out.append(f"{doc.path}:{doc.line_of(loc) or '?'}: {dotted(loc)}: {msg}")
     return out
 
 
@@ -109,7 +103,7 @@ def _validate_task(block, doc: LinedDocument, search_path: tuple[str, ...]):
     from attnsim.tasks import task_class
 
     def line(loc):
-        return f"{doc.path}:{doc.line_of(loc) or '?'}: {_dotted(loc)}"
+        return f"{doc.path}:{doc.line_of(loc) or '?'}: {dotted(loc)}"
 
     def valid_kinds():
         return ", ".join(TASKS.names())
@@ -134,30 +128,6 @@ def _validate_task(block, doc: LinedDocument, search_path: tuple[str, ...]):
         return cls.Spec.model_validate(block), []
     except ValidationError as e:
         return None, _format_errors(e, doc, prefix=("task",), root=cls.Spec, node=block)
-
-
-def _apply_override(data: dict, item: str) -> None:
-    if "=" not in item:
-        raise ScenarioError([f"--set {item}: expected dotted.key=value (e.g. task.n_trials=20)"])
-    key, raw = item.split("=", 1)
-    try:
-        value = yaml.safe_load(raw)
-    except yaml.YAMLError:
-        value = raw
-    parts = [int(p) if p.isdigit() else p for p in key.strip().split(".")]
-    node = data
-    for i, part in enumerate(parts[:-1]):
-        if isinstance(node, list):
-            if not isinstance(part, int) or part >= len(node):
-                raise ScenarioError([f"--set {item}: {_dotted(parts[:i + 1])} is not an index of a list of {len(node)}"])
-            node = node[part]
-        else:
-            if part not in node or node[part] is None:
-                node[part] = {}
-            node = node[part]
-    if isinstance(node, list) and not isinstance(parts[-1], int):
-        raise ScenarioError([f"--set {item}: {_dotted(parts[:-1])} is a list; use an index"])
-    node[parts[-1]] = value
 
 
 def _check_models(scn: Scenario, doc: LinedDocument) -> tuple[list[str], dict[str, dict]]:
@@ -271,7 +241,7 @@ def _validate(data: dict, doc: LinedDocument, loc_prefix: tuple = ()):
         msgs += task_msgs
     if msgs:
         if loc_prefix:  # a sweep point: report it at the sweep key that produced it
-            where = f"{doc.path}:{doc.line_of(loc_prefix)}: {_dotted(loc_prefix)}"
+            where = f"{doc.path}:{doc.line_of(loc_prefix)}: {dotted(loc_prefix)}"
             msgs = [f"{where}: in this sweep point: " + m.split(": ", 1)[1] for m in msgs]
         raise ScenarioError(msgs) from None
     scn.task = task
@@ -296,33 +266,6 @@ def plugin_path(given: list[str], scenario_path: str) -> list[str]:
         if folder not in out:
             out.append(folder)
     return out
-
-
-def sweep_points(resolved: dict) -> list[tuple[dict, int]]:
-    """[(values {dotted key: value}, seed)] of a resolved scenario's sweep grid x seeds."""
-    import itertools
-    sweep = resolved["sweep"]
-    keys = list(sweep["grid"])
-    seeds = sweep.get("seeds") or [resolved["seed"]]
-    return [(dict(zip(keys, combo)), seed)
-            for combo in itertools.product(*(sweep["grid"][k] for k in keys)) for seed in seeds]
-
-
-def point_data(resolved: dict, values: dict, seed: int) -> dict:
-    """The plain scenario of one sweep point (no sweep, the grid values applied)."""
-    data = copy.deepcopy(resolved)
-    data.pop("sweep", None)
-    data["report"] = False
-    data["expect"] = []
-    for key, value in values.items():
-        _apply_override(data, f"{key}={json_dump(value)}")
-    data["seed"] = seed
-    return data
-
-
-def json_dump(value) -> str:
-    import json
-    return json.dumps(value)
 
 
 def validate_point(resolved: dict, values: dict, seed: int, doc: LinedDocument | None = None):
@@ -350,7 +293,7 @@ def load_document(doc: LinedDocument, overrides: list[str] | None = None, seed: 
     `LinedDocument(data=d, lines={}, path="<scenario dict>")`), or ScenarioError."""
     data = copy.deepcopy(doc.data)
     for item in overrides or []:
-        _apply_override(data, item)
+        apply_override(data, item)
     if seed is not None:
         data["seed"] = seed
     scn, resolved = _validate(data, doc)
