@@ -5,7 +5,7 @@ Layout (see README "Run directory"):
   /models/<name>/rates            (trials, units, time) float32, attrs unit, dt_ms
   /models/<name>/group_rates      (trials, groups, time) float32, attrs group_names, unit, dt_ms
   /models/<name>/{choice, reaction_time_ms, extras/<key>}
-  /models/<name> attrs: family, kind, capabilities, groups, selective_groups, group_sizes (JSON)
+  /models/<name> attrs: family, kind, capabilities, groups, selective_groups, group_sizes, roles (JSON)
   /spikes/<model>.<group>/{timestamps (ms), node_ids, trial_ids}   SONATA-style spike tables
 """
 from __future__ import annotations
@@ -48,7 +48,7 @@ def _write_activity(f: h5py.File, name: str, family: str, kind: str, act: Activi
                    capabilities=json.dumps(sorted(capabilities)),
                    groups=json.dumps({k: [s.start, s.stop] for k, s in act.groups.items()}),
                    selective_groups=json.dumps(list(act.selective_groups)),
-                   group_sizes=json.dumps(act.group_sizes))
+                   group_sizes=json.dumps(act.group_sizes), roles=json.dumps(act.roles))
     names = list(act.groups)
     group_rates = np.stack([act.group_rate(n) for n in names], axis=1)  # (trials, groups, time)
     d = g.create_dataset("group_rates", data=group_rates.astype(np.float32), **_Z)
@@ -126,6 +126,7 @@ def _read_activity(f: h5py.File, name: str) -> Activity:
                     choice=g["choice"][()], reaction_time_ms=g["reaction_time_ms"][()],
                     rate_unit=str(g.attrs["unit"]), spikes=spikes,
                     group_sizes={k: int(v) for k, v in json.loads(g.attrs["group_sizes"]).items()}, extras=extras,
+                    roles=json.loads(g.attrs.get("roles", "{}")),   # files written before roles: none
                     **{k: g[k][()] for k in _LOCATION_FIELDS if k in g})
 
 
