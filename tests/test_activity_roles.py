@@ -58,3 +58,17 @@ def test_roles_survive_take_concatenate_and_arrays():
 def test_one_location_is_no_pair():
     act = _act({"a": "sensory", "c": "sensory"}, selective=("a", "a"))
     assert act.sensory_pair() is None
+
+
+def test_results_h5_keeps_the_roles(tmp_path):
+    from attnsim.store import read_results, write_results
+    from attnsim.tasks.selective import make_selective
+    tr = make_selective(n_trials=4, dt_ms=1.0, timing_ms={"fixation": 5, "cue": 5, "stimulus": 10, "response": 5},
+                        contrasts=[0.5], conditions=["attend_A", "attend_B"], seed=0)
+    act = Activity(rates=np.ones((4, tr.n_steps, 3)), dt_ms=1.0, groups={"a": slice(0, 1), "b": slice(1, 2),
+                                                                       "h": slice(2, 3)},
+                   selective_groups=("a", "b"), choice=np.zeros(4, int), reaction_time_ms=np.full(4, np.nan),
+                   roles={"a": "sensory", "b": "sensory", "h": "hidden"})
+    write_results(str(tmp_path / "r.h5"), tr, {"m": act}, {"m": ("x", "brain")}, ["rates"])
+    back = read_results(str(tmp_path / "r.h5")).activities["m"]
+    assert back.roles == act.roles and back.sensory_pair() == ("a", "b")
