@@ -57,7 +57,7 @@ def load_scenario(source, overrides=None, seed: int | None = None):
     overrides: {"task.n_trials": 90, "models.0.params.N_E": 800} or ["task.n_trials=90", ...].
     Raises ScenarioError (its `.messages` name the file, line, key, what was expected).
     """
-    from attnsim.scenario.load import load_document, load_scenario as load_file
+    from attnsim.scenario.load import load_document, load_file
     from attnsim.scenario.schema import Scenario
     items = _override_items(overrides)
     if isinstance(source, Scenario):

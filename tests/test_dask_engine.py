@@ -50,10 +50,10 @@ SWEEP = textwrap.dedent("""\
 
 
 def _scn(tmp_path, text=SCENARIO, name="s.yaml"):
-    from attnsim.scenario.load import load_scenario
+    from attnsim.scenario.load import load_file
     p = tmp_path / name
     p.write_text(text)
-    return load_scenario(str(p))[0], str(p)
+    return load_file(str(p))[0], str(p)
 
 
 def _sequential(sc, partial):

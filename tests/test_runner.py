@@ -97,9 +97,9 @@ def test_workers_and_resume_give_the_same_numbers(first_run, tmp_path, capsys):
     """Two workers, and a run resumed after losing a chunk or with a damaged one, match the
     one-worker run; a damaged chunk is detected and recomputed, never read as data."""
     from attnsim import run_dir, runner
-    from attnsim.scenario.load import load_scenario
+    from attnsim.scenario.load import load_file
     _, scen, out, _ = first_run
-    sc, _ = load_scenario(str(scen))
+    sc, _ = load_file(str(scen))
     partial, _ = run_dir.prepare(str(tmp_path / "e"), sc.name, None)
     r1 = runner.execute(sc, partial, workers=2, quiet=True)
     chunk_dir = os.path.join(partial, "chunks", "rate")

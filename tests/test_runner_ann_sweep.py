@@ -58,11 +58,11 @@ def test_weights_reload_reproduce_accuracy_without_training(tmp_path):
 
 
 def test_sweep_runs_every_point_and_resumes(tmp_path):
-    from attnsim.scenario.load import load_scenario
+    from attnsim.scenario.load import load_file
     from attnsim.sweep import run_sweep
     scen = tmp_path / "sweep.yaml"
     scen.write_text(SWEEP)
-    sc, resolved = load_scenario(str(scen))
+    sc, resolved = load_file(str(scen))
     partial = str(tmp_path / "s.partial")
     first = run_sweep(sc, resolved, partial, workers=1, started=0.0, quiet=True, point_figures=False)
     pts = first["sweep"]["points"]

@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel
 
 from attnsim.registries import TASKS
-from attnsim.scenario.load import load_scenario
+from attnsim.scenario.load import load_file
 from attnsim.scenario.yaml_lines import ScenarioError
 from attnsim.tasks import build_trials, n_cells, task_spec
 from tests.conftest import ROOT
@@ -135,7 +135,7 @@ def test_outside_task_validates_and_builds_trials(tmp_path, clean_imports):
     (tmp_path / "scn").mkdir()
     path = _write(tmp_path / "scn" / "s.yaml",
                   _scenario({"kind": "mytask_mod:MyTask", "level": 0.5}, plugin_path=[str(plugins)]))
-    scn, resolved = load_scenario(path)
+    scn, resolved = load_file(path)
     assert type(scn.task).__name__ == "MySpec" and scn.task.level == 0.5
     assert resolved["task"] == {"kind": "mytask_mod:MyTask", "n_trials": 4, "dt": 1.0, "level": 0.5}
     trials = build_trials(scn.task, seed=0)
@@ -146,7 +146,7 @@ def test_outside_task_validates_and_builds_trials(tmp_path, clean_imports):
     path2 = tmp_path / "scn" / "bad.yaml"
     path2.write_text(open(path).read().replace("level: 0.5", "levle: 0.5"))
     with pytest.raises(ScenarioError) as err:
-        load_scenario(str(path2))
+        load_file(str(path2))
     text = "\n".join(err.value.messages)
     line = _line(str(path2), "  levle:")
     assert f"{path2}:{line}: task.levle: unknown key; valid keys: dt, kind, level, n_trials" in text
@@ -155,20 +155,20 @@ def test_outside_task_validates_and_builds_trials(tmp_path, clean_imports):
 def test_unknown_kind_missing_kind_and_missing_module_are_clean_errors(tmp_path, clean_imports):
     path = _write(tmp_path / "u.yaml", _scenario({"kind": "juggling", "n_trials": 3}))
     with pytest.raises(ScenarioError) as err:
-        load_scenario(path)
+        load_file(path)
     (msg,) = err.value.messages
     assert msg.startswith(f"{path}:{_line(path, '  kind:')}: task.kind: unknown task kind 'juggling'; valid kinds: ")
     assert all(name in msg for name in TASKS.bundled())
 
     path = _write(tmp_path / "m.yaml", _scenario({"n_trials": 3}))
     with pytest.raises(ScenarioError) as err:
-        load_scenario(path)
+        load_file(path)
     (msg,) = err.value.messages
     assert f"{path}:{_line(path, 'task:')}: task: required key 'kind' is missing; valid kinds: " in msg
 
     path = _write(tmp_path / "o.yaml", _scenario({"kind": "no_such_task_mod:Task"}, plugin_path=[str(tmp_path)]))
     with pytest.raises(ScenarioError) as err:
-        load_scenario(path)
+        load_file(path)
     (msg,) = err.value.messages
     assert msg.startswith(f"{path}:{_line(path, '  kind:')}: task.kind: ") and "no_such_task_mod" in msg and "Traceback" not in msg
 
@@ -177,7 +177,7 @@ def test_a_class_that_is_not_a_task_is_refused(tmp_path, clean_imports):
     (tmp_path / "mytask_mod_bad.py").write_text("class NotATask:\n    pass\n")
     path = _write(tmp_path / "n.yaml", _scenario({"kind": "mytask_mod_bad:NotATask"}))
     with pytest.raises(ScenarioError) as err:
-        load_scenario(path)
+        load_file(path)
     (msg,) = err.value.messages
     assert "task.kind" in msg and "mytask_mod_bad:NotATask" in msg and "Spec" in msg
     sys.modules.pop("mytask_mod_bad", None)
@@ -188,7 +188,7 @@ def test_an_outside_task_whose_build_fails_is_a_clean_error(tmp_path, clean_impo
         "epochs, n_steps = timeline(", "raise RuntimeError('no trials today'); epochs, n_steps = timeline("))
     path = _write(tmp_path / "f.yaml", _scenario({"kind": "mytask_mod_boom:MyTask"}))
     with pytest.raises(ScenarioError) as err:
-        load_scenario(path)
+        load_file(path)
     (msg,) = err.value.messages
     assert f"{path}:{_line(path, '  kind:')}: task.kind:" in msg and "no trials today" in msg
     sys.modules.pop("mytask_mod_boom", None)
@@ -199,7 +199,7 @@ def test_task_errors_and_scenario_errors_are_reported_together(tmp_path):
     data["seed"] = -1
     path = _write(tmp_path / "b.yaml", data)
     with pytest.raises(ScenarioError) as err:
-        load_scenario(path)
+        load_file(path)
     text = "\n".join(err.value.messages)
     assert "seed:" in text and "task.n_trials:" in text
 

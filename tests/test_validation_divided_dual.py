@@ -18,10 +18,10 @@ def test_attractor_and_normalization_models_are_unlimited_capacity_observers():
     pytest.importorskip("brian2")
     from attnsim.models.registry import load_family
     from attnsim.analysis.capacity import capacity_cost
-    from attnsim.scenario.load import load_scenario
+    from attnsim.scenario.load import load_file
     from attnsim.tasks import build_trials
 
-    scn, _ = load_scenario(SCENARIO, overrides=["task.n_trials=6000"])
+    scn, _ = load_file(SCENARIO, overrides=["task.n_trials=6000"])
     trials = build_trials(scn.task, seed=20261201)
     for m in scn.models:
         cls = load_family(m.family)

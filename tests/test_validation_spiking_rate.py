@@ -39,10 +39,10 @@ def _ranges(path):
 
 def _run(path, overrides, seed_trials, seed_model, names=None):
     from attnsim.models.registry import load_family
-    from attnsim.scenario.load import load_scenario
+    from attnsim.scenario.load import load_file
     from attnsim.tasks import build_trials
 
-    scn, _ = load_scenario(path, overrides=overrides)
+    scn, _ = load_file(path, overrides=overrides)
     trials = build_trials(scn.task, seed=seed_trials)
     out = {}
     for m in scn.models:

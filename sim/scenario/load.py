@@ -244,15 +244,14 @@ def _validate(data: dict, doc: LinedDocument, loc_prefix: tuple = ()):
             where = f"{doc.path}:{doc.line_of(loc_prefix)}: {dotted(loc_prefix)}"
             msgs = [f"{where}: in this sweep point: " + m.split(": ", 1)[1] for m in msgs]
         raise ScenarioError(msgs) from None
-    scn.task = task
-    scn.plugin_path = search_path
+    # each step makes a new Scenario from the one before: a validated object is never changed
+    scn = scn.model_copy(update={"task": task, "plugin_path": search_path})
     errors, params = _check_models(scn, doc)
     if not errors:
         errors = _check_references(scn, doc)
     if errors:
         raise ScenarioError(errors)
-    for m in scn.models:
-        m.params = params[m.name]
+    scn = scn.model_copy(update={"models": [m.model_copy(update={"params": params[m.name]}) for m in scn.models]})
     return scn, scn.model_dump(mode="json")
 
 
@@ -274,8 +273,9 @@ def validate_point(resolved: dict, values: dict, seed: int, doc: LinedDocument |
     return _validate(data, doc, loc_prefix=("sweep", "grid", next(iter(values))) if values else ())
 
 
-def load_scenario(path: str, overrides: list[str] | None = None, seed: int | None = None):
-    """(Scenario, resolved dict with every default filled in) or ScenarioError."""
+def load_file(path: str, overrides: list[str] | None = None, seed: int | None = None):
+    """(Scenario, resolved dict with every default filled in) of a scenario file, or ScenarioError.
+    The public loader is attnsim.load_scenario (sim/api.py), which returns the Scenario."""
     if not os.path.exists(path):
         raise ScenarioError([f"{path}: no such file"])
     if os.path.isdir(path):
