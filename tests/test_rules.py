@@ -155,3 +155,24 @@ def test_expectations_capacity_and_scorecard_identify_alike():
             assert v["outcome"] == "pass" and by_exp == [v["verdict"]], (lo, hi)
         else:
             assert out != "pass" and v["outcome"] == out and not by_exp, (lo, hi, out, by_exp)
+
+
+def test_claim_about_the_architecture_needs_five_seeds():
+    """over="seeds": with fewer than MIN_SEEDS realizations no rule's outcome stands (pass or fail);
+    a missing estimate stays a fail; a claim about this realization (default) is unchanged."""
+    from attnsim.analysis.rules import MIN_SEEDS, judge, realizations
+    assert MIN_SEEDS == 5
+    args = dict(range=[0.2, 0.4])
+    assert judge("inside", 0.32, (0.32, 0.32), **args) == ("pass", "the estimate is in the range")
+    out, why = judge("inside", 0.32, (0.32, 0.32), over="seeds", n_seeds=1, **args)
+    assert out == "inconclusive" and why.startswith(
+        "interval over trials of one realization; a claim about the architecture needs >= 5 network/training seeds")
+    assert judge("interval_inside", 0.9, (0.8, 1.0), over="seeds", n_seeds=4, **args)[0] == "inconclusive"
+    assert "interval over 4 seeds" in judge("interval_inside", 0.9, (0.8, 1.0), over="seeds", n_seeds=4, **args)[1]
+    assert judge("interval_inside", 0.9, (0.8, 1.0), over="seeds", n_seeds=5, **args)[0] == "fail"
+    assert judge("interval_inside", 0.3, (0.25, 0.35), over="seeds", n_seeds=5, **args)[0] == "pass"
+    assert judge("inside", None, None, over="seeds", n_seeds=1, **args) == ("fail", "no estimate")
+    assert judge("inside", 0.3, None, over="seeds", n_seeds=None, **args)[0] == "inconclusive"
+    assert realizations(5) is None and realizations(0).startswith("interval over trials of one realization")
+    with pytest.raises(ValueError, match="unknown over 'networks'"):
+        judge("inside", 0.3, None, over="networks", **args)

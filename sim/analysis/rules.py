@@ -41,6 +41,17 @@ interval excludes the effect it controls for: write it as `interval_inside`
 on the complement of the effect's range (or `excludes` the effect's value with
 the side as range), never `inside`, whose estimate could pass while the
 interval still holds the effect.
+
+What a claim holds over (`over`, DESIGN.md "Measurements and their
+uncertainty"): `over="trials"` (default) is a claim about this realization (one
+network, one trained network); `over="seeds"` is a claim about an architecture
+or a circuit, which holds over its realizations (network seeds for brain
+models, initialization and training seeds for ANNs). Such a claim needs an
+interval over at least `MIN_SEEDS` = 5 of them: with fewer, whatever the rule
+says (pass or fail), the outcome is `inconclusive` ("interval over trials of
+one realization; ..." for one seed). A deterministic network evaluated on one
+seed has intervals such as 0.32 [0.32, 0.32]: they are about its trials, never
+evidence about the architecture. No estimate stays a `fail`.
 """
 from __future__ import annotations
 
@@ -51,6 +62,8 @@ PASS, FAIL, INCONCLUSIVE = "pass", "fail", "inconclusive"
 OUTCOMES = (PASS, FAIL, INCONCLUSIVE)
 RULES = ("inside", "interval_inside", "consistent", "excludes", "identifies")
 NEEDS_INTERVAL = frozenset(RULES) - {"inside"}
+OVER = ("trials", "seeds")
+MIN_SEEDS = 5
 
 Interval = Sequence[float] | None
 
@@ -190,9 +203,37 @@ def identify(ci: Interval, predictions: Mapping[str, float],
     return INCONCLUSIVE, None, next(why for out, why in reasons.values() if out == INCONCLUSIVE)
 
 
+def realizations(n_seeds: int | None) -> str | None:
+    """Why an interval over `n_seeds` realizations cannot decide a claim about an architecture
+    (module docstring), or None when n_seeds >= MIN_SEEDS."""
+    k = 0 if n_seeds is None else int(n_seeds)
+    if k >= MIN_SEEDS:
+        return None
+    what = "interval over trials of one realization" if k <= 1 else f"interval over {k} seeds"
+    return f"{what}; a claim about the architecture needs >= {MIN_SEEDS} network/training seeds"
+
+
 def judge(rule: str, estimate, ci: Interval, *, range=None, value=None, prediction=None,
-          rivals: Iterable[float] = (), max_width: float | None = None) -> tuple[str, str]:
-    """Apply a rule by name: (outcome, reason). No estimate -> fail, for every rule."""
+          rivals: Iterable[float] = (), max_width: float | None = None, over: str = "trials",
+          n_seeds: int | None = None) -> tuple[str, str]:
+    """Apply a rule by name: (outcome, reason). No estimate -> fail, for every rule.
+
+    over="seeds" (a claim about an architecture or circuit): with an interval over fewer than
+    MIN_SEEDS seeds (`n_seeds`; None counts as one) the outcome is inconclusive, with the reason.
+    """
+    if over not in OVER:
+        raise ValueError(f"unknown over {over!r} (valid: {', '.join(OVER)})")
+    outcome, reason = _judge(rule, estimate, ci, range=range, value=value, prediction=prediction,
+                             rivals=rivals, max_width=max_width)
+    if over == "seeds" and reason != "no estimate":
+        why = realizations(n_seeds)
+        if why is not None:
+            return INCONCLUSIVE, f"{why} (the rule alone: {outcome}, {reason})"
+    return outcome, reason
+
+
+def _judge(rule: str, estimate, ci: Interval, *, range=None, value=None, prediction=None,
+           rivals: Iterable[float] = (), max_width: float | None = None) -> tuple[str, str]:
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r} (rules: {', '.join(RULES)})")
     if _finite(estimate) is None:
