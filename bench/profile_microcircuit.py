@@ -321,7 +321,7 @@ def profile_column(a) -> dict:
     b2.defaultclock.dt = float(cfg_d.get("dt_ms", 0.1)) * b2.ms
     b2.seed(a.seed)
     col = build_column(cfg)
-    net = b2.Network(*col["objects"])
+    net = b2.Network(*col.objects)
     net.run(a.t_sim * b2.second, profile=True)
     t0 = time.perf_counter()
     b2.device.build(directory=str(d), compile=True, run=False, with_output=False)
@@ -332,14 +332,14 @@ def profile_column(a) -> dict:
     b2.device.run(directory=str(d), with_output=False)
     t_run = time.perf_counter() - t0
     loop = float(getattr(b2.device, "_last_run_time", float("nan")))
-    n_syn = int(sum(len(o) for o in col["objects"] if type(o).__name__ == "Synapses"))
+    n_syn = int(sum(len(o) for o in col.objects if type(o).__name__ == "Synapses"))
     csr_build_s = 0.0
     for f in (d / "results").glob("attnsim_csr_*.txt"):      # csr layout: the kernel's own report
         lines = f.read_text().split()
         csr_build_s += float(lines[0])
         n_syn += sum(int(x) for x in lines[1:])
-    n_spk = int(col["spikes"].num_spikes)
-    n = max(s.stop for s in col["slices"].values())
+    n_spk = int(col.spikes.num_spikes)
+    n = max(s.stop for s in col.slices.values())
     extra = dict(config=cfg_d, t_sim_s=a.t_sim, threads=a.threads, build_s=round(t_build, 2),
                  binary_wall_s=round(t_run, 3), n_neurons=int(n), n_synapses=n_syn,
                  csr_rows_build_s=round(csr_build_s, 3),
@@ -393,7 +393,7 @@ def profile_competition(a) -> dict:
     model = SpikingCompetition(params)
     x, channels = builtin_trial_inputs(a.trials)
     model.run(x[:, :10], 1.0, channels, seed=1)     # build, generate and compile (not profiled)
-    net = model._net
+    net = model.built.net
     plain_run = net.run
     net.run = lambda duration, *args, **kw: plain_run(duration, *args, **dict(kw, profile=True))
     t0 = time.perf_counter()

@@ -74,6 +74,10 @@ from attnsim.models.spiking_competition_params import SpikingCompetitionParams
 from attnsim.models.registry import FAMILIES
 
 GROUPS = ("pool_A", "pool_B", "nonselective", "inhibitory")
+# A decision circuit (Wang 2002): the selective pools compete winner-take-all, so they are
+# decision pools, not a sensory population (Activity.roles; docs/reference.md, "sensory
+# population"). Sensory signatures (rows 8, 9, 11, 12) are n/a until a sensory stage exists.
+ROLES = {"pool_A": "decision", "pool_B": "decision", "nonselective": "hidden", "inhibitory": "hidden"}
 
 # Constants of each cell type come from the namespace (scalars), so the E and I groups are
 # separate NeuronGroups. One line per synaptic conductance (module doc); the recurrent totals S_*
@@ -396,23 +400,6 @@ class SpikingCompetition(BrainModel):
         import brian2 as b2
         return b2.SpikeMonitor(exc, name="spikes_exc"), b2.SpikeMonitor(inh, name="spikes_inh")
 
-    # the built network's parts under the names the tests and benchmarks use
-    @property
-    def _net(self):
-        return self.built.net if self.built is not None else None
-
-    @property
-    def _batch(self):
-        return self.built.n_batch if self.built is not None else None
-
-    @property
-    def _b2(self):
-        return self.built.b2
-
-    @property
-    def _groups(self):
-        return self.built.exc, self.built.inh
-
     # ------------------------------------------------------------------ run
     def footprint(self, n_steps: int, dt_ms: float) -> dict:
         """Size of one trial's Activity, for the run's memory estimate: 4 group rates per
@@ -466,7 +453,7 @@ class SpikingCompetition(BrainModel):
         self.last_timing["total_s"] = time.perf_counter() - t_start
         return Activity(rates=rates, dt_ms=rec_dt, groups={g: slice(k, k + 1) for k, g in enumerate(GROUPS)},
                         selective_groups=("pool_A", "pool_B"), choice=choice, reaction_time_ms=rt,
-                        rate_unit="Hz", spikes=spikes, group_sizes=dict(self.sizes),
+                        rate_unit="Hz", spikes=spikes, group_sizes=dict(self.sizes), roles=dict(ROLES),
                         **location_fields(inputs, channels, dt_ms, rates[:, :, 0], rates[:, :, 1], rec_dt,
                                           p.report_criterion_hz))
 

@@ -46,11 +46,11 @@ def test_per_pathway_layout_makes_every_pathway_a_synapses_object():
     b2.set_device("cpp_standalone", build_on_run=False)   # only queues code; nothing is built
     try:
         col = build_column(ColumnConfig(N_scaling=SCALE, K_scaling=SCALE, synapses="per_pathway"))
-        net = b2.Network(*col["objects"])
+        net = b2.Network(*col.objects)
         names = {o.name for o in net.objects}
         assert len(pathways(ColumnConfig(N_scaling=1.0, K_scaling=1.0))) == 55   # non-zero C (9 of 64 are 0)
-        assert len(col["synapses"]) == len(pathways(ColumnConfig(N_scaling=SCALE, K_scaling=SCALE))) > 50
-        for (tgt, src), S in col["synapses"].items():
+        assert len(col.synapses) == len(pathways(ColumnConfig(N_scaling=SCALE, K_scaling=SCALE))) > 50
+        for (tgt, src), S in col.synapses.items():
             assert S.name in names, (tgt, src)
     finally:
         b2.device.reinit()
@@ -65,10 +65,10 @@ def test_fused_layout_is_one_synapses_object_counted_per_pathway():
     try:
         cfg = ColumnConfig(N_scaling=SCALE, K_scaling=SCALE, exclude_pathways=(("L23E", "L4E"),), synapses="fused")
         col = build_column(cfg)
-        synapses = [o for o in col["objects"] if isinstance(o, b2.Synapses)]
-        assert synapses == [col["recurrent"]] and col["synapses"] == {}
-        (counts,) = col["counts"]
-        assert isinstance(counts, PathwayCounts) and counts.synapses is col["recurrent"]
+        synapses = [o for o in col.objects if isinstance(o, b2.Synapses)]
+        assert synapses == [col.recurrent] and col.synapses == {}
+        (counts,) = col.counts
+        assert isinstance(counts, PathwayCounts) and counts.synapses is col.recurrent
         order = [(P.POPULATIONS[t], P.POPULATIONS[s]) for t, s in counts.pairs]
         assert order == [(t, s) for t, s, _ in pathways(cfg)]
         assert ("L23E", "L4E") not in order and len(order) == len(pathways(ColumnConfig(N_scaling=SCALE, K_scaling=SCALE))) - 1
@@ -87,10 +87,10 @@ def test_csr_layout_has_no_recurrent_synapses_object_and_counts_per_pathway():
         cfg = ColumnConfig(N_scaling=SCALE, K_scaling=SCALE, exclude_pathways=(("L23E", "L4E"),))
         assert cfg.synapses == "csr"
         col = build_column(cfg)
-        assert not [o for o in col["objects"] if isinstance(o, b2.Synapses)] and col["recurrent"] is None
-        (counts,) = col["counts"]
+        assert not [o for o in col.objects if isinstance(o, b2.Synapses)] and col.recurrent is None
+        (counts,) = col.counts
         assert isinstance(counts, KernelCounts) and counts.n_pairs == len(pathways(cfg))
-        assert "pathway_gain" in col["timed_arrays"]
+        assert "pathway_gain" in col.timed_arrays
     finally:
         b2.device.reinit()
         b2.device.activate()

@@ -152,8 +152,8 @@ def csr_column(tmp_path_factory):
 
     def build(b2):
         col = build_column(cfg)
-        b2.Network(*col["objects"]).run(DT * b2.ms)
-        G = col["neurons"]
+        b2.Network(*col.objects).run(DT * b2.ms)
+        G = col.neurons
         return lambda: {"pop": np.asarray(G.pop[:]), "cfg": cfg}
 
     return _standalone(tmp_path_factory, "csr_column", build, {"ATTNSIM_CSR_DUMP": "1", "ATTNSIM_SEED_NET": "3"})

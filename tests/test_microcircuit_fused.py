@@ -80,10 +80,10 @@ def fused_column(tmp_path_factory):
         b2.seed(1)          # a fixed draw: 36 KS tests at 1e-3 would otherwise fail ~4 % of runs
         cfg = ColumnConfig(N_scaling=0.02, K_scaling=0.02, exclude_pathways=(("L5E", "L5I"),), synapses="fused")
         col = build_column(cfg)
-        net = b2.Network(*col["objects"])
+        net = b2.Network(*col.objects)
         net.run(0 * b2.ms)
         b2.device.build(directory=str(d), compile=True, run=True, with_output=False)
-        S, G = col["recurrent"], col["neurons"]
+        S, G = col.recurrent, col.neurons
         pop = np.asarray(G.pop[:])
         out = dict(cfg=cfg, pre=pop[np.asarray(S.i[:])], post=pop[np.asarray(S.j[:])], i=np.asarray(S.i[:]),
                    w=np.asarray(S.w[:]) / 1e-12, d=np.asarray(S.delay[:]) / 1e-3)

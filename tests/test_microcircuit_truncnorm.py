@@ -104,7 +104,7 @@ def test_column_synapses_use_the_truncated_draw():
     try:
         col = build_column(ColumnConfig(N_scaling=0.03, K_scaling=0.03, thalamus=True, synapses="per_pathway"))
         codes = [c for c in b2.device.code_objects.values()]
-        for (tgt, src), S in col["synapses"].items():
+        for (tgt, src), S in col.synapses.items():
             mine = [c for c in codes if c.name.startswith(S.name + "_") and "group_variable_set" in c.name]
             assert len(mine) == 2, (tgt, src)           # w on the synapses, delay on the pre pathway
             text = " ".join(str(c.code) for c in mine)

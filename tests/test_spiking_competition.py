@@ -38,14 +38,14 @@ def _inputs(n_trials, n_steps):
 def test_pool_sums_equal_dense_all_to_all_weights(model):
     """The per-pool gating sums give exactly what an N_E x N_E weight matrix would."""
     model.run(_inputs(2, 2), 1.0, CHANNELS, seed=0)
-    p, b2 = model.params, model._b2
-    exc, inh = model._groups
+    p, b2 = model.params, model.built.b2
+    exc, inh = model.built.exc, model.built.inh
     rng = np.random.default_rng(0)
     s_ampa, s_nmda = rng.random(len(exc)), rng.random(len(exc))
     s_gaba = rng.random(len(inh))
-    model._net.restore("t0")
+    model.built.net.restore("t0")
     exc.s_AMPA, exc.s_NMDA, inh.s_GABA = s_ampa, s_nmda, s_gaba
-    model._net.run(p.sim_dt_ms * b2.ms)   # the sums are taken at the start of the step
+    model.built.net.run(p.sim_dt_ms * b2.ms)   # the sums are taken at the start of the step
 
     N_A, N_E = model.N_A, p.N_E
     pool = np.repeat([0, 1, 2], [N_A, N_A, N_E - 2 * N_A])
@@ -55,7 +55,7 @@ def test_pool_sums_equal_dense_all_to_all_weights(model):
                 + np.asarray(exc.w_N) * np.asarray(exc.SA_N))
     got_nmda = (np.asarray(exc.w_A) * np.asarray(exc.SN_A) + np.asarray(exc.w_B) * np.asarray(exc.SN_B)
                 + np.asarray(exc.w_N) * np.asarray(exc.SN_N))
-    for t in range(model._batch):
+    for t in range(model.built.n_batch):
         cells = slice(t * N_E, (t + 1) * N_E)
         np.testing.assert_allclose(got_ampa[cells], dense @ s_ampa[cells], rtol=1e-12)
         np.testing.assert_allclose(got_nmda[cells], dense @ s_nmda[cells], rtol=1e-12)
@@ -79,12 +79,12 @@ def test_same_seed_same_spikes_other_seed_differs(model):
 
 
 def test_network_is_built_once_across_runs(model):
-    net = model._net
+    net = model.built.net
     builds = model.build_count
     act = model.run(_inputs(3, 50), 1.0, CHANNELS, seed=1)   # fewer trials than the batch: padded
-    assert model._net is net and model.build_count == builds == 1
+    assert model.built.net is net and model.build_count == builds == 1
     assert act.rates.shape == (3, 50 // int(model.params.record_dt_ms), len(GROUPS))
-    assert model._batch == 8
+    assert model.built.n_batch == 8
     assert len(act.spikes["pool_A"]) == 3
 
 
@@ -126,7 +126,7 @@ def test_default_network_is_unchanged_by_the_interneuron_options(model):
     existed: spike fingerprint recorded with the code before the change (same seed, batch 8)."""
     p = model.params
     assert p.cue_inh_rate_hz == 0.0 and p.w_plus_I == 1.0 and not p.local_inhibition
-    exc, inh = model._groups
+    exc, inh = model.built.exc, model.built.inh
     assert "nu_in" not in inh.variables and "S_GABA" in exc.variables
     x = _inputs(2, 300)
     x[:, 100:, 0] = 1.0
@@ -162,13 +162,13 @@ def local_pair():
 def test_local_inhibition_sums_equal_dense_weights(local_pair):
     """Pool-specific E <-> I weights: the per-subgroup sums give what dense matrices would."""
     m = local_pair[1]
-    p, b2 = m.params, m._b2
-    exc, inh = m._groups
+    p, b2 = m.params, m.built.b2
+    exc, inh = m.built.exc, m.built.inh
     rng = np.random.default_rng(1)
     s_ampa, s_gaba = rng.random(len(exc)), rng.random(len(inh))
-    m._net.restore("t0")
+    m.built.net.restore("t0")
     exc.s_AMPA, inh.s_GABA = s_ampa, s_gaba
-    m._net.run(p.sim_dt_ms * b2.ms)
+    m.built.net.run(p.sim_dt_ms * b2.ms)
     epool = np.repeat([0, 1, 2], [m.N_A, m.N_A, p.N_E - 2 * m.N_A])
     ipool = m._inh_subgroups()
     assert ipool.tolist().count(0) == round(p.f * m.N_I)
@@ -179,7 +179,7 @@ def test_local_inhibition_sums_equal_dense_weights(local_pair):
     got_gaba_e = sum(np.asarray(getattr(exc, f"u_{k}")) * np.asarray(getattr(exc, f"SG_{k}")) for k in "ABN")
     got_ampa_i = sum(np.asarray(getattr(inh, f"w_{k}")) * np.asarray(getattr(inh, f"SA_{k}")) for k in "ABN")
     got_gaba_i = sum(np.asarray(getattr(inh, f"SG_{k}")) for k in "ABN")
-    for t in range(m._batch):
+    for t in range(m.built.n_batch):
         e, i = slice(t * p.N_E, (t + 1) * p.N_E), slice(t * m.N_I, (t + 1) * m.N_I)
         np.testing.assert_allclose(got_gaba_e[e], i_to_e @ s_gaba[i], rtol=1e-12)
         np.testing.assert_allclose(got_ampa_i[i], e_to_i @ s_ampa[e], rtol=1e-12)

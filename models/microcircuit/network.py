@@ -138,10 +138,6 @@ class Column:
     spikes: object
     objects: list
 
-    def __getitem__(self, key: str):
-        """Dict-style access (col["objects"]), as callers written for the former dict use it."""
-        return getattr(self, key)
-
 
 @dataclass
 class Recurrent:
