@@ -196,8 +196,11 @@ def complete(scn, partial: str, *, engine, started: float, quiet: bool = False,
     """Run every model on `engine` (sim/engine.py), then write results.h5, summary.json, figures
     and provenance.json into `partial` (provenance last: its presence marks the directory's
     content complete). Returns the Result, its summary filled in."""
-    out = execute(scn, partial, workers=1, quiet=quiet, engine=engine)
-    write_run(scn, partial, out, started=started, figures=figures)
+    plan = plan_run(scn, partial, quiet=quiet)
+    if plan.has_work:
+        engine.run([plan])
+    out = collect(plan)
+    write_run(scn, partial, out, started=started, figures=figures, kinds=plan.kinds())
     return out
 
 
