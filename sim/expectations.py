@@ -5,9 +5,20 @@ estimate is the value in summary.json; its interval is the 95 % percentile
 bootstrap over trials, stratified by the design cells
 (`sim.analysis.bootstrap`, `n_boot` resamples, default 200; 0 = no interval),
 seeded from the scenario seed, the model and the metric so reruns agree. In a
-sweep, an expectation with `where:` averages the matching points (seeds) and
-its interval is the two-stage bootstrap over seeds and trials
-(`sim.analysis.bootstrap.hierarchical`).
+sweep, an expectation with `where:` averages the matching points: the points of
+one seed are averaged first (they share the seed's network and trials), then
+the seeds; with two or more seeds the interval resamples the seeds, each over
+all its trials (`sim.analysis.bootstrap.hierarchical`: Davison & Hinkley 1997
+§3.8, expanded for few seeds), with one seed it is that seed's trial bootstrap.
+
+What the interval resampled is in every entry: `n_seeds` (realizations: 1
+outside a sweep), `n_trials` (all of their trials) and `interval_over`
+("seeds", "trials", or None without an interval). What the claim is about is
+the entry's `over` (default "trials": this realization; "seeds": the
+architecture or circuit, which holds over its realizations): an `over: seeds`
+claim with fewer than 5 seeds is `inconclusive` ("interval over trials of one
+realization; a claim about the architecture needs >= 5 network/training
+seeds"), whatever its rule says (`attnsim.analysis.rules.judge`).
 
 Rules (the `rule:` key), implemented once in `attnsim.analysis.rules` (read its
 docstring) and shared with capacity_cost and the report's scorecard:
@@ -39,7 +50,8 @@ half the range width (`inside`, `consistent`), the estimate's distance to the
 nearer range edge (`interval_inside`) or to the excluded value (`excludes`), half
 the identification width (`identifies`).
 In a sweep, seed-to-seed variance does not shrink with trials, so the count is
-a lower bound there.
+a lower bound there; an `over: seeds` claim with too few seeds gets none (more
+trials cannot settle it: more seeds can).
 
 Verdict: `deviation` where `known_deviation` is set, `calibration` where
 `calibration: true`, else the outcome (`pass` / `fail` / `inconclusive`). The
@@ -59,7 +71,7 @@ import math
 import numpy as np
 
 from attnsim.analysis import rules
-from attnsim.analysis.bootstrap import Bootstrap, bootstrap_metric, hierarchical, percentile_interval
+from attnsim.analysis.bootstrap import Bootstrap, bootstrap_metric, hierarchical
 from attnsim.seeds import derive_seed
 
 VERDICTS = ("pass", "fail", "inconclusive", "deviation", "calibration")
@@ -93,9 +105,22 @@ def _rule_args(ex: dict) -> dict:
             "rivals": ex.get("rivals") or ()}
 
 
-def judge(ex: dict, estimate: float | None, ci_lo: float | None, ci_hi: float | None) -> str:
-    """The rule's outcome, 'pass', 'fail' or 'inconclusive' (`attnsim.analysis.rules.judge`)."""
-    return rules.judge(ex.get("rule", "inside"), estimate, (ci_lo, ci_hi), **_rule_args(ex))[0]
+def over(ex: dict) -> str:
+    """What the claim holds over: "trials" (this realization, the default) or "seeds" (the
+    architecture or circuit). Read from the entry's `over` key (module docstring)."""
+    return ex.get("over") or "trials"
+
+
+def judge(ex: dict, estimate: float | None, ci_lo: float | None, ci_hi: float | None,
+          n_seeds: int | None = None) -> str:
+    """The rule's outcome, 'pass', 'fail' or 'inconclusive' (`attnsim.analysis.rules.judge`);
+    an `over: seeds` claim with fewer than 5 seeds (`n_seeds`) is inconclusive."""
+    return _judged(ex, estimate, ci_lo, ci_hi, n_seeds)[0]
+
+
+def _judged(ex, estimate, ci_lo, ci_hi, n_seeds):
+    return rules.judge(ex.get("rule", "inside"), estimate, (ci_lo, ci_hi), over=over(ex), n_seeds=n_seeds,
+                       **_rule_args(ex))
 
 
 def trials_needed(ex: dict, n_trials: int, ci_lo: float | None, ci_hi: float | None,
@@ -113,10 +138,14 @@ def trials_needed(ex: dict, n_trials: int, ci_lo: float | None, ci_hi: float | N
 def verdict_entry(ex: dict, boot: Bootstrap | None, note: str) -> dict:
     """The summary.json entry of one expectation from its bootstrap (None: no estimate)."""
     estimate = None if boot is None else boot.estimate
-    ci_lo, ci_hi = (None, None) if boot is None else percentile_interval(boot.replicates)
+    ci_lo, ci_hi = (None, None) if boot is None else boot.interval
     n = 0 if boot is None else boot.n_trials
-    outcome = judge(ex, estimate, ci_lo, ci_hi)
+    n_seeds = 0 if boot is None else boot.n_seeds
+    outcome, reason = _judged(ex, estimate, ci_lo, ci_hi, n_seeds)
     rule = ex.get("rule", "inside")
+    too_few_seeds = over(ex) == "seeds" and estimate is not None and rules.realizations(n_seeds) is not None
+    if too_few_seeds:     # more trials cannot settle it: trials_needed stays None
+        note = (note + "; " if note else "") + reason
     if estimate is not None and ci_lo is None and (boot.n_boot > 0 or rule in rules.NEEDS_INTERVAL):
         why = (f"{boot.replicates.size} of {boot.n_boot} resamples defined the metric" if boot.n_boot > 0
                else "no resamples (n_boot 0 or no trials)")
@@ -134,11 +163,12 @@ def verdict_entry(ex: dict, boot: Bootstrap | None, note: str) -> dict:
             note = (note + "; " if note else "") + "passes now: reconsider known_deviation"
     elif ex.get("calibration"):
         verdict = "calibration"
-    need = trials_needed(ex, n, ci_lo, ci_hi, estimate) if outcome == "inconclusive" else None
+    need = trials_needed(ex, n, ci_lo, ci_hi, estimate) if outcome == "inconclusive" and not too_few_seeds else None
     rng = ex.get("range")
     excluded = ex.get("value") if rule == "excludes" else None
     return {**ex, "range": None if rng is None else [rng[0], rng[1]], "rule": rule, "excluded": excluded,
-            "estimate": estimate, "ci_lo": ci_lo, "ci_hi": ci_hi, "n_trials": n,
+            "over": over(ex), "estimate": estimate, "ci_lo": ci_lo, "ci_hi": ci_hi, "n_trials": n,
+            "n_seeds": n_seeds, "interval_over": None if ci_lo is None else boot.over,
             "verdict": verdict, "outcome": outcome, "trials_needed": need,
             "value": estimate, "pass": verdict == "pass", "note": note}
 
@@ -184,12 +214,14 @@ def evaluate(expect: list[dict], summary_models: dict, trials=None, activities: 
     return [verdict_entry(ex, boots.get(i), notes[i]) for i, ex in enumerate(expect)]
 
 
-def evaluate_seeds(ex: dict, per_seed: list[Bootstrap], index: int, seed: int, note: str = "") -> dict:
-    """A sweep expectation averaged over its matching points: two-stage bootstrap over seeds and trials."""
+def evaluate_seeds(ex: dict, per_seed: list[Bootstrap], index: int, seed: int, note: str = "",
+                   n_points: int | None = None) -> dict:
+    """A sweep expectation averaged over its seeds (one Bootstrap per seed): the mean over seeds, its
+    interval from `hierarchical` (seeds resampled; one seed: its trial bootstrap)."""
     boot = hierarchical(per_seed, n_boot=int(ex.get("n_boot", 200)), seed=derive_seed(seed, "expect", index))
-    k = sum(p.estimate is not None for p in per_seed)
     if boot.estimate is None:
         return verdict_entry(ex, None, note or f"no sweep point matches where={ex.get('where')}")
+    k = boot.n_seeds if n_points is None else n_points
     return verdict_entry(ex, boot, f"mean over {k} point(s)")
 
 
@@ -212,7 +244,8 @@ def _claim(r: dict) -> str:
 
 
 def table(results: list[dict]) -> str:
-    """The printed expectation table: verdict, what, estimate [95 % CI] (n), rule, claim, source."""
+    """The printed expectation table: verdict, what, estimate [95 % CI] (n trials, k seeds where the
+    interval is over seeds), rule, claim, source."""
     if not results:
         return "no expectations in this scenario"
     rows = [("verdict", "model", "metric", "condition", "estimate [95 % CI] (n)", "rule", "range/claim", "source")]
@@ -224,7 +257,8 @@ def table(results: list[dict]) -> str:
         cond = r["condition"] + (f"/{r['group']}" if r.get("group") else "")
         est = r.get("estimate", r.get("value"))
         ci = f" [{_num(r['ci_lo'])}, {_num(r['ci_hi'])}]" if r.get("ci_lo") is not None else ""
-        n = f" (n={r['n_trials']})" if r.get("n_trials") else ""
+        k = r.get("n_seeds") or 0
+        n = (f" (n={r['n_trials']}" + (f", {k} seeds" if k >= 2 else "") + ")") if r.get("n_trials") else ""
         rows.append((label, r["model"], r["metric"], cond, _num(est) + ci + n, r.get("rule", "inside"),
                      _claim(r), r["source"][:50]))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
@@ -240,44 +274,94 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _seed_part(values: list[float], boots: list[Bootstrap] | None, n_trials: int) -> Bootstrap:
+    """One seed's Bootstrap from its matching points: the mean of their values; with `boots` (one
+    per point, drawn on the same trial resamples: the points of a seed share its trials), the
+    replicate-wise mean of their replicates (no interval where their usable counts differ)."""
+    est = float(np.mean(values))
+    if not boots:
+        return Bootstrap(est, np.zeros(0), n_trials, 0)
+    sizes = {b.replicates.size for b in boots}
+    reps = np.mean([b.replicates for b in boots], axis=0) if len(sizes) == 1 else np.zeros(0)
+    return Bootstrap(est, reps, n_trials, boots[0].n_boot)
+
+
 def evaluate_sweep(expect: list[dict], points: list[dict], run_dir: str, seed: int, matches) -> list[dict]:
-    """Sweep expectations: the mean over the points `where:` selects (`matches(values, where)`),
-    with the two-stage bootstrap over those points (seeds) and their trials.
+    """Sweep expectations: the mean over the points `where:` selects (`matches(values, where)`):
+    the points of each seed averaged, then the seeds; the interval resamples the seeds
+    (`hierarchical`), or, with one seed, that seed's trials.
 
     points: [{"index", "values", "seed", "dir" (relative to run_dir), "models": {name: {"metrics"}}}];
-    each point's trials and activity are read back from its results.h5, one point in memory at a time.
+    a point's trials and activity are read back from its results.h5 (one point in memory at a time)
+    only where an expectation has a single seed: with two or more, the interval needs the seed
+    estimates only. The trial resamples of one seed's points share their seed (derived from the
+    scenario seed, the expectation and the sweep seed), so their replicates pair up.
     """
     import os
 
     from attnsim.store import read_results
 
-    parts: list[list[Bootstrap]] = [[] for _ in expect]
+    chosen = [[p for p in points if matches(p["values"], ex.get("where"))] for ex in expect]
+    values: list[dict[int, list[float]]] = [{} for _ in expect]
+    trials: list[dict[int, int]] = [{} for _ in expect]
+    boots: list[dict[int, list[Bootstrap]]] = [{} for _ in expect]
     notes: list[list[str]] = [[] for _ in expect]
-    for p in points:
-        run = None
-        for i, ex in enumerate(expect):
-            if not matches(p["values"], ex.get("where")):
-                continue
+    for i, ex in enumerate(expect):
+        for p in chosen[i]:
             metrics = p["models"].get(ex["model"], {}).get("metrics", {})
             v, note = lookup(metrics, ex["metric"], ex["condition"], ex.get("group"))
             if v is None:
                 notes[i].append(note)
+            else:
+                values[i].setdefault(p["seed"], []).append(v)
+    single = {i for i in range(len(expect)) if len(values[i]) == 1 and int(expect[i].get("n_boot", 200)) > 0}
+    for p in points:
+        run = None
+        for i in sorted(single):
+            ex = expect[i]
+            if p not in chosen[i] or p["seed"] not in values[i]:
                 continue
-            n_boot = int(ex.get("n_boot", 200))
+            metrics = p["models"].get(ex["model"], {}).get("metrics", {})
+            v, _ = lookup(metrics, ex["metric"], ex["condition"], ex.get("group"))
+            if v is None:
+                continue
             path = os.path.join(run_dir, p["dir"], "results.h5")
-            if run is None and n_boot > 0 and os.path.exists(path):
+            if run is None and os.path.exists(path):
                 run = read_results(path)
-            if n_boot <= 0 or run is None or ex["model"] not in run.activities:
-                parts[i].append(Bootstrap(v, np.zeros(0), 0, 0))
+            if run is None or ex["model"] not in run.activities:
+                boots[i].setdefault(p["seed"], []).append(Bootstrap(v, np.zeros(0), 0, 0))
                 continue
-            parts[i].append(bootstrap_metric(run.trials, run.activities[ex["model"]], ex["metric"],
-                                             ex["condition"], ex.get("group"), n_boot=n_boot,
-                                             seed=derive_seed(seed, "expect", i, p["index"]), estimate=v))
+            trials[i][p["seed"]] = run.trials.n_trials
+            boots[i].setdefault(p["seed"], []).append(
+                bootstrap_metric(run.trials, run.activities[ex["model"]], ex["metric"], ex["condition"],
+                                 ex.get("group"), n_boot=int(ex.get("n_boot", 200)),
+                                 seed=derive_seed(seed, "expect", i, "seed", p["seed"]), estimate=v))
     out = []
     for i, ex in enumerate(expect):
-        if not parts[i]:
+        if not values[i]:
             out.append(verdict_entry(ex, None, notes[i][0] if notes[i] else
                                      f"no sweep point matches where={ex.get('where')}"))
-        else:
-            out.append(evaluate_seeds(ex, parts[i], i, seed))
+            continue
+        parts = [_seed_part(vals, boots[i].get(s), trials[i].get(s) or _n_trials(run_dir, chosen[i], s))
+                 for s, vals in values[i].items()]
+        out.append(evaluate_seeds(ex, parts, i, seed, n_points=sum(len(v) for v in values[i].values())))
     return out
+
+
+def _n_trials(run_dir: str, points: list[dict], seed: int) -> int:
+    """The trial count of one seed: n_trials of the first of its points' summary.json (the points
+    of one seed share its trials), or the point's own "n_trials"; 0 where neither is there."""
+    import json
+    import os
+    for p in points:
+        if p["seed"] != seed:
+            continue
+        if p.get("n_trials"):
+            return int(p["n_trials"])
+        path = os.path.join(run_dir, p["dir"], "summary.json")
+        if os.path.exists(path):
+            with open(path) as fh:
+                n = json.load(fh).get("n_trials")
+            if n:
+                return int(n)
+    return 0

@@ -177,17 +177,20 @@ def test_no_interval_falls_back_to_point_check():
     assert trials_needed(_ex(), 40, None, None) is None
 
 
-def test_hierarchical_over_seeds_is_wider_than_pooled_trials_when_seeds_differ():
+def test_hierarchical_over_seeds_resamples_seeds_not_their_trials_again():
+    """Three seeds far apart: the seed stage alone; se = sd(seed estimates) / sqrt(k) (the trial noise is
+    already in it; the former scheme added it again), the interval the t interval (k - 1 = 2 df)."""
     parts = [bootstrap_metric(*_bernoulli(200, p, seed=s), "accuracy", n_boot=300, seed=s)
              for s, p in enumerate([0.6, 0.75, 0.9])]
-    h = hierarchical(parts, n_boot=2000, seed=0)
-    assert h.estimate == pytest.approx(np.mean([p.estimate for p in parts]))
+    h = hierarchical(parts, n_boot=4000, seed=0)
+    t = np.array([p.estimate for p in parts])
+    assert h.estimate == pytest.approx(t.mean())
+    assert h.se == pytest.approx(np.std(t, ddof=1) / math.sqrt(3), rel=0.05)
     lo, hi = h.interval
-    # seed means differ by far more than trial noise: the seed stage dominates; its sd is
-    # about sd(seed estimates) / sqrt(k) (k = 3), the trial stage only adds ~0.03 / sqrt(3)
-    sd_seeds = np.std([p.estimate for p in parts], ddof=0) / math.sqrt(3)
-    assert h.se == pytest.approx(math.hypot(sd_seeds, np.mean([p.se for p in parts]) / math.sqrt(3)), rel=0.2)
-    assert lo < h.estimate < hi and h.n_trials == 600
+    half = 4.303 * np.std(t, ddof=1) / math.sqrt(3)          # t_{2, .975} = 4.303
+    # the bootstrap distribution of a mean of 3 draws is lumpy: its quantiles sit within ~15 % of normal ones
+    assert hi - lo == pytest.approx(2 * half, rel=0.15)
+    assert h.n_trials == 600 and h.n_seeds == 3 and h.over == "seeds"
 
 
 SCN = textwrap.dedent("""\
@@ -242,33 +245,74 @@ def test_identifies_without_range_loads():
 
 
 def test_sweep_expectation_bootstraps_over_seeds_and_trials(tmp_path, monkeypatch):
-    """evaluate_sweep: the `where` points' estimates averaged, the interval from their trials and seeds."""
+    """evaluate_sweep: the `where` points' estimates averaged over seeds, the interval over seeds (n_seeds,
+    n_trials and what it resampled in the entry); one seed: its trial interval, labelled as such."""
+    import json
+
     import attnsim.store
     from attnsim.expectations import evaluate_sweep
     from attnsim.store import RunData
     from attnsim.sweep import _matches
 
-    runs, points = {}, []
-    for index, (w, s, p) in enumerate([(1.0, 1, 0.6), (1.0, 2, 0.9), (2.0, 1, 0.5)]):
+    runs, points, reads = {}, [], []
+    grid = [(1.0, s, p) for s, p in zip(range(1, 6), [0.6, 0.9, 0.7, 0.8, 0.75])] + [(2.0, 1, 0.5)]
+    for index, (w, s, p) in enumerate(grid):
         tr, act = _bernoulli(200, p, seed=s + 10 * index)
         d = tmp_path / f"{index:03d}"
         d.mkdir()
         (d / "results.h5").write_text("")
+        (d / "summary.json").write_text(json.dumps({"n_trials": 200}))
         runs[str(d / "results.h5")] = RunData(trials=tr, activities={"m": act}, families={"m": "x"})
         points.append({"index": index, "values": {"w": w}, "seed": s, "dir": d.name,
                        "models": {"m": {"metrics": compute_metrics(["accuracy"], tr, act)}}})
-    monkeypatch.setattr(attnsim.store, "read_results", lambda path: runs[path])
-    ex = _ex(range=[0.0, 1.0], where={"w": 1.0}, n_boot=300)
+    monkeypatch.setattr(attnsim.store, "read_results", lambda path: reads.append(path) or runs[path])
+    ex = _ex(range=[0.0, 1.0], where={"w": 1.0}, n_boot=300, over="seeds")
     (r,) = evaluate_sweep([ex], points, str(tmp_path), 5, _matches)
-    est = [pt["models"]["m"]["metrics"]["accuracy"]["all"] for pt in points[:2]]
-    assert r["estimate"] == pytest.approx(np.mean(est)) and r["n_trials"] == 400
-    assert r["note"] == "mean over 2 point(s)" and r["verdict"] == "pass"
-    # two seeds 0.3 apart: the seed stage makes the interval far wider than one seed's trial interval (~0.1)
-    assert r["ci_hi"] - r["ci_lo"] > 0.2 and r["ci_lo"] <= min(est) + 0.05 and r["ci_hi"] >= max(est) - 0.05
+    est = [pt["models"]["m"]["metrics"]["accuracy"]["all"] for pt in points[:5]]
+    assert r["estimate"] == pytest.approx(np.mean(est)) and r["n_trials"] == 1000 and r["n_seeds"] == 5
+    assert r["interval_over"] == "seeds" and r["note"] == "mean over 5 point(s)" and r["verdict"] == "pass"
+    assert reads == []                     # five seeds: their estimates suffice, no trials read back
+    # five seeds 0.3 apart: the interval is the seeds', far wider than one seed's trial interval (~0.1)
+    half = 2.776 * np.std(est, ddof=1) / math.sqrt(5)
+    assert r["ci_hi"] - r["ci_lo"] == pytest.approx(2 * half, rel=0.2)
     (again,) = evaluate_sweep([ex], points, str(tmp_path), 5, _matches)
     assert again == r
+    (one,) = evaluate_sweep([_ex(range=[0.0, 1.0], where={"w": 2.0}, n_boot=300, over="seeds"),
+                             ], points, str(tmp_path), 5, _matches)
+    assert one["n_seeds"] == 1 and one["n_trials"] == 200 and one["interval_over"] == "trials"
+    assert one["ci_hi"] - one["ci_lo"] < 0.2 and one["verdict"] == "inconclusive"
+    assert "interval over trials of one realization" in one["note"]
     (none,) = evaluate_sweep([_ex(where={"w": 3.0})], points, str(tmp_path), 5, _matches)
-    assert none["verdict"] == "fail" and "no sweep point matches" in none["note"]
+    assert none["verdict"] == "fail" and "no sweep point matches" in none["note"] and none["n_seeds"] == 0
+
+
+def test_sweep_points_of_one_seed_are_one_realization(tmp_path, monkeypatch):
+    """Two grid values, one seed: the points share the seed's network and trials, so they are one
+    realization (n_seeds 1), averaged point by point on the same trial resamples."""
+    import json
+
+    import attnsim.store
+    from attnsim.expectations import evaluate_sweep
+    from attnsim.store import RunData
+    from attnsim.sweep import _matches
+
+    tr, act = _bernoulli(200, 0.7, seed=1)
+    flipped = _activity(np.where(np.arange(200) < 40, 1 - act.choice, act.choice))   # other accuracy
+    runs, points = {}, []
+    for index, a in enumerate([act, flipped]):
+        d = tmp_path / f"{index:03d}"
+        d.mkdir()
+        (d / "results.h5").write_text("")
+        (d / "summary.json").write_text(json.dumps({"n_trials": 200}))
+        runs[str(d / "results.h5")] = RunData(trials=tr, activities={"m": a}, families={"m": "x"})
+        points.append({"index": index, "values": {"w": float(index)}, "seed": 7, "dir": d.name,
+                       "models": {"m": {"metrics": compute_metrics(["accuracy"], tr, a)}}})
+    monkeypatch.setattr(attnsim.store, "read_results", lambda path: runs[path])
+    (r,) = evaluate_sweep([_ex(range=[0.0, 1.0], n_boot=300)], points, str(tmp_path), 5, _matches)
+    accs = [pt["models"]["m"]["metrics"]["accuracy"]["all"] for pt in points]
+    assert r["n_seeds"] == 1 and r["n_trials"] == 200 and r["interval_over"] == "trials"
+    assert r["estimate"] == pytest.approx(np.mean(accs)) and r["note"] == "mean over 2 point(s)"
+    assert r["ci_lo"] < r["estimate"] < r["ci_hi"] and r["ci_hi"] - r["ci_lo"] < 0.2
 
 
 def test_interval_that_excludes_its_estimate_is_noted():

@@ -38,11 +38,68 @@ trials per cell, duplicated trials shrink the within-cell variance by about
 the run above: Fano estimate 1.57, bootstrap median 1.38, interval
 [1.06, 1.64]). A bias-corrected (BCa) interval would fix this; not done.
 
-Seeds (sweeps with `seeds:`): `hierarchical` combines per-seed bootstrap
-replicates by the two-stage bootstrap (Davison & Hinkley §3.8): resample the
-seeds with replacement, then take one trial-level replicate of each drawn
-seed, and average. The spread then holds both the seed-to-seed (network,
-trial sequence) and the within-seed (trial) variability of the seed mean.
+Seeds (sweeps with `seeds:`): a claim about an architecture or a circuit is
+about the mean over its realizations (network seeds, training seeds), so the
+sampling unit is the seed (DESIGN.md, "Measurements and their uncertainty").
+Model of the seed estimates: T_i = mu + a_i + e_i, i = 1..k, with a_i the
+realization's own offset (variance s_b^2) and e_i the trial noise of its
+estimate over its n_i trials (variance s_w,i^2 ~ 1/n_i). The T_i are
+independent, so Var(mean T) = (s_b^2 + mean_i s_w,i^2) / k, and the sample
+variance S^2 of the T_i estimates k Var(mean T) without bias, whatever the
+split between the two stages.
+
+`hierarchical` resamples the seeds only (Davison & Hinkley 1997, §3.8,
+"Strategy 2": resample the first-stage units with replacement and keep each
+drawn unit's data whole): replicate b = the mean of k seed estimates drawn
+with replacement, each over all of that seed's trials. Trials within a seed are
+NOT resampled again: their noise is already in the spread of the T_i, and a
+second stage adds it once more. The former scheme (a random trial-level
+replicate of each drawn seed, D&H's "Strategy 1") had bootstrap variance
+about (k-1)/k S^2/k + s_w^2/k, i.e. at s_b = 0 (2k-1)/k times the true one:
+a standard error sqrt(5/3) = 1.29x too wide at 3 seeds (issue 19), 1.34x at 5;
+and it under-covered at large s_b (92 % at 5 seeds, table below).
+
+Small k: the seed-stage bootstrap variance is (k-1)/k S^2/k (the plug-in
+variance of a resampled mean), and a normal-theory percentile at 5 seeds ignores
+that S has k-1 = 4 degrees of freedom: a plain percentile interval covers about
+84 % at 5 seeds, 90 % at 10. The interval is therefore expanded about the
+estimate,
+
+    lo = T - f (T - q_0.025),   hi = T + f (q_0.975 - T),
+    f  = sqrt(k / (k-1)) t_{k-1, 0.975} / z_0.975     (1.58 at k = 5, 1.24 at 10)
+
+which for a symmetric bootstrap distribution is the Student-t interval of the
+mean of the k seed estimates (exact for normal T_i: the "summary statistic"
+approach to random effects, e.g. Holmes & Friston 1998) and keeps the
+percentile interval's asymmetry otherwise. It is Hesterberg's (2015, The
+American Statistician 69(4):371-386, "expanded percentile interval") correction for
+narrowness bias, applied as a scale about the estimate instead of through
+adjusted quantile levels, because at 5 seeds the adjusted levels (0.1 %, 99.9 %)
+fall at the ends of the bootstrap distribution's 126-point support. `se` is
+sd(replicates) sqrt(k/(k-1)), unbiased for Var(mean T) in expectation.
+
+Coverage (tests/test_bootstrap_seeds.py `coverage`: normal trials, n_i ~ U{20..50}
+per seed, 2000 simulated data sets, B = 500; s_b^2 = 2/35 is twice the trial
+variance of a 35-trial seed mean; se/SE = sqrt(mean se^2) / true SE; width =
+mean interval width / (2 z SE_true)):
+
+    scheme                      s_b^2  k   coverage  se/SE  width
+    old: seeds, trial replicate 0      5   0.985     1.32   1.29
+    old: seeds, trial replicate 0      10  0.986     1.36   1.34
+    old: seeds, trial replicate 2/35   5   0.922     1.06   1.02
+    old: seeds, trial replicate 2/35   10  0.954     1.11   1.08
+    seeds only, expanded        0      5   0.956     0.99   1.29
+    seeds only, expanded        0      10  0.941     0.99   1.10
+    seeds only, expanded        2/35   5   0.939     1.00   1.29
+    seeds only, expanded        2/35   10  0.947     0.99   1.10
+
+(width > 1 for the new scheme is the t interval's t_{k-1}/z: 1.42 at k = 5 times
+E[S]/sigma = 0.94; Monte Carlo sd of each coverage 0.005.)
+
+One seed: no interval over seeds exists; the interval is that seed's own
+trial bootstrap, labelled `over="trials"`, n_seeds 1: an interval over the
+trials of one realization, which says nothing about the architecture
+(`attnsim.analysis.rules.judge(..., over="seeds")` reads it `inconclusive`).
 """
 from __future__ import annotations
 
@@ -60,19 +117,36 @@ LEVEL = 0.95
 
 @dataclass
 class Bootstrap:
-    """estimate: the metric on all trials; replicates: (B_usable,) finite bootstrap values."""
+    """estimate: the metric on all trials; replicates: (B_usable,) finite bootstrap values.
+
+    What the interval resampled: `over` is "trials" (the trials of `n_seeds` = 1 realization:
+    a network seed, a training seed) or "seeds" (`n_seeds` realizations, each over its trials;
+    `hierarchical`); `n_trials` is the trial count over all of them. `expand` (>= 1, seeds only)
+    widens the percentile interval about the estimate for few seeds (module docstring).
+    """
     estimate: float | None
     replicates: np.ndarray
     n_trials: int
     n_boot: int
+    n_seeds: int = 1
+    over: str = "trials"
+    expand: float = 1.0
 
     @property
     def interval(self) -> tuple[float, float] | tuple[None, None]:
-        return percentile_interval(self.replicates)
+        lo, hi = percentile_interval(self.replicates)
+        if lo is None or self.expand == 1.0 or self.estimate is None:
+            return lo, hi
+        est = float(self.estimate)
+        return est - self.expand * (est - lo), est + self.expand * (hi - est)
 
     @property
     def se(self) -> float | None:
-        return float(np.std(self.replicates, ddof=1)) if self.replicates.size >= 2 else None
+        if self.replicates.size < 2:
+            return None
+        sd = float(np.std(self.replicates, ddof=1))
+        k = self.n_seeds
+        return sd * math.sqrt(k / (k - 1)) if self.over == "seeds" and k >= 2 else sd
 
 
 def percentile_interval(replicates, level: float = LEVEL) -> tuple[float, float] | tuple[None, None]:
@@ -180,29 +254,40 @@ def bootstrap_metric(trials: Trials, activity: Activity, metric: str, condition:
                                n_boot=n_boot, seed=seed, estimate=estimate)
 
 
-def hierarchical(parts: list[Bootstrap], *, n_boot: int, seed: int = 0) -> Bootstrap:
-    """Two-stage bootstrap of the mean over seeds from per-seed trial bootstraps (module docstring).
+def seed_expansion(k: int, level: float = LEVEL) -> float:
+    """f = sqrt(k/(k-1)) t_{k-1,(1+level)/2} / z_{(1+level)/2}: the scale that widens the percentile
+    interval of a mean over k resampled seeds to the Student-t interval (module docstring)."""
+    from scipy.stats import norm, t
+    if k < 2:
+        raise ValueError(f"seed_expansion: k must be at least 2 (got {k})")
+    q = (1.0 + level) / 2.0
+    return math.sqrt(k / (k - 1.0)) * float(t.ppf(q, k - 1)) / float(norm.ppf(q))
 
-    Replicate b = mean over k seeds drawn with replacement of one random trial-level replicate each.
-    With one seed this is that seed's own distribution.
+
+def hierarchical(parts: list[Bootstrap], *, n_boot: int, seed: int = 0) -> Bootstrap:
+    """The mean over seeds and its interval, from one Bootstrap per seed (module docstring).
+
+    parts: one per seed (realization), each with its estimate over all its trials. With k >= 2
+    defined seeds: replicate b = the mean of k seed estimates drawn with replacement (seeds only,
+    D&H 1997 §3.8; trials within a seed are not resampled again), `over="seeds"`, the percentile
+    interval expanded by `seed_expansion(k)`; the parts' own trial replicates are not used. With
+    one seed: that seed's trial bootstrap, `over="trials"`, n_seeds 1 (an interval over the
+    trials of one realization).
     """
     parts = [p for p in parts if p.estimate is not None]
     if not parts:
-        return Bootstrap(None, np.zeros(0), 0, n_boot)
+        return Bootstrap(None, np.zeros(0), 0, n_boot, n_seeds=0)
     est = float(np.mean([p.estimate for p in parts]))
     n = int(sum(p.n_trials for p in parts))
-    usable = [p for p in parts if p.replicates.size]
-    if len(usable) < len(parts) or n_boot <= 0:
-        return Bootstrap(est, np.zeros(0), n, n_boot)
-    if len(parts) == 1:
-        return Bootstrap(est, parts[0].replicates, n, n_boot)
-    rng = np.random.default_rng(seed)
     k = len(parts)
-    reps = np.empty(n_boot)
-    for b in range(n_boot):
-        drawn = rng.integers(0, k, size=k)
-        reps[b] = np.mean([parts[j].replicates[rng.integers(0, parts[j].replicates.size)] for j in drawn])
-    return Bootstrap(est, reps, n, n_boot)
+    if k == 1:
+        return Bootstrap(est, parts[0].replicates, n, parts[0].n_boot, n_seeds=1, over="trials")
+    if n_boot <= 0:
+        return Bootstrap(est, np.zeros(0), n, n_boot, n_seeds=k, over="seeds")
+    rng = np.random.default_rng(seed)
+    t = np.array([p.estimate for p in parts], dtype=float)
+    reps = t[rng.integers(0, k, size=(n_boot, k))].mean(axis=1)
+    return Bootstrap(est, reps, n, n_boot, n_seeds=k, over="seeds", expand=seed_expansion(k))
 
 
 def bootstrap_many(trials: Trials, activity: Activity, statistics, *, n_boot: int = 200,
