@@ -11,7 +11,7 @@ import attnsim
 from attnsim import runner
 from attnsim.engine import run_in_process
 from attnsim.jobs import ChunkJob, ChunkTodo, FitJob, FitTodo, plan_jobs
-from tests.test_api import small_scenario
+from tests.helpers.scenarios import small_scenario
 
 
 @pytest.fixture
