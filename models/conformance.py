@@ -27,9 +27,10 @@ restating it. Where the upper layer relies on it:
   pads every chunk to one size and gives it its own seed instead.
 
 Every check runs (a broken one does not hide the others, as in a test report); failures, not
-warnings or skips, are raised together as one `FamilyCheckError` naming the family and, per check, what was expected
-and what was got. Sizes are the caller's: ``params`` overrides the family's defaults (a small
-``N_E``, a few training steps), and ``n_trials``, ``dt_ms`` and ``timing`` size the task.
+warnings or skips, are raised together as one `FamilyCheckError` naming the family and, per
+check, what was expected and what was got. Sizes are the caller's: ``params`` overrides the
+family's defaults (a small ``N_E``, a few training steps), and ``n_trials``, ``dt_ms`` and
+``timing`` size the task.
 
 Example (a plugin author's test)::
 
