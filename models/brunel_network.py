@@ -281,6 +281,10 @@ class BrunelNetwork(BrainModel):
                         selective_groups=("exc_A", "exc_B"), choice=choice, reaction_time_ms=rt,
                         rate_unit="Hz", spikes=spikes,
                         group_sizes={"exc": self.n_rec_E, "inh": self.n_rec_I},
+                        # exc_A / exc_B are stimulus-driven halves of one E/I network with no
+                        # competition between them: sensory (Activity.roles). "exc" (both halves)
+                        # and "inh" have no A/B identity: hidden.
+                        roles={"exc_A": "sensory", "exc_B": "sensory", "exc": "hidden", "inh": "hidden"},
                         **location_fields(inputs, channels, dt_ms, rates[:, :, 0], rates[:, :, 1], rec,
                                           p.report_criterion_hz))
 

@@ -217,7 +217,10 @@ class Normalization(BrainModel):
         else:
             # No decision dynamics: choice is the pool with the larger rate at the end of the stimulus.
             choice, rt = threshold_readout(rates[:, :, 0], rates[:, :, 1], dt_ms, onset, np.inf, end_index=last)
+        # the pools are sensory neurons (Reynolds & Heeger 2009 model responses of visual cortex,
+        # with no decision dynamics; the choice is an observer reading them): Activity.roles
         return Activity(rates=rates, dt_ms=float(dt_ms), groups={"pool_A": slice(0, 1), "pool_B": slice(1, 2)},
+                        roles={"pool_A": "sensory", "pool_B": "sensory"},
                         selective_groups=("pool_A", "pool_B"), choice=choice, reaction_time_ms=rt,
                         rate_unit="Hz", **location_fields(inputs, channels, dt_ms, rates[:, :, 0], rates[:, :, 1],
                                                           dt_ms, p.report_criterion_hz))

@@ -201,5 +201,9 @@ class WilsonCowan(BrainModel):
                         groups={"E_A": slice(0, 1), "I_A": slice(1, 2), "E_B": slice(2, 3), "I_B": slice(3, 4)},
                         selective_groups=("E_A", "E_B"), choice=choice, reaction_time_ms=rt, rate_unit="a.u.",
                         extras={"raw": raw},
+                        # the pairs compete through cross inhibition (I_A inhibits E_B) and the choice
+                        # is read from E: all four are the decision circuit, no sensory population
+                        # (Activity.roles)
+                        roles={"E_A": "decision", "E_B": "decision", "I_A": "decision", "I_B": "decision"},
                         **location_fields(inputs, channels, dt_ms, rates[:, :, 0], rates[:, :, 2], p.record_dt_ms,
                                           p.report_criterion))

@@ -172,4 +172,7 @@ class WongWang(BrainModel):
                         groups={"pool_A": slice(0, 1), "pool_B": slice(1, 2)},
                         selective_groups=("pool_A", "pool_B"), choice=choice, reaction_time_ms=rt,
                         rate_unit="Hz", extras={"S": np.stack([s_a, s_b], axis=2)},
+                        # a decision circuit (Wong & Wang 2006): both pools are decision pools, no
+                        # sensory population (Activity.roles; sensory signatures are n/a)
+                        roles={"pool_A": "decision", "pool_B": "decision"},
                         **location_fields(inputs, channels, dt_ms, r_a, r_b, p.record_dt_ms, p.report_criterion_hz))

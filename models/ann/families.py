@@ -231,7 +231,12 @@ class _ArtificialModel:
                 out_extras[name] = v.astype(np.float32)
         if progress is not None:
             progress(len(x), len(x))
-        return Activity(rates=np.concatenate([hidden, prob], axis=2), dt_ms=bin_ms, groups=groups,
+        # the population is the hidden units; out_A / out_B are the readout's choice probabilities
+        # (softmax: they sum to 1), no neurons. The analysis layer classifies hidden units as
+        # A- or B-preferring on held-out trials for sensory signatures (sim/analysis/sensory.py).
+        roles = {g: "hidden" for g in groups if g not in ("out_A", "out_B")}
+        roles.update(out_A="decision", out_B="decision")
+        return Activity(rates=np.concatenate([hidden, prob], axis=2), dt_ms=bin_ms, groups=groups, roles=roles,
                         selective_groups=("out_A", "out_B"), choice=choice, reaction_time_ms=rt,
                         rate_unit="a.u.", extras=out_extras, **location)
 

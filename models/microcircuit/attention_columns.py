@@ -49,6 +49,7 @@ from attnsim.models.registry import FAMILIES
 
 COLUMNS = ("A", "B")
 CHANNELS = ("stim_A", "stim_B", "cue_A", "cue_B")
+SENSORY_POPULATIONS = ("L23E", "L4E")    # Activity.roles "sensory" (docs/reference.md, "sensory population")
 
 
 @dataclass(frozen=True)
@@ -301,6 +302,13 @@ class MicrocircuitColumns(BrainModel):
             choice, rt = threshold_readout(rates[:, :, groups["A_L23E"]].mean(2), rates[:, :, groups["B_L23E"]].mean(2),
                                            dt_ms, onset, self.params.readout_threshold_hz)
             selective = ("A_L23E", "B_L23E")
-        return Activity(rates=rates, dt_ms=float(dt_ms), groups=groups, selective_groups=selective,
+        # Sensory (Activity.roles): L2/3E and L4E of each column, the stimulus-driven cells of
+        # the column that prefers that stimulus: location A is column A (A_L23E, A_L4E), location
+        # B column B (B_L23E, B_L4E); the attended column is the cued one's. The sensory pair is
+        # (A_L23E, B_L23E), the output layer the readout thresholds; L4E is sensory for
+        # per-layer measures. Every other population (inhibitory cells, L5E, L6E, L1I) is hidden.
+        roles = {g: ("sensory" if pop in SENSORY_POPULATIONS else "hidden")
+                 for g, (c, pop) in zip(groups, names)}
+        return Activity(rates=rates, dt_ms=float(dt_ms), groups=groups, selective_groups=selective, roles=roles,
                         choice=choice, reaction_time_ms=rt, spikes=spikes, group_sizes=sizes,
                         extras={"synapse_counts": np.stack([o["synapse_counts"] for o in outs])}, **location)
