@@ -6,93 +6,24 @@ The `task:` block is validated in two steps: its `kind` is looked up in the task
 task's `Spec`; `Scenario.task` is then the Spec instance.
 
 Every problem becomes one line `file:line: dotted.key: what is wrong; what
-was expected / the valid choices`. All problems found are reported together.
+was expected / the valid choices` (pydantic's errors through error_lines.py). All problems
+found are reported together. Values set by `--set` are applied by overrides.py, and a sweep's
+points are expanded by sim/sweep.py, then each validated here before anything runs.
 """
 from __future__ import annotations
 
 import copy
 import os
-import typing
 from dataclasses import asdict
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from attnsim.errors import ScenarioError
+from attnsim.scenario.error_lines import format_errors
 from attnsim.scenario.overrides import apply_override, dotted
 from attnsim.scenario.schema import Scenario
 from attnsim.scenario.yaml_lines import LinedDocument, load_yaml
 from attnsim.sweep import point_data, sweep_points
-
-
-def _model_at(loc: tuple, data, root: type[BaseModel] = Scenario) -> type[BaseModel] | None:
-    """The pydantic model class that validates the mapping at `loc` below `root` (None if not a model)."""
-    tp: typing.Any = root
-    node = data
-    for part in loc:
-        tp = _unwrap(tp, node)
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            if part not in tp.model_fields:
-                return None
-            tp = tp.model_fields[part].annotation
-        elif typing.get_origin(tp) in (list, tuple):
-            tp = typing.get_args(tp)[0]
-        else:
-            return None
-        node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
-    tp = _unwrap(tp, node)
-    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
-
-
-def _has(node, part) -> bool:
-    if isinstance(node, dict):
-        return part in node
-    return isinstance(part, int) and 0 <= part < len(node)
-
-
-def _unwrap(tp, node):
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin is typing.Union:
-            options = [a for a in typing.get_args(tp) if a is not type(None)]
-            kind = node.get("kind") if isinstance(node, dict) else None
-            chosen = [a for a in options if isinstance(a, type) and issubclass(a, BaseModel)
-                      and "kind" in a.model_fields and kind in typing.get_args(a.model_fields["kind"].annotation)]
-            tp = chosen[0] if chosen else options[0]
-        else:
-            return tp
-
-
-def _format_errors(err: ValidationError, doc: LinedDocument, prefix: tuple = (), data=None,
-                   root: type[BaseModel] | None = None, node=None) -> list[str]:
-    """One line per pydantic error. `prefix`: where the validated mapping sits in the scenario;
-    `root`, `node`: the model that validated it and the mapping (to list the valid keys of a
-    nested model), else `data`: the valid keys at the top of the mapping."""
-    out = []
-    for e in err.errors():
-        rel = tuple(e["loc"])
-        loc = prefix + rel
-        msg = e["msg"]
-        etype = e["type"]
-        if etype == "extra_forbidden":
-            if root is not None:
-                cls = _model_at(rel[:-1], node, root)
-                valid = sorted(cls.model_fields) if cls is not None else None
-            elif prefix:
-                valid = sorted(data) if data is not None else None
-            else:
-                cls = _model_at(loc[:-1], doc.data)
-                valid = sorted(cls.model_fields) if cls is not None else None
-            msg = "unknown key" + (f"; valid keys: {', '.join(valid)}" if valid else "")
-        elif etype == "missing":
-            msg = "required key is missing"
-        else:
-            got = e.get("input")
-            if not isinstance(got, (dict, list)) and "got" not in msg:
-                msg += f" (got {got!r})"
-        out.append(f"{doc.path}:{doc.line_of(loc) or '?'}: {dotted(loc)}: {msg}")
-    return out
 
 
 def _validate_task(block, doc: LinedDocument, search_path: tuple[str, ...]):
@@ -127,7 +58,7 @@ def _validate_task(block, doc: LinedDocument, search_path: tuple[str, ...]):
     try:
         return cls.Spec.model_validate(block), []
     except ValidationError as e:
-        return None, _format_errors(e, doc, prefix=("task",), root=cls.Spec, node=block)
+        return None, format_errors(e, doc, prefix=("task",), root=cls.Spec, node=block)
 
 
 def _check_models(scn: Scenario, doc: LinedDocument) -> tuple[list[str], dict[str, dict]]:
@@ -158,7 +89,7 @@ def _check_models(scn: Scenario, doc: LinedDocument) -> tuple[list[str], dict[st
         try:
             validated = schema.model_validate(m.params)
         except ValidationError as e:
-            errors += _format_errors(e, doc, prefix=("models", i, "params"), data=schema.model_fields)
+            errors += format_errors(e, doc, prefix=("models", i, "params"), data=schema.model_fields)
             continue
         try:
             params = cls.Params(**validated.model_dump())
@@ -230,7 +161,7 @@ def _validate(data: dict, doc: LinedDocument, loc_prefix: tuple = ()):
     try:
         scn = Scenario.model_validate(data)
     except ValidationError as e:
-        msgs = _format_errors(e, doc)
+        msgs = format_errors(e, doc)
     given = scn.plugin_path if scn is not None else data.get("plugin_path") if isinstance(data, dict) else None
     if not (isinstance(given, list) and all(isinstance(f, str) for f in given)):
         given = []
