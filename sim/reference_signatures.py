@@ -16,10 +16,13 @@ rules of `attnsim.analysis.rules`:
                 row's (row 11), or the row gives no magnitude yet (row 12, recalled values)
 
 Rows 8, 9, 11 and 12 describe sensory neurons (V4, MT, IT) before any decision:
-a model's value must come from its sensory population. The scorecard reads
-`Activity.selective_groups`, which for decision-circuit models are the choice
-pools (issue 19, item 1): until populations carry roles, a row-9 value from a
-decision circuit measures which pool won.
+a model's value comes from its sensory population only (`Activity.roles`, read
+through `attnsim.analysis.sensory.sensory_view`: the model's sensory pair, or an
+ANN's hidden units classified as A- or B-preferring on held-out trials). A model
+without one (the Wang 2002 and Wong & Wang 2006 decision circuits, a plugin
+without roles) shows "n/a: no sensory population (...)", never a value read from
+its decision pools or softmax outputs. Row 10 (capacity) is behaviour: it comes
+from the choices or location reports.
 
 Comparison (see `sim.report.compare`), outcome and label:
 - pass "match": the interval excludes null on the data's side (rule `excludes`)

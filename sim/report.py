@@ -133,10 +133,10 @@ def _sub(res: dict | None, condition: str, key: str | None = None):
 
 
 def _gamma_change(res: dict | None, activity) -> float | None:
-    """mean_X gamma[attend_X][X] / mean_X gamma[attend_other][X] - 1 over the two selective groups."""
+    """mean_X gamma[attend_X][X] / mean_X gamma[attend_other][X] - 1 over the two sensory groups."""
     if not res:
         return None
-    a, b = activity.selective_groups
+    a, b = activity.sensory_pair()
     pairs = [(_sub(res, "attend_A", a), _sub(res, "attend_B", a)), (_sub(res, "attend_B", b), _sub(res, "attend_A", b))]
     if any(x is None for pair in pairs for x in pair):
         return None
@@ -144,12 +144,15 @@ def _gamma_change(res: dict | None, activity) -> float | None:
     return float(att / out - 1.0) if out > 0 else None
 
 
-def signature_values(trials, activity, equal_stimuli: bool = True) -> tuple[dict, dict]:
-    """({signature key: value or None}, {key: reason where None}) for one model on one run.
+SENSORY_KEYS = ("rate_gain", "contrast_gain", "response_gain", "fano_change", "noise_corr_change", "gamma_change",
+                "selection_latency")   # rows 8, 9, 11, 12: read from the sensory population only
 
-    Each value comes from registry metrics called by name (attention_effects, attention_gain,
-    gamma_power, selection_latency, modulation_index, capacity_cost). Without spikes the rate
-    gain falls back to the modulation index of the selective groups on cued trials,
+
+def _sensory_values(trials, activity, equal_stimuli: bool) -> tuple[dict, dict]:
+    """The signatures of SENSORY_KEYS on an activity whose sensory pair is set (a `sensory_view`).
+
+    Without spikes the rate gain comes from the modulation index of the view's selective
+    groups (the sensory pair: `sensory_view` makes them so) on cued trials,
     rate_in/rate_out - 1 = 2 MI / (1 - MI) (MI = (in - out)/(in + out)), valid only with equal
     stimuli at A and B (`equal_stimuli`, the task's distractor_ratio 1).
     """
@@ -178,13 +181,50 @@ def signature_values(trials, activity, equal_stimuli: bool = True) -> tuple[dict
     vals["selection_latency"] = _sub(lat, "attended")
     why["selection_latency"] = r_lat if lat is None else ("the attended representation never dominates"
                                                           if vals["selection_latency"] is None else "")
+    return vals, why
+
+
+def _behaviour_values(trials, activity) -> tuple[dict, dict]:
+    """capacity_ratio (and the serial prediction) from the decision stage or readout."""
+    vals, why = {}, {}
     cap, r_cap = _metric("capacity_cost", trials, activity)
     vals["capacity_ratio"] = _sub(cap, "all", "ratio")
     why["capacity_ratio"] = r_cap if cap is None else ("ratio undefined (ceiling or floor)"
                                                       if vals["capacity_ratio"] is None else "")
-    if cap is not None and _sub(cap, "all", "serial_prediction") is not None:
+    if cap is not None:
         vals["_serial_prediction"] = _sub(cap, "all", "serial_prediction")
     return vals, why
+
+
+def _view(trials, activity):
+    """(sensory view, None) or (None, reason): `sim.analysis.sensory.sensory_view`."""
+    from attnsim.analysis.sensory import sensory_view
+    from attnsim.analysis.windows import NotApplicable
+    try:
+        return sensory_view(trials, activity), None
+    except NotApplicable as e:
+        return None, str(e.args[0]) if e.args else "n/a: no sensory population"
+
+
+def signature_values(trials, activity, equal_stimuli: bool = True) -> tuple[dict, dict]:
+    """({signature key: value or None}, {key: reason where None}) for one model on one run.
+
+    The sensory signatures (SENSORY_KEYS, docs/reference.md rows 8, 9, 11, 12) are read from the
+    model's sensory population (`sim.analysis.sensory.sensory_view`: its sensory pair, or an
+    ANN's A- and B-preferring hidden units classified on held-out trials and measured on the
+    others); a model without one gets None with the reason "n/a: no sensory population (...)",
+    never a value from its decision pools or readout. capacity_ratio is behaviour (the choices
+    or location reports). Each value comes from registry metrics called by name
+    (attention_effects, attention_gain, gamma_power, selection_latency, modulation_index,
+    capacity_cost).
+    """
+    view, reason = _view(trials, activity)
+    if view is None:
+        vals, why = dict.fromkeys(SENSORY_KEYS), dict.fromkeys(SENSORY_KEYS, reason)
+    else:
+        vals, why = _sensory_values(view.trials, view.activity, equal_stimuli)
+    b_vals, b_why = _behaviour_values(trials, activity)
+    return {**vals, **b_vals}, {**why, **b_why}
 
 
 def compare(sig: dict, lo: float | None, hi: float | None, estimate: float | None,
@@ -239,19 +279,36 @@ def compare(sig: dict, lo: float | None, hi: float | None, estimate: float | Non
 
 def model_scorecard(trials, activity, *, n_boot: int = SCORECARD_N_BOOT, seed: int = 0,
                     equal_stimuli: bool = True) -> dict[str, dict]:
-    """{signature key: {estimate, ci_lo, ci_hi, n_trials, verdict, label, reason}} for one model on one run
-    (verdict: pass / fail / inconclusive, or n/a; label: what the interval shows, `compare`)."""
+    """{signature key: {estimate, ci_lo, ci_hi, n_trials, verdict, label, reason, population}} for one
+    model on one run (verdict: pass / fail / inconclusive, or n/a; label: what the interval shows,
+    `compare`; population: what the value was read from).
+
+    The sensory view is chosen once on all trials (for an ANN: its hidden units classified on one
+    half); the sensory signatures are bootstrapped over the view's trials only, so the trials
+    that chose the units never enter the effect or its interval. capacity_ratio is bootstrapped
+    over all trials, from the choices.
+    """
     from attnsim.analysis.bootstrap import bootstrap_many
-    _, why = signature_values(trials, activity, equal_stimuli)
+    view, reason = _view(trials, activity)
     full_extra = {}
 
-    def stats(t, a):
-        v, _ = signature_values(t, a, equal_stimuli)
+    def behaviour(t, a):
+        v, _ = _behaviour_values(t, a)
         if "_serial_prediction" in v and not full_extra:
             full_extra["serial"] = v["_serial_prediction"]
         return {k: x for k, x in v.items() if not k.startswith("_")}
 
-    boots = bootstrap_many(trials, activity, stats, n_boot=n_boot, seed=seed)
+    _, why = _behaviour_values(trials, activity)
+    boots = bootstrap_many(trials, activity, behaviour, n_boot=n_boot, seed=seed)
+    n_of = dict.fromkeys(boots, trials.n_trials)
+    if view is None:
+        why.update(dict.fromkeys(SENSORY_KEYS, reason))
+    else:
+        _, s_why = _sensory_values(view.trials, view.activity, equal_stimuli)
+        why.update(s_why)
+        boots.update(bootstrap_many(view.trials, view.activity,
+                                    lambda t, a: _sensory_values(t, a, equal_stimuli)[0], n_boot=n_boot, seed=seed))
+        n_of.update(dict.fromkeys(SENSORY_KEYS, view.trials.n_trials))
     out = {}
     for sig in SIGNATURES:
         b = boots.get(sig["key"])
@@ -261,9 +318,13 @@ def model_scorecard(trials, activity, *, n_boot: int = SCORECARD_N_BOOT, seed: i
         if sig.get("prediction") is not None and "serial" in full_extra:
             preds = {**sig["prediction"], "serial": full_extra["serial"]}
         outcome, label = compare(sig, lo, hi, est, preds)
-        out[sig["key"]] = {"estimate": est, "ci_lo": lo, "ci_hi": hi, "n_trials": trials.n_trials,
+        sensory = sig["key"] in SENSORY_KEYS
+        out[sig["key"]] = {"estimate": est, "ci_lo": lo, "ci_hi": hi,
+                           "n_trials": n_of.get(sig["key"], trials.n_trials),
                            "verdict": outcome, "label": label,
-                           "reason": why.get(sig["key"], "") if est is None else ""}
+                           "reason": why.get(sig["key"], "") if est is None else "",
+                           "population": (view.source if view is not None else "none") if sensory
+                           else "decision stage / readout"}
     return out
 
 

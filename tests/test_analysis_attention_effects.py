@@ -30,6 +30,7 @@ def _activity(tr, counts, rng):
     groups = {"pool_A": slice(0, 1), "pool_B": slice(1, 2)}
     return Activity(rates=np.zeros((tr.n_trials, tr.n_steps, 2)), dt_ms=1.0, groups=groups,
                     selective_groups=("pool_A", "pool_B"), choice=np.zeros(tr.n_trials, int),
+                    roles={"pool_A": "sensory", "pool_B": "sensory"},
                     reaction_time_ms=np.full(tr.n_trials, np.nan), spikes=spikes, group_sizes=sizes)
 
 

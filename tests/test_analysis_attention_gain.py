@@ -23,6 +23,7 @@ def _activity(trials, att_params, unatt_params, sd=0.0, seed=0):
             rates[i, stim, g] = naka_rushton(k[i], *p) + (rng.normal(0.0, sd) if sd else 0.0)
     return Activity(rates=rates, dt_ms=1.0, groups={"pool_A": slice(0, 1), "pool_B": slice(1, 2)},
                     selective_groups=("pool_A", "pool_B"), choice=np.zeros(trials.n_trials, int),
+                    roles={"pool_A": "sensory", "pool_B": "sensory"},
                     reaction_time_ms=np.full(trials.n_trials, np.nan))
 
 

@@ -30,7 +30,8 @@ def _activity(tr, spiking):
         sizes = {g: 3 for g in "ABN"}
     return Activity(rates=rates, dt_ms=1.0, groups={"A": slice(0, 2), "B": slice(2, 4), "N": slice(4, 6)},
                     selective_groups=("A", "B"), choice=np.where(rng.random(n) < 0.8, tr.target, -1),
-                    reaction_time_ms=rng.uniform(150, 300, n), spikes=spikes, group_sizes=sizes or {})
+                    reaction_time_ms=rng.uniform(150, 300, n), spikes=spikes, group_sizes=sizes or {},
+                    roles={"A": "sensory", "B": "sensory", "N": "hidden"})
 
 
 def test_registry_names_and_docs():

@@ -42,7 +42,7 @@ def test_poisson_population_reads_the_floor(trials):
 
     gamma_power (relative power of 1 ms counts) reads about 0.5 on the same population."""
     act = _population(trials, 15.0, 60)
-    out = spike_field_coherence(trials, act)["all"]
+    out = spike_field_coherence(trials, act, groups=["pop"])["all"]
     for band in ("gamma", "low"):
         assert out[f"pop/ppc_{band}"] == pytest.approx(out[f"pop/ppc_{band}_floor"], abs=0.004)
         assert out[f"pop/ppc_{band}"] == pytest.approx(0.0, abs=0.004)
@@ -55,8 +55,8 @@ def test_same_oscillation_same_coherence_at_any_rate_and_size(trials, rate_hz, n
     """Depth 0.6 at 50 Hz: each spike's phase density 1 + 0.6 cos, so the locking |E e^(i phase)|^2 is
     0.3^2 = 0.09 whatever the rate and the number of cells (the field's phase, estimated from the
     other cells' spikes, lowers it a little where cells x rate is small)."""
-    out = spike_field_coherence(trials, _population(trials, rate_hz, n_cells, depth=0.6, seed=7))["all"]
-    ref = spike_field_coherence(trials, _population(trials, 10.0, 150, depth=0.6, seed=8))["all"]
+    out = spike_field_coherence(trials, _population(trials, rate_hz, n_cells, depth=0.6, seed=7), groups=["pop"])["all"]
+    ref = spike_field_coherence(trials, _population(trials, 10.0, 150, depth=0.6, seed=8), groups=["pop"])["all"]
     assert out["pop/ppc_gamma"] == pytest.approx(ref["pop/ppc_gamma"], rel=0.15)
     assert out["pop/ppc_gamma"] == pytest.approx(0.09, abs=0.015)
     assert out["pop/ppc_gamma"] > 10 * abs(out["pop/ppc_gamma_floor"]) + 0.01

@@ -15,7 +15,8 @@ def _two_group_activity(ra, rb, dt_ms):
     rates = np.concatenate([np.repeat(ra[:, :, None], 2, 2), np.repeat(rb[:, :, None], 2, 2)], axis=2)
     n = ra.shape[0]
     return Activity(rates=rates, dt_ms=dt_ms, groups={"A": slice(0, 2), "B": slice(2, 4)},
-                    selective_groups=("A", "B"), choice=np.zeros(n, int), reaction_time_ms=np.full(n, np.nan))
+                    selective_groups=("A", "B"), choice=np.zeros(n, int), reaction_time_ms=np.full(n, np.nan),
+                    roles={"A": "sensory", "B": "sensory"})
 
 
 def test_first_sustained():
@@ -78,6 +79,7 @@ def test_persistence_ignores_a_network_wide_drift():
         rates[i, tr.epochs["cue"], att[i]] += 5.0
     act = Activity(rates=rates, dt_ms=1.0, groups={"pool_A": slice(0, 1), "pool_B": slice(1, 2)},
                    selective_groups=("pool_A", "pool_B"), choice=np.zeros(tr.n_trials, int),
+                   roles={"pool_A": "sensory", "pool_B": "sensory"},
                    reaction_time_ms=np.full(tr.n_trials, np.nan))
     assert persistence_time(tr, act)["attended"] <= 20.0
 
@@ -140,6 +142,7 @@ def test_selection_latency_on_spike_counts_not_smoothed_rates():
             smoothed[i, :, g] = np.convolve(counts / (n_cells * 1e-3), box)[:t.size]
     act = Activity(rates=smoothed, dt_ms=1.0, groups={"A": slice(0, 1), "B": slice(1, 2)},
                    selective_groups=("A", "B"), choice=np.zeros(tr.n_trials, int),
+                   roles={"A": "sensory", "B": "sensory"},
                    reaction_time_ms=np.full(tr.n_trials, np.nan), spikes=spikes,
                    group_sizes={"A": n_cells, "B": n_cells})
     assert selection_latency(tr, act)["attended"] == pytest.approx(150.0, abs=20.0)

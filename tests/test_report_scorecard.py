@@ -53,14 +53,16 @@ def _spiking(trials, r_in_hz, r_out_hz, seed=0):
                     groups={"pool_A": slice(0, N_UNITS), "pool_B": slice(N_UNITS, 2 * N_UNITS)},
                     selective_groups=("pool_A", "pool_B"), choice=np.asarray(trials.target),
                     reaction_time_ms=np.full(trials.n_trials, 300.0), spikes=spikes,
-                    group_sizes={"pool_A": N_UNITS, "pool_B": N_UNITS})
+                    group_sizes={"pool_A": N_UNITS, "pool_B": N_UNITS},
+                    roles={"pool_A": "sensory", "pool_B": "sensory"})
 
 
 def _ann(trials, r_in, r_out):
     return Activity(rates=_rates(trials, r_in, r_out), dt_ms=1.0,
                     groups={"A": slice(0, N_UNITS), "B": slice(N_UNITS, 2 * N_UNITS)},
                     selective_groups=("A", "B"), choice=np.asarray(trials.target),
-                    reaction_time_ms=np.full(trials.n_trials, np.nan), rate_unit="a.u.")
+                    reaction_time_ms=np.full(trials.n_trials, np.nan), rate_unit="a.u.",
+                    roles={"A": "sensory", "B": "sensory"})
 
 
 def test_compare_labels_on_constructed_intervals():

@@ -23,6 +23,16 @@ counts per neuron (estimators as in `sim.analysis.variability`):
 Each in and out value is averaged over X = A, B first, and the ratios are formed
 from those means (stable when single-group values are small).
 
+Read from the SENSORY population only (`sim.analysis.sensory.sensory_view`: the model's
+sensory pair, docs/reference.md rows 8 and 9): a model without one (the Wang 2002 and
+Wong & Wang 2006 decision circuits, a plugin without roles) is "n/a: no sensory population",
+never a number from its decision pools, whose winner-take-all rates measure which pool won.
+Defined on spike counts: the Fano factor and the count variance need spike counts per cell,
+and so does this noise correlation, so a model with rates only (an ANN's hidden units) is n/a
+("needs spike counts"). A noise correlation of rates would be defined for ANN hidden units,
+whose trial-to-trial variability comes from their noise (sigma_rec, sigma_in), but it is not
+the counts row 9 gives and is not computed here.
+
 Besides the values, "all" holds what entered: n_trials (cued trials; each is
 attend-in for one group and attend-out for the other), n_cells (their stimulus
 cells), n_cells_fano (cells with >= 2 trials, used for Fano and variance) and
@@ -35,6 +45,7 @@ import numpy as np
 from attnsim.models.activity import Activity
 from attnsim.models.base import channel_index
 from attnsim.analysis.conditions import stimulus_cells
+from attnsim.analysis.sensory import sensory_view
 from attnsim.analysis.variability import (MIN_TRIALS_CORR, MIN_TRIALS_FANO, cell_counts, fano_within_cells,
                                       noise_correlation_from_counts, within_cells)
 from attnsim.analysis.windows import NotApplicable, epoch_ms, has_spikes, spike_counts
@@ -70,11 +81,18 @@ def attention_effects(trials: Trials, activity: Activity, *, epoch: str = "stimu
                       max_neurons: int = 400) -> dict[str, dict[str, float]]:
     """{"all": {rate_change, fano_ratio, variance_ratio, noise_corr_in/out, noise_corr_change, ..., n_*}}.
 
-    Raises NotApplicable without spikes, with < 3 attend_A or attend_B trials,
-    or when the stimuli at A and B differ on cued trials.
+    Raises NotApplicable without spikes, without a sensory population, with < 3 attend_A or
+    attend_B trials, or when the stimuli at A and B differ on cued trials.
     """
     if not has_spikes(activity):
-        raise NotApplicable("attention_effects needs spikes")
+        raise NotApplicable("attention_effects needs spikes: Fano factor, count variance and noise correlation "
+                            "are of spike counts (a model with rates only has none)")
+    view = sensory_view(trials, activity)
+    trials, activity = view.trials, view.activity
+    pair = activity.sensory_pair()
+    missing = [g for g in pair if g not in activity.spikes]
+    if missing:
+        raise NotApplicable(f"attention_effects needs spike trains of the sensory groups; {missing} have none")
     att = trials.attended_index()
     if not ((att == 0).sum() >= 3 and (att == 1).sum() >= 3):
         raise NotApplicable("attention_effects needs >= 3 attend_A and >= 3 attend_B trials")
@@ -86,7 +104,7 @@ def attention_effects(trials: Trials, activity: Activity, *, epoch: str = "stimu
     cued = att >= 0
     n_fano, n_corr = cell_counts(cells[cued], MIN_TRIALS_FANO), cell_counts(cells[cued], MIN_TRIALS_CORR)
     stats = {"in": [], "out": []}
-    for k, group in enumerate(activity.selective_groups):
+    for k, group in enumerate(pair):
         counts = spike_counts(activity, group, t0, t1)
         for side, sel in (("in", att == k), ("out", att == 1 - k)):
             stats[side].append(condition_stats(counts[sel], cells[sel], duration_s, max_neurons))

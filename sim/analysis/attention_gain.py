@@ -1,7 +1,13 @@
 """Contrast gain versus response gain (docs/reference.md row 8).
 
+Measured on the SENSORY pair only (`sim.analysis.sensory.sensory_view`): row 8 is about
+V4 neurons, so a model without a sensory population (decision circuits, a plugin without
+roles) is "n/a: no sensory population". Defined on rates (the stimulus-epoch mean rate of
+each group), so it applies to an ANN's A- and B-preferring hidden units, classified on
+held-out trials and measured on the others.
+
 On cued trials of a selective task with equal contrasts (distractor_ratio 1)
-the attended and the unattended selective groups see the same stimulus, so
+the attended and the unattended sensory groups see the same stimulus, so
 their stimulus-epoch rates across contrasts are the contrast-response
 functions (CRFs) with and without attention. Both are fitted JOINTLY by the
 Naka-Rushton function with a baseline (Albrecht & Hamilton 1982; the form
@@ -45,6 +51,7 @@ from scipy.stats import f as f_dist
 
 from attnsim.analysis import rules
 from attnsim.analysis.bootstrap import percentile_interval, resample, strata
+from attnsim.analysis.sensory import sensory_view
 from attnsim.analysis.windows import NotApplicable, epoch_steps
 from attnsim.models.activity import Activity
 from attnsim.registries import METRICS
@@ -147,7 +154,9 @@ def verdict(c50_ci, rmax_ci) -> tuple[str, str]:
 
 
 def _responses(trials: Trials, activity: Activity):
-    """(cued trial indices, contrast, attended rate, unattended rate) of each cued trial."""
+    """(cued trial indices, contrast, attended rate, unattended rate) of each cued trial, from the
+    sensory pair (`sensory_view`; NotApplicable "n/a: no sensory population" without one).
+    Returns indices into `trials` as given back with the view: call `_view` first."""
     att_idx = trials.attended_index()
     contrast = np.asarray(trials.conditions.get("contrast", []), float)
     cued = np.flatnonzero(att_idx >= 0)
@@ -156,7 +165,7 @@ def _responses(trials: Trials, activity: Activity):
     win = epoch_steps(trials, activity, "stimulus")
     if win.stop <= win.start:
         raise NotApplicable("attention_gain: empty stimulus epoch")
-    ga, gb = activity.selective_groups
+    ga, gb = activity.sensory_pair()
     mean = np.stack([activity.group_rate(ga)[:, win].mean(axis=1), activity.group_rate(gb)[:, win].mean(axis=1)], 1)
     a = mean[cued, att_idx[cued]]
     u = mean[cued, 1 - att_idx[cued]]
@@ -180,6 +189,8 @@ def attention_gain(trials: Trials, activity: Activity, *, n_boot: int = N_BOOT,
     baseline_att, baseline_unatt, baseline_shared (1.0 shared, 0.0 one per condition),
     baseline_p (F test), n_boot_used, verdict and verdict_reason (strings).
     """
+    view = sensory_view(trials, activity)
+    trials, activity = view.trials, view.activity
     cued, k, a, u = _responses(trials, activity)
     c, r, is_att = _stack(k, a, u)
     try:

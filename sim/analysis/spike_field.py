@@ -53,6 +53,7 @@ from scipy.signal.windows import hann
 
 from attnsim.analysis.conditions import condition_groups
 from attnsim.analysis.population_signal import population_count
+from attnsim.analysis.sensory import sensory_view
 from attnsim.analysis.windows import NotApplicable, epoch_ms, group_size
 from attnsim.models.activity import Activity
 from attnsim.registries import METRICS
@@ -234,9 +235,12 @@ def spike_field_coherence(trials: Trials, activity: Activity, *, epoch: str = "s
 
     Returns {label: {"<group>/<key>": value}} with keys sfc_gamma, sfc_low, ppc_gamma, ppc_low,
     each with *_floor (trial-shuffled), and n_cells (cells used: the first MAX_CELLS by id).
-    groups: the spiking groups to measure (default: the selective groups that have spike trains,
-    else every group with spike trains). Labels with fewer than 3 trials are left out.
-    Raises NotApplicable without spike trains or with an epoch shorter than window_ms.
+    groups: the spiking groups to measure (default: the sensory pair, `sim.analysis.sensory`;
+    docs/reference.md row 11 is about V4 neurons). Labels with fewer than 3 trials are left out.
+    Defined on spike trains only: a model with rates only (an ANN's hidden units) is n/a.
+    Raises NotApplicable without spike trains, without a sensory population (default groups;
+    never the decision pools' coherence), when the sensory groups have no spike trains, or
+    with an epoch shorter than window_ms.
     """
     if not activity.spikes:
         raise NotApplicable("spike_field_coherence needs spike trains")
@@ -244,7 +248,12 @@ def spike_field_coherence(trials: Trials, activity: Activity, *, epoch: str = "s
     if t1 - t0 < window_ms:
         raise NotApplicable(f"epoch {epoch!r} ({t1 - t0:g} ms) shorter than the {window_ms:g} ms window")
     if groups is None:
-        groups = [g for g in dict.fromkeys(activity.selective_groups) if g in activity.spikes] or list(activity.spikes)
+        view = sensory_view(trials, activity)
+        trials, activity = view.trials, view.activity
+        groups = list(activity.sensory_pair())
+        if any(g not in activity.spikes for g in groups):
+            raise NotApplicable(f"spike_field_coherence needs spike trains of the sensory groups {groups}; "
+                                f"spike trains are of {sorted(activity.spikes)}")
     t_trial = trials.n_steps * trials.dt_ms
     out = {}
     for label, idx in condition_groups(trials).items():

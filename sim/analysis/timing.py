@@ -15,6 +15,7 @@ from scipy.stats import wilcoxon
 from attnsim.models.activity import Activity
 from attnsim.analysis.conditions import condition_groups
 from attnsim.analysis.population_signal import population_count
+from attnsim.analysis.sensory import sensory_view
 from attnsim.analysis.windows import epoch_ms, epoch_steps, group_size
 from attnsim.tasks.trials import Trials
 from attnsim.registries import METRICS
@@ -96,6 +97,12 @@ def selection_latency(trials: Trials, activity: Activity, *, epoch: str = "stimu
     out of the latency. The consecutive-bins criterion holds the chance of a false latency per
     start bin below (alpha / 2)^n_consecutive. Resolution: one bin.
 
+    Read from the sensory pair only (`sim.analysis.sensory.sensory_view`; docs/reference.md
+    row 12 is about IT and V4 neurons): "n/a: no sensory population" for a model without one,
+    never the divergence of two decision pools. Defined on rates: spike counts per bin for
+    spiking groups, the model's rate samples otherwise (an ANN's A- and B-preferring hidden
+    units, classified on held-out trials; the latency is then measured on the other trials).
+
     Returns {condition label: ms after onset} for labels with cued trials; NaN where the
     responses never diverge (or fewer than 6 trials: the signed-rank test cannot reach p < 0.05).
     Not applicable ({}) without a pre-array period or an epoch shorter than n_consecutive bins.
@@ -104,7 +111,9 @@ def selection_latency(trials: Trials, activity: Activity, *, epoch: str = "stimu
     b0 = max(0.0, t0 - baseline_ms)
     if t0 - b0 <= 0 or not bin_ms > 0:
         return {}
-    ga, gb = activity.selective_groups
+    view = sensory_view(trials, activity)
+    trials, activity = view.trials, view.activity
+    ga, gb = activity.sensory_pair()
     x, width = {}, bin_ms
     base = {}
     for g in (ga, gb):
