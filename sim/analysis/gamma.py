@@ -22,6 +22,10 @@ the brain-model families (5 ms), so the same range serves all of them; 2 Hz leav
 the 0 Hz bin (mean and drift). A recording whose Nyquist frequency is below 100 Hz (e.g.
 the artificial networks' 20 ms steps) is not applicable rather than normalised otherwise.
 Power above 100 Hz (e.g. Brunel's fast oscillations) does not enter the fraction.
+
+Per group, for every group whatever its role (Activity.roles), decision pools included: a
+description of a signal. The scorecard's gamma_change (shown, never compared with row 11)
+reads only the sensory pair. Defined on spike counts for spiking groups, on rates otherwise.
 """
 from __future__ import annotations
 

@@ -51,6 +51,12 @@ def attended_unattended(trials: Trials, activity: Activity, *, epoch: str = "sti
 def modulation_index(trials: Trials, activity: Activity, *, epoch: str = "stimulus") -> dict[str, float]:
     """(att - unatt) / (att + unatt) of the selective groups' mean epoch rate, on cued trials.
 
+    Reads `Activity.selective_groups`, the readout's pair: for a decision circuit its decision
+    pools, for an ANN its softmax outputs. So on its own it is a measure of the readout, not a
+    sensory signature (docs/reference.md row 9); the scorecard's rate gain uses it only on the
+    sensory view (`attnsim.analysis.sensory.sensory_view`, whose selective groups are the
+    sensory pair). Defined on rates.
+
     On an attend_A trial group A is the attended one. Means are taken over the
     cued trials of a label before the ratio (ratio of means: robust when single
     trials are near zero). Labels without cued trials (neutral) are left out.

@@ -37,6 +37,11 @@ cell entering, plus three entries keyed like labels that say what entered::
 
 so result[label][group] is a group's value and result["n_trials"][label] a count.
 Rate and artificial models have no spikes: both return {} (not applicable).
+
+Defined on spike counts, for EVERY spiking group, whatever its role (Activity.roles): a
+description of a population's variability, decision pools included, not row 9's attention
+signature. Row 9 (attend-in versus attend-out on the sensory population only) is
+`attnsim.analysis.attention_effects`, which the scorecard reads.
 """
 from __future__ import annotations
 
