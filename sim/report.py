@@ -398,9 +398,13 @@ def scorecard_table(card: dict) -> str:
             if e is None:
                 continue
             if e["estimate"] is None:
-                value, verdict = "n/a", "n/a: " + (e["reason"] or "not measured").replace("|", "/")
+                reason = e["reason"] or "not measured"
+                verdict = (reason if reason.startswith("n/a") else "n/a: " + reason).replace("|", "/")
+                value = "n/a"
             else:
-                value = f"{_interval(e)} (n={e['n_trials']}){e.get('where', '')}"
+                pop = e.get("population")
+                on = f"; {pop}" if pop and sig["key"] in SENSORY_KEYS else ""
+                value = f"{_interval(e)} (n={e['n_trials']}{on}){e.get('where', '')}"
                 label = e.get("label", "")
                 verdict = label if e["verdict"] == "n/a" else f"{e['verdict']}: {label}"
             lines.append(f"| {name} | {sig['name']} ({sig['row']}) | {value} | {sig['data']} | {verdict} |")
@@ -525,7 +529,11 @@ def write_report(run_dir: str, resolved: dict, summary: dict, runs: dict | None 
                   "side, other magnitude; opposite: wholly on the other side), inconclusive (no clear effect: "
                   "the interval holds no effect; or too wide to decide; or no interval), n/a (no value, or "
                   "not compared: the model's measure is not the row's). Row 10 gives model predictions, not "
-                  "data: the verdict names the prediction the interval identifies.", "",
+                  "data: the verdict names the prediction the interval identifies. Rows 8, 9, 11 and 12 "
+                  "are read from each model's sensory population only (its sensory groups, or an ANN's "
+                  "hidden units classified as A- or B-preferring on held-out trials and measured on the "
+                  "others; sim/analysis/sensory.py); a model without one reads \"n/a: no sensory "
+                  "population\", never a value from its decision pools or outputs.", "",
                   scorecard_table(card), ""]
         with open(os.path.join(run_dir, "scorecard.json"), "w") as fh:
             json.dump(card, fh, indent=1)

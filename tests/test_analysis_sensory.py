@@ -200,3 +200,13 @@ def test_classification_without_stimuli_that_vary_apart_prefers_nothing():
                    choice=np.zeros(tr.n_trials, int), reaction_time_ms=np.full(tr.n_trials, np.nan),
                    roles={"hidden": "hidden"})
     assert classify_selectivity(tr, act, np.arange(2)).tolist() == [NEITHER, NEITHER]
+
+
+def test_scorecard_table_says_no_sensory_population_once():
+    from attnsim.report import scorecard_table
+    tr = _trials(n=40)
+    act = _winner_take_all(tr, {"pool_A": "decision", "pool_B": "decision"})
+    table = scorecard_table({"spiking": model_scorecard(tr, act, n_boot=5)})
+    row = next(line for line in table.splitlines() if line.startswith("| spiking | rate gain"))
+    assert "| n/a | " in row and "n/a: no sensory population (decision: pool_A, pool_B)" in row
+    assert "n/a: n/a" not in table
