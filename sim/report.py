@@ -148,11 +148,24 @@ SENSORY_KEYS = ("rate_gain", "contrast_gain", "response_gain", "fano_change", "n
                 "selection_latency")   # rows 8, 9, 11, 12: read from the sensory population only
 
 
+def _lowest_epoch_rate(trials, activity) -> float:
+    """The lowest stimulus-epoch mean of any unit of the sensory pair on any trial (0 without the epoch)."""
+    from attnsim.analysis.windows import NotApplicable, epoch_steps
+    try:
+        win = epoch_steps(trials, activity, "stimulus")
+    except NotApplicable:
+        return 0.0
+    if win.stop <= win.start:
+        return 0.0
+    return min(float(activity.rates[:, win, activity.groups[g]].mean(axis=1).min()) for g in activity.sensory_pair())
+
+
 def _sensory_values(trials, activity, equal_stimuli: bool) -> tuple[dict, dict]:
     """The signatures of SENSORY_KEYS on an activity whose sensory pair is set (a `sensory_view`).
 
     Without spikes the rate gain comes from the modulation index of the view's selective
-    groups (the sensory pair: `sensory_view` makes them so) on cued trials,
+    groups (the sensory pair: `sensory_view` makes them so) on cued trials, where their rates
+    are >= 0 (a ratio of signed activity, e.g. tanh hidden units, is no rate gain: n/a),
     rate_in/rate_out - 1 = 2 MI / (1 - MI) (MI = (in - out)/(in + out)), valid only with equal
     stimuli at A and B (`equal_stimuli`, the task's distractor_ratio 1).
     """
@@ -162,7 +175,11 @@ def _sensory_values(trials, activity, equal_stimuli: bool) -> tuple[dict, dict]:
                      ("noise_corr_change", "noise_corr_change")):
         vals[key] = _sub(eff, "all", sub)
         why[key] = r_eff if eff is None else (f"attention_effects gives no {sub}" if vals[key] is None else "")
-    if vals["rate_gain"] is None:
+    lowest = _lowest_epoch_rate(trials, activity)
+    if vals["rate_gain"] is None and lowest < 0:
+        why["rate_gain"] += (f"; rate gain from rates needs rates >= 0 (a ratio of rates), and these sensory "
+                             f"units' activity is signed (min {lowest:.2g}: e.g. tanh hidden units)")
+    elif vals["rate_gain"] is None:
         mi, r_mi = _metric("modulation_index", trials, activity)
         m = _sub(mi, "attended")
         if m is not None and equal_stimuli and m < 1:

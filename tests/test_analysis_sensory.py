@@ -210,3 +210,13 @@ def test_scorecard_table_says_no_sensory_population_once():
     row = next(line for line in table.splitlines() if line.startswith("| spiking | rate gain"))
     assert "| n/a | " in row and "n/a: no sensory population (decision: pool_A, pool_B)" in row
     assert "n/a: n/a" not in table
+
+
+def test_signed_hidden_units_give_no_rate_gain():
+    """tanh units are signed: a ratio of their activity is no rate gain (it read -1.9 on a trained RNN)."""
+    tr = _trials(n=160, conditions=("attend_A", "attend_B", "neutral"))
+    act = _network(tr)
+    n_h = act.groups["hidden"].stop
+    act.rates[:, :, :n_h] -= 0.5                                 # same selectivity and gain, shifted below 0
+    vals, why = signature_values(tr, act)
+    assert vals["rate_gain"] is None and "needs rates >= 0" in why["rate_gain"]
