@@ -69,3 +69,15 @@ def test_a_bad_scenario_is_caught_by_the_root(tmp_path):
         attnsim.load_scenario(str(bad))
     assert isinstance(info.value, errors.ScenarioError)
     assert f"{bad}" in str(info.value)
+
+
+def test_errors_are_imported_from_the_errors_module_only():
+    """A module that needs an error imports attnsim.errors, never the module that raises it
+    (importing runner.py for RunError made engine.py and runner.py import each other)."""
+    names = {"RunError", "ModelFailure", "ScenarioError", "UnitError", "AttnsimError"}
+    wrong = []
+    for path in SIM.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module != "attnsim.errors":
+                wrong += [(str(path.relative_to(SIM)), node.module, a.name) for a in node.names if a.name in names]
+    assert wrong == []
