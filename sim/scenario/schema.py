@@ -63,6 +63,9 @@ class Expectation(Strict):
     calibration: bool = Field(False, validate_default=True)
     source: str = Field(min_length=1)
     where: dict[str, object] | None = None   # sweeps: the grid values (and seeds averaged) it applies to
+    # "seeds": a claim about an architecture or circuit, which needs an interval over >= 5 network or
+    # training seeds (attnsim.analysis.rules.judge); "trials": a claim about this realization
+    over: Literal["trials", "seeds"] = "trials"
 
     @field_validator("range")
     @classmethod
