@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=int, help="override the scenario seed")
     r.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario value, e.g. --set task.n_trials=20 (repeatable)")
-    r.add_argument("--workers", type=int, help="parallel worker processes (default: scenario run.workers)")
+    r.add_argument("--workers", type=int, help="parallel worker processes (default: scenario run.workers, else every core)")
     r.add_argument("--check", action="store_true",
                    help="exit 1 if an expectation fails or is inconclusive (known deviations and calibrations do not)")
     r.add_argument("--resume", metavar="DIR.partial", help="finish an interrupted run")

@@ -167,7 +167,8 @@ class Sweep(Strict):
 
 class RunOptions(Strict):
     chunk_trials: int = Field(30, ge=1, le=100000)
-    workers: int = Field(1, ge=1, le=64)
+    # worker processes; None: the cores this process may use (the numbers do not depend on the count)
+    workers: int | None = Field(None, ge=1, le=64)
     # address of a running Dask scheduler (tcp://host:port); None: a local cluster of `workers`
     scheduler: str | None = None
 
