@@ -204,7 +204,7 @@ class MicrocircuitColumns(BrainModel):
                 # not named `w`: Brian2 resolves names from this frame too (warns on the clash)
                 w_lat = float(P.PSC_EXC_PA / np.sqrt(p.K_scaling))
                 for src, tgt in (("A", "B"), ("B", "A")):
-                    pre, post = cols[src]["pops"]["L23E"], cols[tgt]["pops"]["L23I"]
+                    pre, post = cols[src].pops["L23E"], cols[tgt].pops["L23I"]
                     S = Synapses(pre, post, "w : amp (constant)", on_pre="I_syn_post += w",
                                  name=f"lateral_{src}_L23E_to_{tgt}_L23I")
                     S.connect(j=f"int(rand() * N_post) for _ in range(poisson({K / len(pre)!r}))")
