@@ -45,8 +45,8 @@ import numpy as np
 from attnsim.jsonable import jsonable
 from attnsim.models.activity import Activity
 
-FORMAT_VERSION = 1
-KNOWN_FORMATS = frozenset({1})
+FORMAT_VERSION = 2   # 2: Activity carries roles (chunks of format 1 have none: recomputed)
+KNOWN_FORMATS = frozenset({2})
 META_KEY = "meta"
 RESERVED_META = frozenset({"format", "n_trials", "sha256"})
 _ZIP_MAGIC = b"PK\x03\x04"
