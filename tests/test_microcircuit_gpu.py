@@ -1,21 +1,11 @@
-"""PD14 column on a GPU through brian2cuda (skipped without brian2cuda or a CUDA GPU)."""
-import shutil
+"""PD14 column on a GPU through brian2cuda (skipped, with the reason, without brian2cuda or a CUDA GPU)."""
 import tempfile
 
 import numpy as np
 import pytest
 
 
-def _have_gpu():
-    try:
-        import brian2cuda  # noqa: F401
-    except Exception:
-        return False
-    return shutil.which("nvidia-smi") is not None and shutil.which("nvcc") is not None
-
-
-@pytest.mark.gpu
-@pytest.mark.skipif(not _have_gpu(), reason="needs brian2cuda and a CUDA GPU")
+@pytest.mark.gpu          # skipped, with the reason, where tests/conftest.py finds no CUDA GPU
 def test_column_runs_on_cuda_standalone():
     import brian2 as b2
     import brian2cuda  # noqa: F401
