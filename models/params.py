@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import MISSING, field, fields
 from typing import Any
 
+from attnsim.models.errors import ParamError  # noqa: F401  (re-exported: families import it from here)
+
 _RULES = {
     "gt": ("greater than", lambda v, b: v > b),
     "ge": ("greater than or equal to", lambda v, b: v >= b),
@@ -19,8 +21,6 @@ _RULES = {
 }
 
 
-class ParamError(ValueError):
-    """A model parameter broke its rule; the message names it."""
 
 
 def param(default: Any, doc: str, *, gt=None, ge=None, lt=None, le=None, choices=None):
@@ -37,15 +37,15 @@ def check_params(obj) -> None:
         v = getattr(obj, f.name)
         m = f.metadata
         if m.get("choices") is not None and v not in m["choices"]:
-            raise ParamError(f"{cls}.{f.name}: Value must be one of {list(m['choices'])} (got {v!r})")
+            raise ParamError(cls, f.name, f"Value must be one of {list(m['choices'])} (got {v!r})")
         for key, (words, ok) in _RULES.items():
             bound = m.get(key)
             if bound is None or v is None:
                 continue
             if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise ParamError(f"{cls}.{f.name}: Value must be a number (got {v!r})")
+                raise ParamError(cls, f.name, f"Value must be a number (got {v!r})")
             if not ok(v, bound):
-                raise ParamError(f"{cls}.{f.name}: Value must be {words} {bound} (got {v!r})")
+                raise ParamError(cls, f.name, f"Value must be {words} {bound} (got {v!r})")
 
 
 def describe_params(cls) -> list[dict]:

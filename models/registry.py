@@ -39,16 +39,9 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from attnsim.models.errors import PluginError  # noqa: F401  (re-exported: callers import it from here)
 
-class PluginError(Exception):
-    """A part named in a scenario cannot be used: unknown, not importable, or breaks the protocol.
 
-    The message names the part and says what was expected; `choices` lists the valid names.
-    """
-
-    def __init__(self, message: str, choices: tuple[str, ...] = ()):
-        super().__init__(message)
-        self.choices = choices
 
 
 @dataclass(frozen=True)

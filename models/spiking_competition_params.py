@@ -81,7 +81,8 @@ class SpikingCompetitionParams:
     def __post_init__(self):
         check_params(self)
         if self.w_minus_I < 0:
-            raise ParamError(f"w_plus_I={self.w_plus_I} makes w_minus_I < 0 (needs w_plus_I <= 1/f)")
+            raise ParamError(type(self).__name__, "w_plus_I",
+                             f"Value must be at most 1/f = {1 / self.f:g}, so that w_minus_I >= 0 (got {self.w_plus_I!r})")
 
     @property
     def w_minus(self) -> float:

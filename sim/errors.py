@@ -11,20 +11,19 @@ or catch an error imports it from here instead of importing the module that firs
     +-- ModelFailure    a model raised while built, trained or run (names the model and step)
     +-- UnitError       a value whose unit or dimension is wrong (also a ValueError)
     +-- NotApplicable   a metric that needs what this task or model lacks (also a KeyError)
+    +-- TimingError     task epochs that are not whole numbers of dt steps (also a ValueError)
+    +-- PluginError     a part that cannot be found, loaded or used   } defined in the lower
+    +-- ParamError      a model parameter out of range (a ValueError) } layer, attnsim.models.errors
 
-The lower layer (`attnsim.models`) cannot import this module, so its own two errors,
-`PluginError` (a part that cannot be found or loaded) and `ParamError` (a model parameter out
-of range), stay in models/ and are re-exported here by name only (imported on first use, so this
-module imports nothing); they are not AttnsimErrors.
+The root and the lower layer's two errors live in `attnsim.models.errors` (models/ never imports
+this module, and its errors share the root); they are re-exported here.
 """
 from __future__ import annotations
 
+from attnsim.models.errors import AttnsimError, ParamError, PluginError
+
 __all__ = ["AttnsimError", "ModelFailure", "NotApplicable", "ParamError", "PluginError", "RunError",
-           "ScenarioError", "UnitError"]
-
-
-class AttnsimError(Exception):
-    """The root of every error attnsim raises on purpose (see the module docstring)."""
+           "ScenarioError", "TimingError", "UnitError"]
 
 
 class ScenarioError(AttnsimError):
@@ -57,11 +56,11 @@ class NotApplicable(AttnsimError, KeyError):
     """The metric needs something this task or model does not have (an epoch, spikes)."""
 
 
-_LOWER_LAYER = {"PluginError": "attnsim.models.registry", "ParamError": "attnsim.models.params"}
+class TimingError(AttnsimError, ValueError):
+    """A timing that is not a whole number of dt steps; `problems` are (epoch or None for dt,
+    message, value) as `attnsim.tasks.timeline.timing_problems` gives them."""
 
-
-def __getattr__(name: str):
-    if name in _LOWER_LAYER:
-        import importlib
-        return getattr(importlib.import_module(_LOWER_LAYER[name]), name)
-    raise AttributeError(f"module 'attnsim.errors' has no attribute {name!r}")
+    def __init__(self, problems: list[tuple[str | None, str, float]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{'dt' if epoch is None else f'timing.{epoch}'}: {msg}"
+                                   for epoch, msg, _ in problems))

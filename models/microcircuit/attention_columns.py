@@ -95,11 +95,11 @@ class MicrocircuitColumnsParams:
         bad = [p for p in self.cue_targets if p not in valid]
         if bad:
             hint = (" ('L1I' needs L1I_enabled: true)" if L1.NAME in bad and not self.L1I_enabled else "")
-            raise ParamError(f"MicrocircuitColumnsParams.cue_targets: Value must be populations of "
-                             f"{valid} (got {bad}){hint}")
+            raise ParamError("MicrocircuitColumnsParams", "cue_targets",
+                             f"Value must be populations of {valid} (got {bad}){hint}")
         if self.L1I_p_from_L23E > 0 and not self.L1I_enabled:
-            raise ParamError("MicrocircuitColumnsParams.L1I_p_from_L23E: Value must be 0 unless "
-                             f"L1I_enabled is true (got {self.L1I_p_from_L23E!r})")
+            raise ParamError("MicrocircuitColumnsParams", "L1I_p_from_L23E",
+                             f"Value must be 0 unless L1I_enabled is true (got {self.L1I_p_from_L23E!r})")
 
     @property
     def populations(self) -> tuple:

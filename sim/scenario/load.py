@@ -95,9 +95,8 @@ def _check_models(scn: Scenario, doc: LinedDocument) -> tuple[list[str], dict[st
             params = cls.Params(**validated.model_dump())
             resolved[m.name] = asdict(params)
         except ParamError as e:
-            field = str(e).split(":")[0].split(".")[-1]
-            errors.append(f"{doc.path}:{doc.line_of(('models', i, 'params', field))}: models[{i}].params.{field}: "
-                          f"{str(e).split(': ', 1)[-1]}")
+            errors.append(f"{doc.path}:{doc.line_of(('models', i, 'params', e.field))}: "
+                          f"models[{i}].params.{e.field}: {e.rule}")
         except Exception as e:  # noqa: BLE001 (an outside Params class's own check, whatever it raises)
             errors.append(f"{where}: family {m.family!r} refused these parameters: {type(e).__name__}: {e}")
     return errors, resolved

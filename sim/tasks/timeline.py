@@ -12,16 +12,11 @@ duration 0, where a task allows it (a fixation or response left out), has no ste
 """
 from __future__ import annotations
 
+from attnsim.errors import TimingError  # noqa: F401  (re-exported: tasks import it from here)
+
 REL_TOL = 1e-9
 
 
-class TimingError(ValueError):
-    """A timing that is not a whole number of dt steps; `problems` as `timing_problems` gives them."""
-
-    def __init__(self, problems: list[tuple[str | None, str, float]]):
-        self.problems = problems
-        super().__init__("; ".join(f"{'dt' if epoch is None else f'timing.{epoch}'}: {msg}"
-                                   for epoch, msg, _ in problems))
 
 
 def _whole(steps: float) -> bool:
