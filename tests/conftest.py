@@ -22,7 +22,7 @@ def cli():
 def no_gpu_reason() -> str | None:
     """Why `gpu` tests cannot run here, or None when they can.
 
-    The same test as tests/test_microcircuit_gpu.py: brian2cuda importable and the CUDA tools
+    The same test as tests/models/test_microcircuit_gpu.py: brian2cuda importable and the CUDA tools
     `nvidia-smi` and `nvcc` on PATH; and `nvidia-smi -L` must list a device, since the tools
     can be installed on a machine without a GPU.
     """
@@ -42,9 +42,18 @@ def no_gpu_reason() -> str | None:
     return None
 
 
+LAYERS = ("analysis", "models", "run", "tasks", "validation")   # tests/<layer>/: the marker of its tests
+
+
 def pytest_collection_modifyitems(config, items):
-    """Skip `gpu` tests, with the reason, where no CUDA GPU is found (they are not deselected:
+    """Mark each test with its folder's layer (`pytest -m analysis`, `-m "not validation"`), and
+    skip `gpu` tests, with the reason, where no CUDA GPU is found (they are not deselected:
     `-ra` lists each skip, so "skipped without a GPU" is seen, and they run where one is)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for item in items:
+        parts = os.path.relpath(str(item.path), here).split(os.sep)
+        if len(parts) > 1 and parts[0] in LAYERS:
+            item.add_marker(getattr(pytest.mark, parts[0]))
     gpu_items = [item for item in items if item.get_closest_marker("gpu") is not None]
     if not gpu_items:
         return

@@ -78,7 +78,7 @@ adjusted quantile levels, because at 5 seeds the adjusted levels (0.1 %, 99.9 %)
 fall at the ends of the bootstrap distribution's 126-point support. `se` is
 sd(replicates) sqrt(k/(k-1)), unbiased for Var(mean T) in expectation.
 
-Coverage (tests/test_bootstrap_seeds.py `coverage`: normal trials, n_i ~ U{20..50}
+Coverage (tests/analysis/test_bootstrap_seeds.py `coverage`: normal trials, n_i ~ U{20..50}
 per seed, 2000 simulated data sets, B = 500; s_b^2 = 2/35 is twice the trial
 variance of a 35-trial seed mean; se/SE = sqrt(mean se^2) / true SE; width =
 mean interval width / (2 z SE_true)):
@@ -100,7 +100,7 @@ Known limit: seed estimates that are skewed (a bounded metric near its bound
 that varies between seeds) cover below nominal at few seeds, as any interval
 of the mean of k values does: accuracies p_i = expit(logit(0.85) + N(0, 1)),
 20-50 trials, 5 seeds: 0.911 (plain t interval 0.910, basic bootstrap 0.901);
-10 seeds, logit sd 0.7: 0.928 (tests/test_bootstrap_seeds.py keeps it >= 0.87).
+10 seeds, logit sd 0.7: 0.928 (tests/analysis/test_bootstrap_seeds.py keeps it >= 0.87).
 A studentized or BCa interval over seeds might do better; not tried.
 
 One seed: no interval over seeds exists; the interval is that seed's own

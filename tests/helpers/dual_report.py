@@ -1,5 +1,5 @@
 """Hand-built dual-report trials and small artificial models, shared by the dual-report tests
-(tests/test_ann_dual_report.py) and the input-noise tests (tests/test_ann_input_noise.py).
+(tests/models/test_ann_dual_report.py) and the input-noise tests (tests/models/test_ann_input_noise.py).
 Trials are built by hand (models/ never needs sim/)."""
 import numpy as np
 

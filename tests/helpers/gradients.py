@@ -1,5 +1,5 @@
 """Finite-difference check of a hand-written gradient (float64), shared by the backward tests of
-models.ann (tests/test_ann_gradients.py) and of the dual-report loss (tests/test_ann_dual_report.py)."""
+models.ann (tests/models/test_ann_gradients.py) and of the dual-report loss (tests/models/test_ann_dual_report.py)."""
 import numpy as np
 
 EPS = 1e-6

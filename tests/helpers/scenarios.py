@@ -1,5 +1,5 @@
 """A small scenario dict that runs in seconds (the README example's user model and a small RNN),
-shared by the API tests (tests/test_api.py) and the job tests (tests/test_jobs.py)."""
+shared by the API tests (tests/run/test_api.py) and the job tests (tests/run/test_jobs.py)."""
 import os
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

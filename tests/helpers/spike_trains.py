@@ -1,5 +1,5 @@
 """Spike trains with a known oscillation, and the Activity that carries them (gamma power and
-oscillation-peak tests: tests/test_analysis_gamma.py, tests/test_analysis_spiking_stats.py)."""
+oscillation-peak tests: tests/analysis/test_analysis_gamma.py, tests/analysis/test_analysis_spiking_stats.py)."""
 import numpy as np
 
 from attnsim.models.activity import Activity

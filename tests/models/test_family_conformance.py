@@ -18,7 +18,7 @@ from attnsim.models.activity import Activity
 
 ANN = {"max_steps": 3, "batch_size": 4}
 # the trial of scenarios/microcircuit_attention.yaml (500 steps of 1 ms): the binary that scenario
-# and tests/test_microcircuit_attention.py build at this scale, so the suite compiles it once
+# and tests/models/test_microcircuit_attention.py build at this scale, so the suite compiles it once
 PD14_TIMING = {"fixation": 100.0, "cue": 50.0, "stimulus": 340.0, "response": 10.0}
 # name -> (params, stochastic, other check_family arguments)
 SETTINGS = {

@@ -22,10 +22,9 @@ import os
 import pytest
 import yaml
 
-pytestmark = pytest.mark.validation
+from tests.conftest import ROOT as REPO
 
-HERE = os.path.dirname(__file__)
-VALID = os.path.join(HERE, "..", "scenarios", "validation")
+VALID = os.path.join(REPO, "scenarios", "validation")
 
 
 def _ranges(path):

@@ -2,7 +2,7 @@
 in float64 (to rounding) and float32 (the default precision; to float32 rounding).
 
 PyTorch is not a project dependency; run with an interpreter that has it, e.g.
-`python -m pytest tests/test_ann_torch_parity.py`.
+`python -m pytest tests/models/test_ann_torch_parity.py`.
 """
 import numpy as np
 import pytest

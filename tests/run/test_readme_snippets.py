@@ -1,6 +1,6 @@
 """Every code block of the README runs as written, or says why not.
 
-A block preceded by `<!-- not run by tests/test_readme_snippets.py: REASON -->` is skipped
+A block preceded by `<!-- not run by tests/run/test_readme_snippets.py: REASON -->` is skipped
 with its reason (fragments, listings, cluster set-ups); every other block is run:
 
 - python: piped to `python -` in an empty folder, as a reader pasting it would;
@@ -21,7 +21,7 @@ import yaml
 
 from tests.conftest import ROOT
 
-NOT_RUN = re.compile(r"<!-- not run by tests/test_readme_snippets.py: (.+?) -->")
+NOT_RUN = re.compile(r"<!-- not run by tests/run/test_readme_snippets.py: (.+?) -->")
 
 
 def readme_blocks() -> list[dict]:

@@ -19,9 +19,7 @@ import os
 
 import pytest
 
-pytestmark = pytest.mark.validation
-
-ROOT = os.path.join(os.path.dirname(__file__), "..")
+from tests.conftest import ROOT
 
 
 def _run(cli, tmp_path, scenario, *sets):

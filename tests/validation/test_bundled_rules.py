@@ -13,7 +13,9 @@ import yaml
 from attnsim.analysis.rules import NEEDS_INTERVAL
 from attnsim.expectations import judge
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "scenarios")
+from tests.conftest import ROOT as REPO
+
+ROOT = os.path.join(REPO, "scenarios")
 FILES = sorted(glob.glob(os.path.join(ROOT, "*.yaml")) + glob.glob(os.path.join(ROOT, "validation", "*.yaml")))
 CLAIMS_INTERVAL = re.compile(r"(CI|interval) (excludes|must)|must be absent|fails the same check")
 

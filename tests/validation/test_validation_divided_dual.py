@@ -9,9 +9,9 @@ import os
 
 import pytest
 
-pytestmark = pytest.mark.validation
+from tests.conftest import ROOT as REPO
 
-SCENARIO = os.path.join(os.path.dirname(__file__), "..", "scenarios", "validation", "divided_capacity_dual.yaml")
+SCENARIO = os.path.join(REPO, "scenarios", "validation", "divided_capacity_dual.yaml")
 
 
 def test_attractor_and_normalization_models_are_unlimited_capacity_observers():
