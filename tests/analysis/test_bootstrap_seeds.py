@@ -122,13 +122,8 @@ def test_claim_about_the_architecture_needs_five_seeds():
 
 
 def test_over_key_from_the_scenario_file_reaches_the_verdict(tmp_path):
-    """The schema side is one line in sim/scenario/schema.py's Expectation,
-    `over: Literal["trials", "seeds"] = "trials"`; until it is there this test is skipped. Then a
-    scenario's `over: seeds` entry, evaluated on one run (one seed), reads inconclusive."""
+    """A scenario's `over: seeds` entry, evaluated on one run (one seed), reads inconclusive."""
     from attnsim.scenario.load import load_file
-    from attnsim.scenario.schema import Expectation
-    if "over" not in Expectation.model_fields:
-        pytest.skip("schema key 'over' not added yet (sim/scenario/schema.py, Expectation)")
     from test_expectations import SCN
     path = tmp_path / "x.yaml"
     path.write_text(SCN + "  - {model: rate, metric: accuracy, range: [0.2, 0.4], over: seeds, source: t}\n"
