@@ -56,7 +56,7 @@ CHANNELS = ("stim_A", "stim_B", "cue_A", "cue_B")
 # epochs of the synthetic trial in ms; 240 ms is 12 steps of the artificial families' 20 ms bins
 TIMING_MS = {"fixation": 40.0, "cue": 40.0, "stimulus": 120.0, "response": 40.0}
 # a unit named in parentheses at the end of a parameter's doc -> the name suffix the scenario
-# layer converts quantities by (sim/scenario/units.py SUFFIXES; the lower layer cannot import it)
+# layer converts quantities by (sim/spec/units.py SUFFIXES; the lower layer cannot import it)
 UNIT_SUFFIX = {"ms": "_ms", "s": "_s", "Hz": "_hz", "kHz": "_khz", "nA": "_nA", "pA": "_pA",
                "mV": "_mV", "nS": "_nS", "pF": "_pF"}
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, ConfigDict, Field, create_model
 
 from attnsim.errors import UnitError
-from attnsim.scenario.units import param_dimension, parse_quantity
+from attnsim.spec.units import param_dimension, parse_quantity
 
 
 def _unit_converter(dimension: str, scale: float):

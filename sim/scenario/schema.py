@@ -11,11 +11,9 @@ import math
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+from attnsim.spec.strict import Strict
 
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")

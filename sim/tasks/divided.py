@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 
 from attnsim.registries import TASKS
-from attnsim.scenario.schema import Strict
+from attnsim.spec.strict import Strict
 from attnsim.tasks.cells import cell_labels, condition_cells
 from attnsim.tasks.plain import trials_from_values
 from attnsim.tasks.spec_base import CueDelivery, Fraction, TwoLocationCuedSpec

@@ -28,8 +28,8 @@ import numpy as np
 from pydantic import Field, model_serializer, model_validator
 
 from attnsim.registries import TASKS
-from attnsim.scenario.quantities import PositiveDurationMs
-from attnsim.scenario.schema import Strict
+from attnsim.spec.quantities import PositiveDurationMs
+from attnsim.spec.strict import Strict
 from attnsim.tasks.plain import trials_from_values
 from attnsim.tasks.spec_base import Contrast, CuedTiming, Fraction, WholeStepTiming, key_errors
 from attnsim.tasks.cells import cell_labels, condition_cells

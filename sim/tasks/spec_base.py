@@ -18,8 +18,8 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from attnsim.scenario.quantities import DurationMs, PositiveDurationMs
-from attnsim.scenario.schema import Strict
+from attnsim.spec.quantities import DurationMs, PositiveDurationMs
+from attnsim.spec.strict import Strict
 from attnsim.tasks.timeline import timing_problems
 from attnsim.tasks.vocabulary import DIVIDED, FOCUSED_A, FOCUSED_B
 

@@ -9,8 +9,8 @@ import numpy as np
 from pydantic import Field
 
 from attnsim.registries import TASKS
-from attnsim.scenario.quantities import DurationMs, PositiveDurationMs
-from attnsim.scenario.schema import Strict
+from attnsim.spec.quantities import DurationMs, PositiveDurationMs
+from attnsim.spec.strict import Strict
 from attnsim.tasks.plain import trials_from_values
 from attnsim.tasks.spec_base import WholeStepTiming
 from attnsim.tasks.timeline import timeline

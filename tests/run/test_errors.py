@@ -50,7 +50,7 @@ def test_a_param_error_names_its_parts():
     ("attnsim.scenario.yaml_lines", "ScenarioError"),
     ("attnsim.runner", "RunError"),
     ("attnsim.worker", "ModelFailure"),
-    ("attnsim.scenario.units", "UnitError"),
+    ("attnsim.spec.units", "UnitError"),
     ("attnsim.analysis.windows", "NotApplicable"),
     ("attnsim.tasks.timeline", "TimingError"),
     ("attnsim.models.registry", "PluginError"),

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator
 
 from attnsim.errors import UnitError
-from attnsim.scenario.units import parse_quantity
+from attnsim.spec.units import parse_quantity
 
 
 def _as(dimension: str):
