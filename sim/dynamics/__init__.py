@@ -1,0 +1,5 @@
+"""How the models compute: fixed and slow points, dynamical similarity and representational geometry.
+
+Works on any Activity and on any model with the `dynamical` capability (models/dynamics.py), bundled
+or a user's own. See docs/reference.md rows 6 and 14 for the fixed points it is checked against.
+"""
