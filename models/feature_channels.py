@@ -75,3 +75,30 @@ def von_mises_profile(theta_deg, n_features: int, kappa: float, level=1.0) -> np
     theta = np.deg2rad(np.asarray(theta_deg, dtype=float))[..., None]
     pref = np.deg2rad(feature_angles_deg(n_features))
     return np.asarray(level, dtype=float)[..., None] * np.exp(kappa * (np.cos(pref - theta) - 1.0))
+
+
+# Activity groups of a ring model: pool k of a ring of P pools prefers 360 k / P degrees.
+SENSORY_RING_PREFIX = "sens_f"   # sensory E pools (role "sensory")
+MEMORY_RING_PREFIX = "wm_f"      # working-memory E pools of a top-down source (role "hidden")
+_GROUP = re.compile(r"^(?P<prefix>[A-Za-z_]+?)(?P<k>\d+)$")
+
+
+def ring_groups(prefix: str, n_pools: int) -> tuple[str, ...]:
+    """Names of the pools of a ring, in ring order: <prefix>0 .. <prefix><n_pools-1>."""
+    return tuple(f"{prefix}{k}" for k in range(n_pools))
+
+
+def parse_ring_groups(groups, prefix: str) -> tuple[tuple[str, ...], np.ndarray]:
+    """The groups named <prefix><k> in ring order, and each one's preferred direction in degrees.
+
+    Returns ((), empty array) when there is none; raises ValueError when k does not run 0..P-1."""
+    ks = {}
+    for name in groups:
+        m = _GROUP.match(name)
+        if m and m.group("prefix") == prefix:
+            ks[int(m.group("k"))] = name
+    if not ks:
+        return (), np.zeros(0)
+    if sorted(ks) != list(range(len(ks))):
+        raise ValueError(f"ring groups {prefix}<k> must run k = 0..{len(ks) - 1}, got {sorted(ks)}")
+    return tuple(ks[k] for k in range(len(ks))), feature_angles_deg(len(ks))
