@@ -9,6 +9,8 @@ A family is a class with:
                                       #   "trainable"  fit() learns weights, state() returns them
                                       #   "spiking"    Activity.spikes holds spike trains
                                       #   "layered"    `layer_layout` describes cortical layers
+                                      #   "dynamical"  dynamics(channels, dt_ms) gives the state
+                                      #                update at fixed inputs (models/dynamics.py)
     paper: ClassVar[str]              # the source the equations and parameters come from
 
     def __init__(self, params: Params): ...
@@ -42,7 +44,7 @@ SampleBatch = Callable[[int, np.random.Generator], tuple[np.ndarray, np.ndarray,
 Progress = Callable[[int, int], None]
 
 
-CAPABILITIES = ("trainable", "spiking", "layered")
+CAPABILITIES = ("trainable", "spiking", "layered", "dynamical")
 
 
 class Model(Protocol):
