@@ -135,14 +135,19 @@ MAX_SWEEP_POINTS = 1000
 class Sweep(Strict):
     """A grid of scenario values x seeds; each point is a complete sub-run (resumable).
 
+    Either may be alone: `seeds` without a `grid` runs the scenario once per seed (network or
+    training seeds), which is what a claim `over: seeds` needs.
+
     Its size (the product of the grid's value counts, times the seeds) is checked here, before
     any point is expanded, so a grid of a million points is refused at once."""
-    grid: dict[str, list] = Field(min_length=1)
+    grid: dict[str, list] = Field(default_factory=dict)
     seeds: list[Annotated[int, Field(ge=0, le=2**32 - 1)]] = Field(default_factory=list)
     plot: list[SweepPlot] = Field(default_factory=lambda: [SweepPlot(metric="accuracy")])
 
     @model_validator(mode="after")
     def _size(self):
+        if not self.grid and not self.seeds:
+            raise ValueError("a sweep needs a `grid` of values, or `seeds`, or both")
         counts = [len(v) for v in self.grid.values()]
         n = math.prod(counts) * max(1, len(self.seeds))
         if n > MAX_SWEEP_POINTS:
