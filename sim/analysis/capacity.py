@@ -17,6 +17,11 @@ Measures, per contrast ("all" and "@<contrast>" when there are several):
   are resampled with replacement within each condition x presence-pattern cell
   (the four patterns of presence at A and B), so every resample keeps the
   design's counts (Efron & Tibshirani 1993, ch. 13).
+- d_uncued_L: the same at L on focused trials cueing the OTHER location (L
+  uncued); d_uncued: their mean; benefit = d_single - d_uncued (pooled over
+  the locations measured in both), with its 95 % interval `benefit_ci_lo/hi`
+  from the same resamples: the attention effect on sensitivity (the cueing
+  benefit of a detection task, Posner 1980; Bashinski & Bacharach 1980).
 - p_single: fraction of correct reports at the cued location on focused
   trials; p_dual: fraction of correct reports at both locations on divided trials.
 - Predictions for the ratio (Sperling & Melchner 1978; Shaw 1980; White,
@@ -26,7 +31,15 @@ Measures, per contrast ("all" and "@<contrast>" when there are several):
   so P_dual = (P_single + 0.5) / 2, and with unbiased yes/no responding
   d' = 2 Z(P) gives the ratio Z((P_single + 0.5) / 2) / Z(P_single)
   (0.46 at P_single 0.8, 0.41 at 0.9).
-- verdict: the prediction the interval identifies, "unlimited", "fixed" or
+- verdict (`capacity_verdict`, also the scorecard's): "ceiling" or "floor"
+  (below) first; then an attention
+  effect on sensitivity must exist: rule `excludes` of `attnsim.analysis.rules`
+  on the benefit's interval (it must lie above 0). Without one the verdict is
+  "no attention effect on sensitivity" (outcome inconclusive): a model whose d'
+  ignores the cue reads a ratio of 1 whatever its capacity, so no capacity
+  model can be named (the divided/focused comparison of row 10 presumes that
+  attending changes sensitivity). Then
+  the prediction the interval identifies, "unlimited", "fixed" or
   "serial", by rule `identifies` of `attnsim.analysis.rules` (the one
   implementation expectations and the scorecard use): the interval contains that
   prediction and excludes the other two, and is no wider than the distance from
@@ -76,6 +89,7 @@ N_BOOT = 1000
 CEILING, FLOOR = 0.95, 0.6
 Z95 = 1.959963984540054
 MAX_WIDTH = 1.0 - FIXED   # row 10: wider than 1 - 1/sqrt(2) cannot separate unlimited from fixed capacity
+NO_EFFECT = "no attention effect on sensitivity"
 
 
 def serial_ratio(p_single: float) -> float:
@@ -109,7 +123,7 @@ def _ratio(dual: float, single: float) -> float:
 
 def _point(idx_f: dict, idx_d: np.ndarray, reports, evidence, presence) -> dict[str, float]:
     """d' single/dual per location and pooled, ratios, P single/dual on the given trial indices."""
-    out, singles, duals, nsingles, nduals = {}, [], [], [], []
+    out, singles, duals, nsingles, nduals, uncued, benefits = {}, [], [], [], [], [], []
     for k, loc in enumerate(LOCATIONS):
         def yes_no(idx):
             sig, noise = idx[presence[idx, k] == 1], idx[presence[idx, k] == 0]
@@ -121,13 +135,16 @@ def _point(idx_f: dict, idx_d: np.ndarray, reports, evidence, presence) -> dict[
                 return float("nan")
             return neurometric_dprime(evidence[idx[presence[idx, k] == 1], k], evidence[idx[presence[idx, k] == 0], k])
         f = idx_f[FOCUSED[k]]
-        s, d = yes_no(f), yes_no(idx_d)
+        s, d, u = yes_no(f), yes_no(idx_d), yes_no(idx_f[FOCUSED[1 - k]])
         ns, nd = neuro(f), neuro(idx_d)
-        out.update({f"d_single_{loc}": s, f"d_dual_{loc}": d, f"ratio_{loc}": _ratio(d, s),
+        out.update({f"d_single_{loc}": s, f"d_dual_{loc}": d, f"d_uncued_{loc}": u, f"ratio_{loc}": _ratio(d, s),
                     f"neuro_d_single_{loc}": ns, f"neuro_d_dual_{loc}": nd})
         if math.isfinite(s) and math.isfinite(d):
             singles.append(s)
             duals.append(d)
+        if math.isfinite(s) and math.isfinite(u):
+            benefits.append(s - u)
+            uncued.append(u)
         if math.isfinite(ns) and math.isfinite(nd):
             nsingles.append(ns)
             nduals.append(nd)
@@ -140,6 +157,7 @@ def _point(idx_f: dict, idx_d: np.ndarray, reports, evidence, presence) -> dict[
         if cued.size else float("nan")
     p_dual = float(np.mean(reports[idx_d] == presence[idx_d])) if idx_d.size else float("nan")
     out.update({"d_single": d_single, "d_dual": d_dual, "ratio": _ratio(d_dual, d_single),
+                "d_uncued": mean(uncued), "benefit": mean(benefits),
                 "neuro_d_single": nd_single, "neuro_d_dual": nd_dual, "neuro_ratio": _ratio(nd_dual, nd_single),
                 "p_single": p_single, "p_dual": p_dual})
     return out
@@ -160,23 +178,54 @@ def _interval(values: list[float], n_boot: int) -> tuple[float, float, float]:
     return float(lo), float(hi), float(v.std(ddof=1))
 
 
-def _verdict(ratio: float, lo: float, hi: float, se: float, p_single: float, n_per_cond: float) -> dict:
-    pred = predictions(p_single)
+def attention_effect(benefit_ci) -> tuple[str, str]:
+    """Is there an attention effect on sensitivity? (outcome, reason) of rule `excludes` on the
+    interval of d'_single - d'_uncued: pass when it lies above 0 (the cue raises d' at the cued
+    location over the uncued one), inconclusive when it holds 0, fail when it lies below 0."""
+    return rules.excludes(benefit_ci, 0.0, (0.0, math.inf))
+
+
+def capacity_verdict(ratio_ci, p_single: float, benefit_ci) -> dict:
+    """The capacity verdict of one interval (module docstring), in the shared vocabulary.
+
+    ratio_ci: (lo, hi) of d'_dual / d'_single; p_single: P correct at the cued location on
+    focused trials (the serial prediction and the ceiling/floor checks); benefit_ci: (lo, hi) of
+    d'_single - d'_uncued. Order: no P single -> inconclusive; ceiling or floor -> that word;
+    no attention effect on sensitivity (`attention_effect` not pass) -> "no attention effect on
+    sensitivity", outcome inconclusive (a ratio of 1 from a model whose sensitivity ignores the cue
+    says nothing about capacity); else rule `identify` over the three predictions.
+    Returns {verdict, outcome, verdict_reason, unlimited/fixed/serial_prediction}.
+    """
+    pred = predictions(p_single) if p_single is not None and math.isfinite(p_single) else \
+        {"unlimited": 1.0, "fixed": FIXED, "serial": float("nan")}
     out = {"unlimited_prediction": pred["unlimited"], "fixed_prediction": pred["fixed"],
            "serial_prediction": pred["serial"], "verdict": "inconclusive", "outcome": rules.INCONCLUSIVE,
-           "verdict_reason": "", "n_per_condition_needed": float("nan")}
-    if not math.isfinite(p_single):
+           "verdict_reason": ""}
+    if p_single is None or not math.isfinite(p_single):
         out["verdict_reason"] = "no P single"
         return out
     if p_single > CEILING or p_single < FLOOR:
         out["verdict"] = "ceiling" if p_single > CEILING else "floor"
         out["verdict_reason"] = f"P single {p_single:.3g}: d' ratios say nothing at {out['verdict']}"
         return out
-    outcome, name, why = rules.identify((lo, hi), pred)
+    effect, why = attention_effect(benefit_ci)
+    if effect != rules.PASS:
+        out["verdict"] = NO_EFFECT
+        out["verdict_reason"] = f"d' focused - d' uncued: {why}; a capacity model needs the cue to change sensitivity"
+        return out
+    outcome, name, why = rules.identify(ratio_ci, pred)
     out.update({"outcome": outcome, "verdict_reason": why})
     if outcome == rules.PASS:
         out["verdict"] = name
+    return out
+
+
+def _verdict(ratio: float, lo: float, hi: float, se: float, p_single: float, n_per_cond: float,
+             benefit_ci=None) -> dict:
+    out = {**capacity_verdict((lo, hi), p_single, benefit_ci), "n_per_condition_needed": float("nan")}
+    if out["verdict"] != "inconclusive":
         return out
+    pred = predictions(p_single)
     if math.isfinite(ratio) and math.isfinite(se) and se > 0:
         values = {k: v for k, v in pred.items() if math.isfinite(v)}
         nearest = min(values, key=lambda k: abs(values[k] - ratio))
@@ -189,17 +238,19 @@ def _verdict(ratio: float, lo: float, hi: float, se: float, p_single: float, n_p
 def _dual_capacity(idx_f: dict, idx_d, reports, evidence, presence, cell, n_boot: int, seed: int) -> dict:
     out = _point(idx_f, idx_d, reports, evidence, presence)
     rng = np.random.default_rng(seed)
-    draws, ndraws = [], []
+    draws, ndraws, bdraws = [], [], []
     for _ in range(n_boot):
         f = {c: _resample(i, cell, rng) for c, i in idx_f.items()}
         b = _point(f, _resample(idx_d, cell, rng), reports, evidence, presence)
         draws.append(b["ratio"])
         ndraws.append(b["neuro_ratio"])
+        bdraws.append(b["benefit"])
     lo, hi, se = _interval(draws, n_boot)
     nlo, nhi, nse = _interval(ndraws, n_boot)
+    blo, bhi, _ = _interval(bdraws, n_boot)
     n_per_cond = float(np.mean([i.size for i in list(idx_f.values()) + [idx_d]]))
-    verdict = _verdict(out["ratio"], lo, hi, se, out["p_single"], n_per_cond)
-    out.update({"ratio_ci_lo": lo, "ratio_ci_hi": hi, "ratio_se": se,
+    verdict = _verdict(out["ratio"], lo, hi, se, out["p_single"], n_per_cond, (blo, bhi))
+    out.update({"ratio_ci_lo": lo, "ratio_ci_hi": hi, "ratio_se": se, "benefit_ci_lo": blo, "benefit_ci_hi": bhi,
                 "neuro_ratio_ci_lo": nlo, "neuro_ratio_ci_hi": nhi, "neuro_ratio_se": nse,
                 "n_per_condition": n_per_cond, **verdict,
                 # the keys the report's capacity table reads (sim/report.py)

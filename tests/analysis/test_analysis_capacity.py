@@ -14,7 +14,7 @@ import pytest
 from scipy.stats import norm
 
 from attnsim.models.activity import Activity
-from attnsim.analysis.capacity import capacity_cost, predictions, serial_ratio
+from attnsim.analysis.capacity import NO_EFFECT, capacity_cost, capacity_verdict, predictions, serial_ratio
 from attnsim.analysis.windows import NotApplicable
 from attnsim.tasks.divided import make_divided
 from attnsim.tasks.dual_report import make_dual_report
@@ -30,10 +30,15 @@ def _activity(n, reports, evidence):
                     location_reports=reports, location_evidence=evidence)
 
 
-def _observer(trials, kind, rng, d=D_SINGLE):
+def _observer(trials, kind, rng, d=D_SINGLE, d_uncued=None):
+    """kind unlimited | fixed | serial; d_uncued: d' at the uncued location of focused trials
+    (default d / 4: the cue raises sensitivity; d_uncued = d: no attention effect on sensitivity)."""
     n, presence = trials.n_trials, trials.target
-    divided = trials.conditions["condition"] == "divided"
+    cond = trials.conditions["condition"]
+    divided = cond == "divided"
     dl = np.full((n, 2), d)
+    dl[cond == "focused_A", 1] = d / 4 if d_uncued is None else d_uncued
+    dl[cond == "focused_B", 0] = d / 4 if d_uncued is None else d_uncued
     if kind == "fixed":
         dl[divided] = d / math.sqrt(2)
     x = rng.normal(size=(n, 2)) + dl * presence
@@ -127,3 +132,29 @@ def test_missing_reports_are_not_applicable_with_a_hint():
     act = _activity(trials.n_trials, np.full((trials.n_trials, 2), -1), np.zeros((trials.n_trials, 2)))
     with pytest.raises(NotApplicable, match="report_criterion_hz"):
         capacity_cost(trials, act)
+
+
+def test_no_capacity_verdict_without_an_attention_effect_on_sensitivity():
+    """Issue 19 item 5: an observer whose d' ignores the cue (d' uncued = d' focused) has a d' ratio of 1
+    and read "unlimited"; with no focused-vs-uncued benefit no capacity model can be named."""
+    trials = _trials(4000)
+    out = capacity_cost(trials, _observer(trials, "unlimited", np.random.default_rng(5), d_uncued=D_SINGLE),
+                        n_boot=300)["all"]
+    assert out["benefit_ci_lo"] <= 0 <= out["benefit_ci_hi"]
+    assert out["ratio_ci_lo"] <= 1 <= out["ratio_ci_hi"] and out["ratio_ci_hi"] - out["ratio_ci_lo"] < 0.29
+    assert out["verdict"] == NO_EFFECT and out["outcome"] == "inconclusive"
+    assert "holds 0" in out["verdict_reason"]
+    # the same observer with a cueing benefit (uncued d' = d/4): a capacity verdict
+    benefit = capacity_cost(trials, _observer(trials, "unlimited", np.random.default_rng(5)), n_boot=300)["all"]
+    assert benefit["benefit_ci_lo"] > 0
+    assert benefit["d_uncued"] == pytest.approx(D_SINGLE / 4, abs=0.2)
+    assert benefit["verdict"] == "unlimited" and benefit["outcome"] == "pass"
+
+
+def test_capacity_verdict_gate_uses_rule_excludes():
+    ci = (0.9, 1.1)                                               # identifies unlimited by itself
+    assert capacity_verdict(ci, 0.8, (0.2, 0.9))["verdict"] == "unlimited"
+    assert capacity_verdict(ci, 0.8, (-0.1, 0.4))["verdict"] == NO_EFFECT      # holds 0
+    assert capacity_verdict(ci, 0.8, (-0.6, -0.2))["verdict"] == NO_EFFECT     # the uncued location is better
+    assert capacity_verdict(ci, 0.8, None)["verdict"] == NO_EFFECT             # no interval: not shown
+    assert capacity_verdict(ci, 0.97, (0.2, 0.9))["verdict"] == "ceiling"      # the ceiling comes first
