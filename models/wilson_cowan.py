@@ -135,10 +135,59 @@ x_I_B = w_IE * E_B - w_II * I_B : 1
 """
 
 
+class WilsonCowanDynamics:
+    """The noise-free two-pair model at fixed inputs (models/dynamics.py contract), state
+    (E_A, I_A, E_B, I_B) unclipped: the module doc's equations divided by tau_scale_ms (per ms),
+    P_X from `WilsonCowan.external_input` as in `run`. `trajectories` are the raw traces that
+    `run` records (extras["raw"], every record_dt_ms, with the model's noise)."""
+
+    time = "continuous"
+    state_labels = ("E_A", "I_A", "E_B", "I_B")
+
+    def __init__(self, model: "WilsonCowan", channels: tuple[str, ...], dt_ms: float):
+        self.model, self.channels, self.input_dt_ms = model, tuple(channels), float(dt_ms)
+        self.dt_ms = model.params.record_dt_ms
+
+    def _inputs(self, x, u):
+        p = self.model.params
+        x = np.asarray(x, dtype=float)
+        P_A, P_B = (d[:, 0] for d in self.model.external_input(np.asarray(u, dtype=float)[:, None, :], self.channels))
+        E_A, I_A, E_B, I_B = x.T
+        xe = (p.w_EE * E_A - p.w_EI * I_A - p.w_cross * I_B + P_A, p.w_EE * E_B - p.w_EI * I_B - p.w_cross * I_A + P_B)
+        xi = (p.w_IE * E_A - p.w_II * I_A, p.w_IE * E_B - p.w_II * I_B)
+        return x, xe, xi
+
+    def velocity(self, x: np.ndarray, u: np.ndarray) -> np.ndarray:
+        p = self.model.params
+        x, xe, xi = self._inputs(x, u)
+        out = np.empty_like(x)
+        for k in range(2):
+            out[:, 2 * k] = (-x[:, 2 * k] + sigmoid(xe[k], p.a_E, p.theta_E)) / p.tau_E
+            out[:, 2 * k + 1] = (-x[:, 2 * k + 1] + sigmoid(xi[k], p.a_I, p.theta_I)) / p.tau_I
+        return out / p.tau_scale_ms
+
+    def jacobian(self, x: np.ndarray, u: np.ndarray) -> np.ndarray:
+        p = self.model.params
+        x, xe, xi = self._inputs(x, u)
+        J = np.zeros((x.shape[0], 4, 4))
+        for k, other in ((0, 1), (1, 0)):
+            e, i, i_other = 2 * k, 2 * k + 1, 2 * other + 1
+            gE, gI = _dsigmoid(xe[k], p.a_E, p.theta_E) / p.tau_E, _dsigmoid(xi[k], p.a_I, p.theta_I) / p.tau_I
+            J[:, e, e] = -1 / p.tau_E + p.w_EE * gE
+            J[:, e, i] = -p.w_EI * gE
+            J[:, e, i_other] = -p.w_cross * gE
+            J[:, i, e] = p.w_IE * gI
+            J[:, i, i] = -1 / p.tau_I - p.w_II * gI
+        return J / p.tau_scale_ms
+
+    def trajectories(self, inputs: np.ndarray, seed: int) -> np.ndarray:
+        return self.model.run(inputs, self.input_dt_ms, self.channels, seed=seed).extras["raw"]
+
+
 @FAMILIES.register("wilson_cowan", summary="Wilson & Cowan 1972 E/I rate populations, one E/I pair per stimulus with mutual inhibition")
 class WilsonCowan(BrainModel):
     family: ClassVar[str] = "wilson_cowan"
-    capabilities: ClassVar[frozenset] = frozenset(set())
+    capabilities: ClassVar[frozenset] = frozenset({"dynamical"})
     paper: ClassVar[str] = "Wilson & Cowan 1972 Biophys J 12:1"
     Params: ClassVar[type] = WilsonCowanParams
 
@@ -177,6 +226,10 @@ class WilsonCowan(BrainModel):
         """(n_trials, n_steps) external input P to E_A and E_B."""
         p = self.params
         return pool_drive(inputs, channels, p.stim_gain, p.cue_gain)
+
+    def dynamics(self, channels: tuple[str, ...], dt_ms: float) -> WilsonCowanDynamics:
+        """The noise-free vector field of (E_A, I_A, E_B, I_B) at fixed inputs (WilsonCowanDynamics)."""
+        return WilsonCowanDynamics(self, channels, dt_ms)
 
     def footprint(self, n_steps: int, dt_ms: float) -> dict:
         """Size of one trial's Activity (run memory estimate): four E/I rates per step, no spikes."""

@@ -91,10 +91,45 @@ def resting_gating(p: WongWangParams) -> float:
     return float(brentq(f, grid[k], grid[k + 1]))
 
 
+class WongWangDynamics:
+    """The noise-free reduced model at fixed inputs (models/dynamics.py contract), state (S_A, S_B):
+
+        dS_X/dt = -S_X / tau_S + (1 - S_X) gamma H(x_X) / 1000,   per ms (H in Hz)
+        x_A = J_11 S_A - J_12 S_B + I_0 + I_ext,A(u)               (x_B likewise)
+
+    with I_ext from `WongWang.input_currents_nA`, as in `run`. `trajectories` are the gatings that
+    `run` records (extras["S"], every record_dt_ms, with the model's noise).
+    """
+
+    time = "continuous"
+    state_labels = ("S_A", "S_B")
+
+    def __init__(self, model: "WongWang", channels: tuple[str, ...], dt_ms: float):
+        self.model, self.channels, self.input_dt_ms = model, tuple(channels), float(dt_ms)
+        self.dt_ms = model.params.record_dt_ms
+
+    def velocity(self, x: np.ndarray, u: np.ndarray) -> np.ndarray:
+        p = self.model.params
+        x = np.asarray(x, dtype=float)
+        cur_a, cur_b = self.model.input_currents_nA(np.asarray(u, dtype=float)[:, None, :], self.channels)
+        s_a, s_b = x[:, 0], x[:, 1]
+        out = np.empty_like(x)
+        for k, (s, other, cur) in enumerate(((s_a, s_b, cur_a[:, 0]), (s_b, s_a, cur_b[:, 0]))):
+            r = abbott_chance(p.J_11_nA * s - p.J_12_nA * other + p.I_0_nA + cur, p.a_hz_per_nA, p.b_hz, p.d_s)
+            out[:, k] = -s / p.tau_NMDA_ms + (1 - s) * p.gamma * r * 1e-3
+        return out
+
+    def jacobian(self, x, u):
+        return None      # two dimensions: the caller's finite differences are cheap
+
+    def trajectories(self, inputs: np.ndarray, seed: int) -> np.ndarray:
+        return self.model.run(inputs, self.input_dt_ms, self.channels, seed=seed).extras["S"]
+
+
 @FAMILIES.register("rate_competition", summary="Wong & Wang 2006 reduced two-variable NMDA rate model (Brian2 rate equations)")
 class WongWang(BrainModel):
     family: ClassVar[str] = "rate_competition"
-    capabilities: ClassVar[frozenset] = frozenset(set())
+    capabilities: ClassVar[frozenset] = frozenset({"dynamical"})
     paper: ClassVar[str] = "Wong & Wang 2006 J Neurosci 26:1314"
     Params: ClassVar[type] = WongWangParams
 
@@ -150,6 +185,10 @@ class WongWang(BrainModel):
         p = self.params
         cur_a, cur_b = pool_drive(inputs, channels, p.J_ext_nA_per_hz * p.mu_max_hz, p.cue_bias_nA)
         return cur_a, cur_b
+
+    def dynamics(self, channels: tuple[str, ...], dt_ms: float) -> WongWangDynamics:
+        """The noise-free vector field of (S_A, S_B) at fixed inputs (WongWangDynamics)."""
+        return WongWangDynamics(self, channels, dt_ms)
 
     def footprint(self, n_steps: int, dt_ms: float) -> dict:
         """Size of one trial's Activity (run memory estimate): two pool rates per step, no spikes."""

@@ -41,6 +41,7 @@ import numpy as np
 from attnsim.models.activity import Activity
 from attnsim.models.ann.activations import sigmoid
 from attnsim.models.ann.blas_threads import single_thread_blas
+from attnsim.models.ann.dynamics import RecurrentDynamics
 from attnsim.models.ann.heap import keep_freed_memory
 from attnsim.models.ann.loss import check_presence_target, report_evidence
 from attnsim.models.ann.networks import DTYPES, EIRNNNetwork, RecurrentNetwork, TransformerNetwork, cast
@@ -48,6 +49,7 @@ from attnsim.models.ann.softmax import softmax
 from attnsim.models.ann.timebins import bin_factor, bin_inputs, bin_mask
 from attnsim.models.ann.train import train
 from attnsim.models.base import channel_index
+from attnsim.models.errors import AttnsimError
 from attnsim.models.params import check_params, param
 from attnsim.models.readout import stimulus_onset_index, threshold_readout
 from attnsim.models.registry import FAMILIES
@@ -269,6 +271,38 @@ class _ArtificialModel:
     def _extra_groups(self, n_hidden: int) -> dict[str, slice]:
         return {}
 
+    def dynamics(self, channels: tuple[str, ...], dt_ms: float) -> RecurrentDynamics:
+        """The trained network's noise-free one-step map at fixed inputs (`dynamical` families only).
+
+        A map of one model step (step_ms binned from `dt_ms`, as in `run`), velocity
+        (G(x, u) - x) / step; see models/ann/dynamics.py for each cell's state and equations.
+        """
+        if "dynamical" not in self.capabilities:
+            raise AttnsimError(f"{type(self).__name__} has no dynamical capability")
+        if self.weights is None:
+            raise AttnsimError(f"{type(self).__name__}.dynamics: no weights yet; fit or load_state first")
+        p = self.params
+        k = bin_factor(dt_ms, p.step_ms)
+        net = self._net(k, dt_ms)
+        channels = tuple(channels)
+        order = [channel_index(channels, c) for c in self.channels]
+
+        def states_of(inputs, seed):
+            with single_thread_blas(), keep_freed_memory():
+                w = cast(self.weights, p.dtype)
+                x = bin_inputs(np.asarray(inputs, dtype=float)[:, :, order], k)
+                x = self._noisy(x, np.random.default_rng([seed, 1]), k * dt_ms)
+                _, hidden, (_, cache), _ = net(w, x, np.random.default_rng(seed))
+                if self.family == "lstm":        # (h, c): the cell state is part of the state
+                    hidden = np.concatenate([hidden, cache[2][1:].transpose(1, 0, 2)], axis=2)
+                elif self.family == "ei_rnn":    # x, the units' input before rectification
+                    hidden = cache[1][1:].transpose(1, 0, 2)
+                return hidden.astype(np.float64)
+
+        return RecurrentDynamics(getattr(net, "cell", "ei_rnn"), self.weights, k * dt_ms, order,
+                                 alpha=getattr(net, "alpha", 1.0), activation=getattr(net, "activation", "tanh"),
+                                 mask=getattr(net, "mask", None), states_of=states_of)
+
     def state(self) -> dict[str, np.ndarray]:
         """All weights plus the input channel order; byte strings so h5py can store it too.
         A dual-report model adds "report_mask", its training loss mask (model steps, bool)."""
@@ -316,6 +350,7 @@ class RNNModel(_ArtificialModel):
     family = "rnn"
     paper = "Elman 1990; leaky form as in Song, Yang & Wang 2016"
     Params = RNNParams
+    capabilities = frozenset({"trainable", "dynamical"})
 
     def _network(self, bin_ms):
         p = self.params
@@ -327,6 +362,7 @@ class GRUModel(_ArtificialModel):
     family = "gru"
     paper = "Cho et al. 2014 (PyTorch nn.GRU gate equations)"
     Params = GRUParams
+    capabilities = frozenset({"trainable", "dynamical"})
 
     def _network(self, bin_ms):
         return RecurrentNetwork("gru", self.params.hidden)
@@ -337,6 +373,7 @@ class LSTMModel(_ArtificialModel):
     family = "lstm"
     paper = "Hochreiter & Schmidhuber 1997 (PyTorch nn.LSTM gate equations)"
     Params = LSTMParams
+    capabilities = frozenset({"trainable", "dynamical"})
 
     def _network(self, bin_ms):
         return RecurrentNetwork("lstm", self.params.hidden)
@@ -347,6 +384,7 @@ class EIRNNModel(_ArtificialModel):
     family = "ei_rnn"
     paper = "Song, Yang & Wang 2016 PLoS Comput Biol 12:e1004792"
     Params = EIRNNParams
+    capabilities = frozenset({"trainable", "dynamical"})
 
     def _network(self, bin_ms):
         p = self.params
