@@ -15,8 +15,10 @@ from attnsim.tasks.selective import make_selective
 from attnsim.tasks.spontaneous import make_spontaneous
 from attnsim.tasks.sustained import make_sustained
 
-LABEL_KEYS = {V.CONDITION, V.CONTRAST, V.COHERENCE, V.VALID, V.CUED_LOCATION}
-NAMED_CONDITIONS = {V.ATTEND_A, V.ATTEND_B, V.NEUTRAL, V.FOCUSED_A, V.FOCUSED_B, V.DIVIDED, V.SPONTANEOUS}
+LABEL_KEYS = {V.CONDITION, V.CONTRAST, V.COHERENCE, V.VALID, V.CUED_LOCATION, V.CUE_DIR, V.STIM_DIR, V.PAIR_DIR,
+              V.CUE_OFFSET}
+NAMED_CONDITIONS = {V.ATTEND_A, V.ATTEND_B, V.NEUTRAL, V.FOCUSED_A, V.FOCUSED_B, V.DIVIDED, V.SPONTANEOUS,
+                    V.ATTEND_FEATURE}
 
 
 def _blocks():
@@ -29,7 +31,10 @@ def _blocks():
 def test_every_task_writes_the_vocabularys_channels_conditions_and_label_keys(name, block):
     spec = task_spec(block)
     tr = build_trials(spec, seed=1, n_trials=2 * n_cells(spec))
-    assert tr.channels == V.CHANNELS
+    if name == "feature":   # a ring of directions: stim_f<k> then cue_f<k>
+        assert tr.channels == sum(V.feature_channels(spec.n_features), ())
+    else:
+        assert tr.channels == V.CHANNELS
     assert V.CONDITION in tr.conditions and set(tr.conditions) <= LABEL_KEYS, set(tr.conditions) - LABEL_KEYS
     conds = set(tr.conditions[V.CONDITION].tolist())
     if name == "discrimination":
