@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from attnsim.models.feature_channels import STIM_FEATURE_PREFIX
+
 STIM_CHANNELS = ("stim_A", "stim_B")
+
+
+def _stimulus_columns(channels: tuple[str, ...]) -> list[int]:
+    """Indices of the stimulus channels: stim_A, stim_B and a ring's stim_f<k> (feature task)."""
+    return [i for i, c in enumerate(channels) if c in STIM_CHANNELS
+            or (c.startswith(STIM_FEATURE_PREFIX) and c[len(STIM_FEATURE_PREFIX):].isdigit())]
 
 
 def stimulus_onset_index(inputs: np.ndarray, channels: tuple[str, ...]) -> np.ndarray:
     """(n_trials,) first input step where any stimulus channel is on (n_steps if never)."""
-    idx = [channels.index(c) for c in STIM_CHANNELS if c in channels]
+    idx = _stimulus_columns(tuple(channels))
     on = (inputs[:, :, idx] > 0).any(axis=2)
     first = np.where(on.any(axis=1), on.argmax(axis=1), inputs.shape[1])
     return first
@@ -56,7 +64,7 @@ def stimulus_window(inputs: np.ndarray, channels: tuple[str, ...]) -> tuple[int,
     """(start, stop) input steps of the batch's stimulus epoch: first to last step where any trial
     has any stimulus channel on. Batch-wide because a trial may show nothing (a blank at both
     locations of a dual-report task) while sharing its epochs with the others; (0, 0) if none."""
-    idx = [channels.index(c) for c in STIM_CHANNELS if c in channels]
+    idx = _stimulus_columns(tuple(channels))
     on = (np.asarray(inputs)[:, :, idx] > 0).any(axis=(0, 2))
     if not on.any():
         return 0, 0

@@ -31,6 +31,9 @@ def test_stimulus_onset_index():
     x[1, 7:, 1] = 0.2
     x[:, :, 2] = 1.0          # a cue is not a stimulus
     assert list(stimulus_onset_index(x, ("stim_A", "stim_B", "cue_A", "cue_B"))) == [3, 7]
+    # a ring of features: any stim_f<k> on is the stimulus; the cue_f<k> ring is not
+    assert list(stimulus_onset_index(x, ("stim_f0", "stim_f1", "cue_f0", "cue_f1"))) == [3, 7]
+    assert list(stimulus_onset_index(x, ("cue_f0", "cue_f1", "stim_f0", "stim_f1"))) == [0, 0]
 
 
 def test_location_readout_window_criterion_and_blank_trials():
