@@ -19,6 +19,9 @@ network at p = 0.95 reads as a +1800 % "rate gain" (0.95 / 0.05 - 1).
   classification trials out keeps the noise that chose a unit out of the effect measured
   on it (the selection bias of double dipping; Kriegeskorte et al. 2009, Nat Neurosci
   12:535). The output layer never counts as neurons;
+- the source says when the population has rates only ("rates, no spike counts"): its
+  signatures are then of rates (`attnsim.analysis.attention_effects`), not of the spike
+  counts rows 8, 9 and 12 give;
 - any other model (decision circuits; a plugin that names no roles: the documented default
   of `Activity.roles`) raises NotApplicable("n/a: no sensory population (...)") naming what
   it has. There is no fallback to `Activity.selective_groups`.
@@ -154,7 +157,8 @@ def sensory_view(trials: Trials, activity: Activity, *, seed: int = SPLIT_SEED,
     if pair is not None:
         if tuple(activity.selective_groups) != pair:      # metrics on the selective pair read the sensory one
             activity = replace(activity, selective_groups=pair)
-        return SensoryView(trials, activity, f"sensory groups {pair[0]}, {pair[1]}")
+        on = "" if any(g in (activity.spikes or {}) for g in pair) else "; rates, no spike counts"
+        return SensoryView(trials, activity, f"sensory groups {pair[0]}, {pair[1]}{on}")
     hidden = _hidden_units(activity)
     if activity.groups_with_role(SENSORY) or not hidden.size or activity.spikes:
         raise no_sensory_population(activity)
@@ -174,4 +178,4 @@ def sensory_view(trials: Trials, activity: Activity, *, seed: int = SPLIT_SEED,
     return SensoryView(trials.subset(test_idx), view,
                        f"hidden units classified on {fit_idx.size} held-out trials: {ua.size} prefer A, "
                        f"{ub.size} prefer B, {hidden.size - units.size} neither; measured on {test_idx.size} "
-                       f"other trials", (int(ua.size), int(ub.size)))
+                       f"other trials; rates, no spike counts", (int(ua.size), int(ub.size)))

@@ -134,11 +134,15 @@ def test_softmax_outputs_at_p095_are_not_a_rate_gain_of_1800_percent():
     assert card["capacity_ratio"]["population"] == "decision stage / readout"
 
 
-def test_ann_spike_count_signatures_say_they_need_spikes():
+def test_ann_signatures_are_on_rates_and_fano_needs_spikes():
+    """An ANN's hidden units have rates only: attention_effects reads them as rates (spike_counts 0,
+    the view says so), the Fano factor and count variance stay undefined, and spike-field
+    coherence still needs spike trains."""
     tr = _trials(n=160, conditions=("attend_A", "attend_B", "neutral"))
     act = _network(tr)
-    with pytest.raises(NotApplicable, match="needs spike"):
-        attention_effects(tr, act)
+    r = attention_effects(tr, act)["all"]
+    assert r["spike_counts"] == 0 and np.isnan(r["fano_ratio"]) and np.isnan(r["variance_ratio"])
+    assert "rates, no spike counts" in sensory_view(tr, act).source
     with pytest.raises(NotApplicable, match="needs spike trains"):
         spike_field_coherence(tr, act)
 
@@ -212,11 +216,62 @@ def test_scorecard_table_says_no_sensory_population_once():
     assert "n/a: n/a" not in table
 
 
-def test_signed_hidden_units_give_no_rate_gain():
-    """tanh units are signed: a ratio of their activity is no rate gain (it read -1.9 on a trained RNN)."""
+def test_signed_hidden_units_give_the_logistic_rate_gain():
+    """tanh units are signed: the old scorecard gave no rate gain (n/a). A tanh-range unit h is
+    the affine image 2 r - 1 of a sigmoid-rate unit r = (1 + h) / 2 >= 0; the gain is that rate's
+    in/out ratio. Built: h = 2 r - 1 with r = 0.2 (1 + gain) on the attended location's units."""
+    tr = _trials(n=200, conditions=("attend_A", "attend_B", "neutral"))
+    act = _network(tr, gain=0.25, noise=0.02)
+    n_h = act.groups["hidden"].stop
+    r = act.rates[:, :, :n_h] / 2.0 * 0.4                        # stimulus 0.5 -> r 0.2 out, 0.25 in
+    act.rates[:, :, :n_h] = 2 * r - 1                            # signed, within [-1, 1]
+    vals, why = signature_values(tr, act)
+    assert vals["rate_gain"] == pytest.approx(0.25, abs=0.03), why["rate_gain"]
+    raw_ratio = -0.5 / -0.6 - 1                                  # what a ratio of the signed values reads
+    assert abs(vals["rate_gain"] - raw_ratio) > 0.3
+
+
+def test_signed_units_outside_the_tanh_range_give_no_rate_gain():
     tr = _trials(n=160, conditions=("attend_A", "attend_B", "neutral"))
     act = _network(tr)
     n_h = act.groups["hidden"].stop
-    act.rates[:, :, :n_h] -= 0.5                                 # same selectivity and gain, shifted below 0
+    act.rates[:, :, :n_h] = 3.0 * act.rates[:, :, :n_h] - 2.0   # signed and beyond [-1, 1]
     vals, why = signature_values(tr, act)
     assert vals["rate_gain"] is None and "needs rates >= 0" in why["rate_gain"]
+
+
+def _correlated_units(tr, rho_in, rho_out, n_pref=12, seed=0):
+    """ANN-shaped activity whose A- and B-preferring units share noise with correlation rho_in on
+    trials cueing their location and rho_out otherwise; stimulus drive varies by contrast."""
+    rng = np.random.default_rng(seed)
+    s = tr.epochs["stimulus"]
+    sa, sb = _stim_epoch_levels(tr)
+    att = tr.attended_index()
+    n_h = 2 * n_pref
+    resp = np.zeros((tr.n_trials, n_h))
+    for k, (lev, lo) in enumerate(((sa, 0), (sb, n_pref))):
+        rho = np.where(att == k, rho_in, rho_out)[:, None]
+        z = np.sqrt(rho) * rng.standard_normal((tr.n_trials, 1)) + np.sqrt(1 - rho) * rng.standard_normal((tr.n_trials, n_pref))
+        resp[:, lo:lo + n_pref] = np.tanh(0.8 * lev[:, None] + 0.1 * z)
+    hidden = np.zeros((tr.n_trials, tr.n_steps, n_h))
+    hidden[:, s, :] = resp[:, None, :]
+    out = np.full((tr.n_trials, tr.n_steps, 2), 0.5)
+    groups = {"hidden": slice(0, n_h), "out_A": slice(n_h, n_h + 1), "out_B": slice(n_h + 1, n_h + 2)}
+    return Activity(rates=np.concatenate([hidden, out], axis=2), dt_ms=1.0, groups=groups,
+                    selective_groups=("out_A", "out_B"), choice=np.asarray(tr.target).copy(),
+                    reaction_time_ms=np.full(tr.n_trials, np.nan), rate_unit="a.u.",
+                    roles={"hidden": "hidden", "out_A": "decision", "out_B": "decision"})
+
+
+def test_noise_correlation_of_hidden_unit_rates_within_identical_stimuli():
+    """The old code computed no noise correlation for an ANN ('needs spikes'). Built: correlation
+    0.2 attended, 0.4 unattended, on responses that also vary with the contrast (signal the
+    within-cell z-scoring must remove): noise_corr_change = 0.2 / 0.4 - 1 = -0.5."""
+    tr = _trials(n=600, conditions=("attend_A", "attend_B", "neutral"), contrasts=(0.2, 0.5, 0.8))
+    act = _correlated_units(tr, 0.2, 0.4)
+    r = attention_effects(tr, act)["all"]
+    assert r["noise_corr_in"] == pytest.approx(0.2, abs=0.06)
+    assert r["noise_corr_out"] == pytest.approx(0.4, abs=0.06)
+    assert r["noise_corr_change"] == pytest.approx(-0.5, abs=0.15)
+    vals, _ = signature_values(tr, act)
+    assert vals["noise_corr_change"] == pytest.approx(r["noise_corr_change"])
