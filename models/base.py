@@ -12,6 +12,8 @@ A family is a class with:
                                       #   "dynamical"  dynamics(channels, dt_ms) gives the state
                                       #                update at fixed inputs (models/dynamics.py)
     paper: ClassVar[str]              # the source the equations and parameters come from
+    input_channels: ClassVar[str | tuple[str, ...]]   # optional: the input channels it reads, from
+                                      #   INPUT_CHANNELS; undeclared: "two_locations" (see below)
 
     def __init__(self, params: Params): ...
     def fit(self, sample_batch, dt_ms, channels, *, seed, progress=None) -> dict
@@ -23,9 +25,15 @@ A family is a class with:
     def state(self) -> dict[str, np.ndarray]        # learned weights (empty for brain models)
     def load_state(self, state: dict[str, np.ndarray]) -> None
 
-Input channels are named; every family understands at least
-("stim_A", "stim_B", "cue_A", "cue_B"): stimulus drive (contrast) and
-top-down cue, each in [0, 1] per time step.
+Input channels are named: stimulus drive (contrast) and top-down cue, each in [0, 1] per time
+step. A family declares which sets it reads in `input_channels`, one name or a tuple of them:
+
+    "two_locations"  stim_A, stim_B, cue_A, cue_B (every task but `feature`); the default
+    "feature_ring"   a ring of directions, stim_f<k>, cue_f<k> (models.feature_channels)
+    "any"            whatever channels the task gives (trained networks learn their use)
+
+Scenario validation refuses a family whose set the task does not write (`input_channels_problem`),
+so that a mismatch is answered at the scenario line, not as a KeyError mid-run.
 
 A bundled family registers itself with ``@FAMILIES.register("name")`` (models/registry.py); an
 outside one is named in a scenario as ``family: package.module:Class`` and needs nothing from
@@ -45,6 +53,7 @@ Progress = Callable[[int, int], None]
 
 
 CAPABILITIES = ("trainable", "spiking", "layered", "dynamical")
+INPUT_CHANNELS = ("two_locations", "feature_ring", "any")
 
 
 class Model(Protocol):
@@ -104,6 +113,49 @@ def kind_of(cls) -> str:
     return "artificial" if "trainable" in capabilities_of(cls) else "brain"
 
 
+def input_channels_of(cls) -> frozenset:
+    """The input channel sets a model class reads (`input_channels`, a name or names from
+    INPUT_CHANNELS); undeclared: {"two_locations"}."""
+    declared = getattr(cls, "input_channels", None)
+    if declared is None:
+        return frozenset({"two_locations"})
+    return frozenset({declared} if isinstance(declared, str) else declared)
+
+
+def channel_sets(channels: tuple[str, ...]) -> frozenset:
+    """The input channel sets (INPUT_CHANNELS names) that a task's `channels` hold."""
+    from attnsim.models.feature_channels import ring_indices
+    found = set()
+    if "stim_A" in channels and "stim_B" in channels:
+        found.add("two_locations")
+    try:
+        if len(ring_indices(tuple(channels))[0]):
+            found.add("feature_ring")
+    except ValueError:
+        pass
+    return frozenset(found)
+
+
+def _describe(sets) -> str:
+    names = {"two_locations": "the two-location channels (stim_A, stim_B, cue_A, cue_B)",
+             "feature_ring": "a ring of feature channels (stim_f<k>, cue_f<k>)"}
+    return " or ".join(names[s] for s in sorted(sets)) or "no channel set it knows"
+
+
+def input_channels_problem(cls, channels: tuple[str, ...], task: str = "the task") -> str | None:
+    """None when a model class reads the task's `channels` (see `input_channels` above), else why
+    not, worded to follow "family 'x' "."""
+    reads = input_channels_of(cls)
+    if "any" in reads:
+        return None
+    given = channel_sets(tuple(channels))
+    if reads & given:
+        return None
+    return (f"reads {_describe(reads)}, but {task} gives {_describe(given)}; use a family whose "
+            f"input_channels include {' or '.join(repr(s) for s in sorted(given))}{' or ' if given else ''}'any' "
+            "(a family declares the channels it reads as `input_channels`, attnsim.models.base)")
+
+
 def check_model_class(cls, label: str) -> None:
     """Raise PluginError naming `label` and each broken part of the protocol above."""
     import dataclasses
@@ -127,6 +179,10 @@ def check_model_class(cls, label: str) -> None:
             unknown = sorted(set(caps) - set(CAPABILITIES))
             if unknown:
                 problems.append(f"`capabilities` among {CAPABILITIES} (unknown: {unknown})")
+    reads = getattr(cls, "input_channels", None)
+    names = [reads] if isinstance(reads, str) else list(reads) if isinstance(reads, (tuple, list, frozenset)) else []
+    if reads is not None and not (names and all(isinstance(n, str) and n in INPUT_CHANNELS for n in names)):
+        problems.append(f"`input_channels` as one or more of {INPUT_CHANNELS} (got {reads!r})")
     kind = getattr(cls, "kind", None)
     if kind is not None and kind not in ("brain", "artificial"):
         problems.append(f"`kind` 'brain' or 'artificial' (got {kind!r})")

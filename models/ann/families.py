@@ -122,6 +122,7 @@ class EIRNNParams(TrainingParams):
 class _ArtificialModel:
     kind: ClassVar[str] = "artificial"
     capabilities: ClassVar[frozenset] = frozenset({"trainable"})
+    input_channels: ClassVar[str] = "any"    # trained on whatever channels the task gives
     family: ClassVar[str]
     Params: ClassVar[type]
 

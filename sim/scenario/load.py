@@ -131,13 +131,23 @@ def _check_references(scn: Scenario, doc: LinedDocument) -> list[str]:
             if problem:
                 errors.append(f"{doc.path}:{doc.line_of((key, i))}: {key}[{i}]: {problem}")
     try:
-        labels = sorted(condition_groups(build_trials(scn.task, seed=0, n_trials=n_cells(scn.task))))
+        probe = build_trials(scn.task, seed=0, n_trials=n_cells(scn.task))
+        labels = sorted(condition_groups(probe))
     except (KeyboardInterrupt, MemoryError):
         raise
     except Exception as e:  # noqa: BLE001 (an outside task may raise anything)
         errors.append(f"{doc.path}:{doc.line_of(('task', 'kind'))}: task.kind: task {scn.task.kind!r} could not "
                       f"build trials: {type(e).__name__}: {e}")
-        labels = None
+        probe, labels = None, None
+    if probe is not None:  # each family reads the input channels the task gives (models/base.py input_channels)
+        from attnsim.models.base import input_channels_problem
+        from attnsim.models.registry import load_family
+        for i, m in enumerate(scn.models):
+            problem = input_channels_problem(load_family(m.family, search_path), tuple(probe.channels),
+                                             task=f"task {scn.task.kind!r}")
+            if problem:
+                errors.append(f"{doc.path}:{doc.line_of(('models', i, 'family'))}: models[{i}].family: family "
+                              f"{m.family!r} {problem}")
     if scn.sweep is not None and any(k == "task" or k.startswith("task.") for k in scn.sweep.grid):
         labels = None  # the task changes across points: conditions are checked per point at run time
     names = [m.name for m in scn.models]

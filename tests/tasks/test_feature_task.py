@@ -171,3 +171,70 @@ def test_the_sustained_task_is_the_two_location_cue_delay_protocol_with_a_one_se
     cues = [tr.channels.index(c) for c in V.CUE]
     assert tr.inputs[:, tr.epochs["cue"]][:, :, cues].any() and not tr.inputs[:, tr.epochs["cue"].stop:][:, :, cues].any()
     assert math.isclose(tr.epoch_ms("delay")[1] - tr.epoch_ms("delay")[0], 1000.0)
+
+
+MIXED = """\
+name: feature-families
+seed: 1
+task: {kind: feature, n_trials: 8, timing: {fixation: 20 ms, cue: 20 ms, delay: 20 ms, stimulus: 40 ms, response: 20 ms}}
+models:
+  - {name: gru, family: gru}
+  - {name: spiking, family: spiking_competition}
+  - {name: rate, family: rate_competition}
+analysis: [accuracy]
+"""
+
+
+def test_a_family_that_reads_two_locations_is_refused_on_the_ring_at_its_line(tmp_path):
+    path = tmp_path / "mixed.yaml"
+    path.write_text(MIXED)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(str(path))
+    msgs = err.value.messages
+    assert len(msgs) == 2, msgs                       # the GRU reads any channels: not refused
+    for line, i, family in ((6, 1, "spiking_competition"), (7, 2, "rate_competition")):
+        (msg,) = [m for m in msgs if f"models[{i}].family" in m]
+        assert msg.startswith(f"{path}:{line}: models[{i}].family: family {family!r} reads the two-location "
+                              "channels (stim_A, stim_B, cue_A, cue_B), but task 'feature' gives a ring of feature "
+                              "channels (stim_f<k>, cue_f<k>)"), msg
+    path.write_text(MIXED.replace("kind: feature, ", "kind: sustained, "))
+    load_scenario(str(path))                          # the same families on two-location channels: valid
+
+
+def test_input_channels_declared_undeclared_and_wrong():
+    from attnsim.errors import PluginError
+    from attnsim.models.base import check_model_class, input_channels_of, input_channels_problem
+    from attnsim.models.ann.families import GRUModel
+
+    ring = sum(V.feature_channels(4), ())
+
+    class Undeclared:
+        pass
+
+    class Ring:
+        input_channels = ("two_locations", "feature_ring")
+
+    assert input_channels_of(Undeclared) == {"two_locations"} and input_channels_of(GRUModel) == {"any"}
+    assert input_channels_problem(Undeclared, V.CHANNELS) is None
+    assert "'feature_ring' or 'any'" in input_channels_problem(Undeclared, ring)
+    assert input_channels_problem(Ring, ring) is None and input_channels_problem(Ring, V.CHANNELS) is None
+    assert input_channels_problem(GRUModel, ("anything",)) is None
+    assert "gives no channel set it knows" in input_channels_problem(Ring, ("anything",))
+
+    class Wrong(GRUModel):
+        input_channels = "rings"
+
+    with pytest.raises(PluginError, match="input_channels"):
+        check_model_class(Wrong, "family 'wrong'")
+
+
+@pytest.mark.parametrize("family", ["dot_product_attention", "rnn", "gru", "lstm", "ei_rnn"])
+def test_every_artificial_family_runs_on_the_ring_and_chooses_after_stimulus_onset(family):
+    from attnsim.models.registry import load_family
+    tr = make_feature(
+        n_trials=6, dt_ms=20.0, timing_ms={"fixation": 100, "cue": 100, "delay": 100, "stimulus": 200, "response": 100})
+    cls = load_family(family)
+    model = cls(cls.Params())
+    act = model.run(tr.inputs, tr.dt_ms, tr.channels, seed=0)
+    assert act.rates.shape[0] == tr.n_trials and np.isfinite(act.rates).all()
+    assert set(act.choice.tolist()) <= {0, 1}         # a stimulus onset was found: every trial has a choice
