@@ -25,16 +25,17 @@ Summaries:
     similarity_effect  = mod(d = 0) - mod(d = 180)      (> 0: feature-similarity gain)
     slope_per_180deg   = 180 x the least-squares slope of m on d over every (i, u)   (< 0 for it)
 
-Tuning curves: the population tuning curve, aligned on each unit's preferred direction, of the
-cued trials whose cue lies within half a channel spacing of the unit's preference ("attend
-preferred") and of the neutral trials: T_att(x), T_neu(x), the mean of R_iu / S_u over the (i, u)
-with stimulus - pref_u in the bin centred on x (x in [-180, 180), one spacing per bin; keys
-tuning_att_x<x>, tuning_neu_x<x>). Fitted across directions by least squares,
+Tuning curves: the population tuning curve, aligned on each unit's preferred direction and folded
+(|stimulus - pref_u| in [0, 180]: a direction-tuned cell's curve is symmetric, and a task whose cue
+offsets are one-sided covers one side only), of the cued trials whose cue lies within half a
+channel spacing of the unit's preference ("attend preferred") and of the neutral trials:
+T_att(x), T_neu(x), the mean of R_iu / S_u over the (i, u) with |stimulus - pref_u| in the bin
+centred on x (one spacing per bin; keys tuning_att_x<x>, tuning_neu_x<x>). Fitted across directions by least squares,
 
     T_att(x) = g T_neu(x) + b            (multiplicative: g != 1, b = 0; additive: g = 1, b != 0)
 
 with b in units of the mean neutral response S. width_ratio = HWHM(T_att) / HWHM(T_neu), the
-half-widths at half height of each curve above its minimum (linear interpolation between bins):
+half-widths at half height of each folded curve above its minimum (linear interpolation between bins):
 1 when attention does not change the tuning width.
 
 Intervals: the 95 % percentile bootstrap (Efron & Tibshirani 1993, ch. 13) over the measurement
@@ -87,26 +88,18 @@ def _bin_centres(step: float, lo: float, hi: float) -> np.ndarray:
 
 
 def _hwhm(curve: np.ndarray, step: float) -> float:
-    """Half-width at half height above the minimum of a tuning curve over bins ordered from -180 deg,
-    peaked at x = 0 (index len/2); linear interpolation between bins; NaN if it has no height."""
-    n = curve.size
-    if not np.all(np.isfinite(curve)):
+    """Half-width at half height above the minimum of a folded tuning curve (bins 0, step, ... deg from
+    the preferred direction), by linear interpolation between bins; NaN without a finite peak above it."""
+    if curve.size < 2 or not np.all(np.isfinite(curve)):
         return float("nan")
     c = curve - curve.min()
-    i0 = n // 2
-    half = c[i0] / 2.0
-    if not c[i0] > 0:
+    half = c[0] / 2.0
+    if not c[0] > 0:
         return float("nan")
-    widths = []
-    for direction in (1, -1):
-        w = 180.0
-        for k in range(1, n // 2 + 1):
-            a, b = c[(i0 + direction * (k - 1)) % n], c[(i0 + direction * k) % n]
-            if b <= half:
-                w = step * (k - 1 + (a - half) / (a - b)) if a > b else step * k
-                break
-        widths.append(w)
-    return float(np.mean(widths))
+    for k in range(1, c.size):
+        if c[k] <= half:
+            return float(step * (k - 1 + (c[k - 1] - half) / (c[k - 1] - c[k])))
+    return float(step * (c.size - 1))
 
 
 def feature_statistics(R, lab, pref, spacing, idx) -> dict[str, float]:
@@ -133,17 +126,14 @@ def feature_statistics(R, lab, pref, spacing, idx) -> dict[str, float]:
     d, m = D[ok], M[ok]
     out["slope_per_180deg"] = (180.0 * float(np.cov(d, m, bias=True)[0, 1] / np.var(d))
                                if d.size > 2 and np.var(d) > 0 else float("nan"))
-    # tuning curves aligned on the preferred direction
-    nb = int(round(360.0 / spacing))
-    xc = (np.arange(nb) - nb // 2) * spacing                                # x = 0 at index nb // 2
-    X = np.rint(circ_diff(stim[:, None], pref[None, :]) / spacing).astype(int) % nb       # bin index, 0 = x 0
+    # tuning curves over |stimulus - preferred| (folded: a direction-tuned cell's curve is symmetric)
+    X = np.rint(circ_dist(stim[:, None], pref[None, :]) / spacing).astype(int)
     Rn = R / S
-    near = np.abs(circ_diff(cue[:, None], pref[None, :])) <= spacing / 2.0 + 1e-9
-    att_curve, neu_curve = np.full(nb, np.nan), np.full(nb, np.nan)
-    for j, x in enumerate(xc):
-        b = int(np.rint(x / spacing)) % nb
-        sa = cued[:, None] & near & (X == b) & np.isfinite(Rn)
-        sn = neutral[:, None] & (X == b) & np.isfinite(Rn)
+    near = circ_dist(cue[:, None], pref[None, :]) <= spacing / 2.0 + 1e-9
+    att_curve, neu_curve = np.full(centres.size, np.nan), np.full(centres.size, np.nan)
+    for j, x in enumerate(centres):
+        sa = cued[:, None] & near & (X == j) & np.isfinite(Rn)
+        sn = neutral[:, None] & (X == j) & np.isfinite(Rn)
         att_curve[j] = Rn[sa].mean() if sa.any() else np.nan
         neu_curve[j] = Rn[sn].mean() if sn.any() else np.nan
         out[f"tuning_att_x{x:g}"] = float(att_curve[j])

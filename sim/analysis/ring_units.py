@@ -38,17 +38,8 @@ from attnsim.analysis.windows import NotApplicable, epoch_steps
 from attnsim.models.activity import HIDDEN, SENSORY, Activity
 from attnsim.models.feature_channels import (MEMORY_RING_PREFIX, SENSORY_RING_PREFIX, parse_ring_groups,
                                              ring_indices)
-from attnsim.tasks import vocabulary as _voc
 from attnsim.tasks.trials import Trials
-
-# The feature task's label names (sim/tasks/vocabulary.py once the feature task spells them there).
-ATTEND_FEATURE = getattr(_voc, "ATTEND_FEATURE", "attend_feature")
-NEUTRAL = getattr(_voc, "NEUTRAL", "neutral")
-CONDITION = getattr(_voc, "CONDITION", "condition")
-CUE_DIR = getattr(_voc, "CUE_DIR", "cue_dir")
-STIM_DIR = getattr(_voc, "STIM_DIR", "stim_dir")
-PAIR_DIR = getattr(_voc, "PAIR_DIR", "pair_dir")
-CONTRAST = getattr(_voc, "CONTRAST", "contrast")
+from attnsim.tasks.vocabulary import ATTEND_FEATURE, CONDITION, CONTRAST, CUE_DIR, NEUTRAL, PAIR_DIR, STIM_DIR
 
 TUNING_ALPHA = 0.01
 N_BOOT = 200
@@ -207,18 +198,19 @@ def bootstrap_stats(trials: Trials, statistic, *, n_boot: int = N_BOOT, seed: in
     """{key: value, key_ci_lo, key_ci_hi} of statistic(idx) -> {key: float}, with the 95 %
     percentile interval over `n_boot` resamples of the trials drawn within each design cell
     (`bootstrap.strata`; Efron & Tibshirani 1993, ch. 13). NaN bounds with n_boot = 0 or fewer
-    than 2 finite replicates; "n_boot_used" counts the resamples with every key finite."""
+    than 2 finite replicates; "n_boot_used" is the fewest finite replicates of any key that is
+    finite on all trials."""
     full = statistic(np.arange(trials.n_trials))
     reps = {k: [] for k in full}
-    used = 0
     if n_boot > 0:
         rng = np.random.default_rng(seed)
         cells = strata(trials)
         for _ in range(n_boot):
             vals = statistic(resample(cells, rng))
-            used += all(np.isfinite(v) for v in vals.values())
             for k, v in vals.items():
                 reps[k].append(v)
+    counts = [int(np.isfinite(reps[k]).sum()) for k, v in full.items() if np.isfinite(v)]
+    used = min(counts) if counts and n_boot > 0 else 0
     out = {}
     for k, v in full.items():
         lo, hi = percentile_interval(reps[k]) if reps[k] else (None, None)
