@@ -23,6 +23,41 @@ from attnsim.registries import FIGURES, PluginError
 COLORS = {"attend_A": "tab:blue", "attend_B": "tab:orange", "neutral": "tab:gray"}
 
 
+def sensory_rates(trials, activity):
+    """(trials, activity, None) of the model's sensory population, or (None, None, reason).
+
+    The population is `attnsim.analysis.sensory.sensory_view`'s (a sensory pair, or an ANN's
+    hidden units preferring A and B, classified on held-out trials and shown on the others),
+    never decision pools or softmax outputs. Signed activity within [-1, 1] (tanh-range hidden
+    units) is shown as its logistic rate (1 + h) / 2 >= 0, the rate a modulation index needs
+    (`attnsim.analysis.attention_effects.logistic_rate`); other signed activity has none.
+    """
+    from dataclasses import replace
+
+    from attnsim.analysis.attention_effects import logistic_rate
+    from attnsim.analysis.sensory import sensory_view
+    from attnsim.analysis.windows import NotApplicable
+    try:
+        view = sensory_view(trials, activity)
+    except NotApplicable as e:
+        return None, None, str(e.args[0]) if e.args else "n/a: no sensory population"
+    act = view.activity
+    pair = act.sensory_pair()
+    units = np.concatenate([np.arange(act.rates.shape[2])[act.groups[g]] for g in pair])
+    rate = logistic_rate(act.rates[:, :, units])
+    if rate is None:
+        return None, None, "n/a: signed activity outside [-1, 1] has no rate"
+    if not np.array_equal(rate, act.rates[:, :, units]):
+        rates = act.rates.copy()
+        rates[:, :, units] = rate
+        act = replace(act, rates=rates)
+    return view.trials, act, None
+
+
+def _short_names(names: list[str]) -> str:
+    return ", ".join(names)
+
+
 def save_figure(fig, out_dir: str, stem: str) -> list[str]:
     """Write `stem`.png (110 dpi) and `stem`.svg into out_dir, return the paths.
 
@@ -114,10 +149,11 @@ def raster(run, summary) -> list[tuple[str, Figure]]:
     return out
 
 
-@FIGURES.register("rates", summary="population rates over time per condition, selective groups, every model")
+@FIGURES.register("rates", summary="population rates over time per condition: the sensory population, else the decision stage")
 def rates(run, summary) -> list[tuple[str, Figure]]:
-    """Mean rate of the two selective groups over time, one row per model, one column per
-    condition, with a 95 % percentile-bootstrap band over trials; stem "rates"."""
+    """Mean rate of the model's sensory pair over time (`sensory_rates`; a model without one: its
+    selective, decision-stage pair, labelled so), one row per model, one column per condition,
+    with a 95 % percentile-bootstrap band over trials; stem "rates"."""
     names = _model_order(run, summary)
     if not names:
         return []
@@ -126,12 +162,15 @@ def rates(run, summary) -> list[tuple[str, Figure]]:
     fig = Figure(figsize=(4 * len(conds), 2.6 * len(names)))
     axes = fig.subplots(len(names), len(conds), squeeze=False, sharex=True)
     for r, name in enumerate(names):
-        act = run.activities[name]
+        tr, act, _ = sensory_rates(trials, run.activities[name])
+        what = "sensory"
+        if act is None:                 # no sensory population: the decision stage, named as such
+            tr, act, what = trials, run.activities[name], "decision / readout"
         t = np.arange(act.rates.shape[1]) * act.dt_ms
         ga, gb = act.selective_groups
         for c, cond in enumerate(conds):
             ax = axes[r][c]
-            idx = trials.conditions["condition"] == cond
+            idx = tr.conditions["condition"] == cond
             for g, style in ((ga, "-"), (gb, "--")):
                 color = "tab:blue" if g == ga else "tab:orange"
                 mean, lo, hi = mean_interval(act.group_rate(g)[idx], axis=0)
@@ -141,12 +180,13 @@ def rates(run, summary) -> list[tuple[str, Figure]]:
             if r == 0:
                 ax.set_title(f"{cond} (n = {int(idx.sum())})", fontsize=10)
             if c == 0:
-                ax.set_ylabel(f"{name}\nrate ({act.rate_unit})")
+                ax.set_ylabel(f"{name} ({what})\nrate ({act.rate_unit})")
             if r == len(names) - 1:
                 ax.set_xlabel("time (ms)")
         axes[r][-1].legend(fontsize=7)
-    fig.suptitle("selective populations: mean over the n trials of each condition, band 95 % bootstrap interval "
-                 "(shaded: cue, stimulus)")
+    fig.suptitle("sensory population where the model has one (ANNs: A-/B-preferring hidden units on held-out trials, "
+                 "logistic rate), else its decision stage: mean over trials, band 95 % bootstrap (shaded: cue, stimulus)",
+                 fontsize=9)
     fig.tight_layout()
     return [("rates", fig)]
 
@@ -173,17 +213,20 @@ def _errorbar(ax, x, est, lo, hi, fmt, **kw):
                 capsize=2.5, **kw)
 
 
-@FIGURES.register("modulation", summary="modulation index by contrast, every model")
+@FIGURES.register("modulation", summary="modulation index of the sensory population by contrast, every model with one")
 def modulation(run, summary) -> list[tuple[str, Figure]]:
-    """Modulation index (att - unatt)/(att + unatt) by contrast per model, 95 % bootstrap over
-    cued trials; stem "modulation"; [] when no model has attended/unattended groups."""
+    """Modulation index (att - unatt)/(att + unatt) of the sensory population (`sensory_rates`) by
+    contrast per model, 95 % bootstrap over cued trials; models without a sensory population are
+    named in the title, never drawn from their decision pools; stem "modulation"; [] when no
+    model has one."""
     fig = Figure(figsize=(5, 3.6))
     ax = fig.subplots()
-    drawn = False
-    trials = run.trials
+    drawn, missing = False, []
     for k, name in enumerate(_model_order(run, summary)):
-        pair = attended_unattended(trials, run.activities[name])
+        trials, act, _ = sensory_rates(run.trials, run.activities[name])
+        pair = None if act is None else attended_unattended(trials, act)
         if pair is None or not np.isfinite(pair[0]).any():
+            missing.append(name)
             continue
         att, unatt = pair
         cells = _labels_by_contrast(trials, "attended") or [(np.nan, np.flatnonzero(np.isfinite(att)))]
@@ -201,9 +244,11 @@ def modulation(run, summary) -> list[tuple[str, Figure]]:
     if not drawn:
         return []
     ax.axhline(0, color="k", lw=0.6)
-    ax.set_xlabel(_level_name(trials))
-    ax.set_ylabel("modulation index\n(att - unatt)/(att + unatt)")
-    ax.set_title(f"attentional modulation by {_level_name(trials)}\n(error bars: 95 % bootstrap over cued trials)", fontsize=9)
+    ax.set_xlabel(_level_name(run.trials))
+    ax.set_ylabel("modulation index of the sensory population\n(att - unatt)/(att + unatt)")
+    note = f"\nno sensory population: {_short_names(missing)}" if missing else ""
+    ax.set_title(f"attentional modulation by {_level_name(run.trials)}\n(error bars: 95 % bootstrap over cued trials; "
+                 f"ANNs: held-out trials){note}", fontsize=8)
     ax.legend(fontsize=8)
     fig.tight_layout()
     return [("modulation", fig)]
@@ -284,10 +329,11 @@ def psychometric(run, summary) -> list[tuple[str, Figure]]:
     return [("psychometric", fig)]
 
 
-@FIGURES.register("comparison", summary="models side by side: accuracy, modulation index, reaction time")
+@FIGURES.register("comparison", summary="models side by side: accuracy, sensory modulation index, reaction time")
 def comparison(run, summary) -> list[tuple[str, Figure]]:
     """Bars per model and condition (all contrasts pooled) of accuracy (95 % Wilson), modulation
-    index (95 % bootstrap) and RT (95 % bootstrap); stem "comparison"."""
+    index of the sensory population (`sensory_rates`; none without one; 95 % bootstrap) and RT
+    (95 % bootstrap); stem "comparison"."""
     names = _model_order(run, summary)
     conds = [c for c in _conditions(run.trials)]
     trials = run.trials
@@ -303,13 +349,17 @@ def comparison(run, summary) -> list[tuple[str, Figure]]:
         if metric == "reaction_time_ms":
             ok = act.choice[idx] == target[idx] if act.choice.shape == target.shape else np.zeros(idx.size, bool)
             return mean_interval(np.where(ok, act.reaction_time_ms[idx], np.nan))
-        pair = attended_unattended(trials, act)
+        s_trials, s_act, _ = sensory_rates(trials, act)
+        pair = None if s_act is None else attended_unattended(s_trials, s_act)
         if pair is None:
             return (np.nan,) * 3
-        sel = idx[np.isfinite(pair[0][idx])]
+        cond = trials.conditions["condition"][idx[0]] if idx.size else None
+        rows = np.flatnonzero(s_trials.conditions["condition"] == cond)
+        sel = rows[np.isfinite(pair[0][rows])]
         return index_interval(pair[0][sel], pair[1][sel]) if sel.size else (np.nan,) * 3
 
-    panels = [("accuracy", "accuracy"), ("modulation_index", "modulation index"), ("reaction_time_ms", "RT (ms)")]
+    panels = [("accuracy", "accuracy"), ("modulation_index", "modulation index\n(sensory population)"),
+              ("reaction_time_ms", "RT (ms)")]
     fig = Figure(figsize=(12, 3.6))
     axes = fig.subplots(1, 3)
     width = 0.8 / max(1, len(conds))

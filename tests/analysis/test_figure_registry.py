@@ -30,7 +30,8 @@ def _run(capabilities, training=None):
     act = Activity(rates=rng.poisson(10.0, size=(n, steps, 2)).astype(float), dt_ms=5.0,
                    groups={"A": slice(0, 1), "B": slice(1, 2)}, selective_groups=("A", "B"),
                    choice=np.where(rng.random(n) < 0.8, trials.target, 1 - trials.target),
-                   reaction_time_ms=rng.uniform(100, 200, n), spikes=spikes, group_sizes={"A": 4, "B": 4})
+                   reaction_time_ms=rng.uniform(100, 200, n), spikes=spikes, group_sizes={"A": 4, "B": 4},
+                   roles={"A": "sensory", "B": "sensory"})     # the modulation figure reads sensory pairs only
     names = list(capabilities)
     return RunData(trials=trials, activities={k: act for k in names}, families={k: "not_a_family" for k in names},
                    capabilities=capabilities, training=training or {})
