@@ -27,7 +27,8 @@ spacing of P), "attend_poor" (the cue at Q); a cue at neither member is left out
 Intervals: the 95 % percentile bootstrap over the trials within design cells
 (`ring_units.bootstrap_stats`). Verdicts:
     average_verdict ("pass" / "fail" / "inconclusive", `rules.interval_inside` on [0, 1]): the
-        neutral pair response is shown to lie between the single responses;
+        neutral pair response is shown to lie between the single responses (inconclusive on an
+        interval of zero width: a deterministic model's repeated trials do not vary);
     verdict: "toward the attended stimulus" (both shifts' intervals above 0), "toward the
         preferred only" / "toward the poor only" (one of them), "away from the attended stimulus"
         (an interval below 0), "none shown" (both hold 0), "inconclusive" (no interval, or one of
@@ -140,7 +141,10 @@ def pair_competition(trials: Trials, activity: Activity, *, n_boot: int = N_BOOT
         raise NotApplicable("pair_competition: no unit prefers a member of a pair with both single responses "
                             "measured on neutral trials")
     out["n_units"] = float(units.pref_deg.size)
-    out["average_verdict"], out["average_reason"] = rules.interval_inside(ci(out, "weight_neutral"), (0.0, 1.0))
+    w_ci = ci(out, "weight_neutral")
+    out["average_verdict"], out["average_reason"] = (
+        (rules.INCONCLUSIVE, "zero-width interval: the trials do not vary (a deterministic model)")
+        if zero_width(w_ci) else rules.interval_inside(w_ci, (0.0, 1.0)))
     out["verdict"], out["verdict_reason"] = competition_verdict(ci(out, "shift_to_pref"), ci(out, "shift_to_poor"))
     out["units"] = units.source
     return {"all": out}

@@ -155,7 +155,7 @@ def preferred_directions(resp: np.ndarray, stim_deg: np.ndarray, *, alpha: float
     levels = np.unique(stim_deg)
     tuned = np.zeros(resp.shape[1], bool)
     groups = [resp[stim_deg == s] for s in levels]
-    if len(levels) >= 2 and all(g.shape[0] >= 2 for g in groups):
+    if len(levels) >= 3 and resp.shape[0] - len(levels) >= 2:      # within-direction df for the F test
         with np.errstate(all="ignore"):
             p = np.asarray(f_oneway(*groups, axis=0).pvalue, float)
         tuned = np.isfinite(p) & (p < alpha) & (np.abs(z) > 0)

@@ -76,3 +76,10 @@ def test_verdicts_and_not_applicable():
     trials = feature_trials(single_design(n_rep=1))                      # no pairs
     with pytest.raises(NotApplicable, match="pair"):
         pair_competition(trials, ring_activity(trials, weighted_average(0.5, 0.2)))
+
+
+def test_a_deterministic_model_is_inconclusive():
+    trials = feature_trials(_design(n_rep=2))
+    out = pair_competition(trials, ring_activity(trials, weighted_average(1.4, 0.3), noise_hz=0.0), n_boot=50)["all"]
+    assert out["weight_neutral"] == pytest.approx(1.4, abs=1e-6)       # the estimate stands,
+    assert out["average_verdict"] == "inconclusive" and out["verdict"] == "inconclusive"   # no verdict on it
