@@ -8,10 +8,10 @@ calibration flags read from the files, never restated here) on fewer trials / sh
   One trial gives no bootstrap interval, so each expectation is the point check of its rule.
   Size: the Poisson count error of a population rate over 60 s is below 1 % for every population,
   well inside the +-20 % ranges; what 1 seed cannot bound is the seed-to-seed spread.
-- scenarios/microcircuit_attention.yaml at 12 trials (the file: 30): 2 per condition x contrast
-  cell, 4 attend_A and 4 neutral trials. At this size the 95 % interval of a rate change is about
-  sqrt(30/12) = 1.6 x wider than the file's; the verdicts are the file's rules (calibration rows
-  shown, not counted; known deviations do not fail --check).
+- scenarios/microcircuit_attention.yaml at 6 trials per network seed (the file: 30), its 5 seeds:
+  1 trial per condition x contrast cell, 2 attend_A and 2 neutral trials per seed. The file's claims
+  are over seeds, so its interval resamples the 5 networks (then trials); the verdicts are the
+  file's rules (calibration rows shown, not counted; known deviations do not fail --check).
 Each run takes < 3 min on 2 cores with the binary cached (a cold build takes longer).
 """
 import json
@@ -45,8 +45,9 @@ def test_pd14_spontaneous_reduced(cli, tmp_path):
 
 def test_microcircuit_attention_reduced(cli, tmp_path):
     pytest.importorskip("brian2")
-    p, summary = _run(cli, tmp_path, "scenarios/microcircuit_attention.yaml", "task.n_trials=12")
+    p, summary = _run(cli, tmp_path, "scenarios/microcircuit_attention.yaml", "task.n_trials=6")
     assert summary is not None, p.stderr[-2000:]
     groups = {e["group"] for e in summary["expectations"]}
     assert {"A_L4E", "B_L23E", "B_L5E"} <= groups          # the validation rows are the non-injected layers
+    assert all(e["n_seeds"] == 5 and e["interval_over"] == "seeds" for e in summary["expectations"])
     assert p.returncode == 0, [(e["group"], e["value"], e["range"]) for e in summary["expectations"]]
