@@ -30,6 +30,7 @@ SETTINGS = {
     "normalization": ({}, False, {}),
     "rate_competition": ({}, True, {}),
     "wilson_cowan": ({}, True, {}),
+    "attention_circuit_rate": ({}, True, {}),
     "spiking_competition": ({"N_E": 80}, True, {}),
     # trials run one after another: 2 are enough for every check
     "brunel_network": ({"N_E": 80, "n_record_E": 20, "n_record_I": 5}, True, {"n_trials": 2}),
