@@ -3,3 +3,5 @@
 Works on any Activity and on any model with the `dynamical` capability (models/dynamics.py), bundled
 or a user's own. See docs/reference.md rows 6 and 14 for the fixed points it is checked against.
 """
+
+from attnsim.dynamics.fixed_points import FixedPoints, find_fixed_points, fixed_points  # noqa: F401
