@@ -39,7 +39,9 @@ half-widths at half height of each folded curve above its minimum (linear interp
 1 when attention does not change the tuning width.
 
 Intervals: the 95 % percentile bootstrap (Efron & Tibshirani 1993, ch. 13) over the measurement
-trials resampled within each design cell (`bootstrap.strata`), every statistic recomputed per
+trials resampled within condition x single/pair x contrast x cue offset or, neutral, direction
+(`ring_units.design_cells`),
+every statistic recomputed per
 resample (`ring_units.bootstrap_stats`). Over seeds (a claim about the circuit), each seed's
 estimate enters `bootstrap.hierarchical` through the expectations of a sweep with `seeds:`
 (docs/reference.md, "How a scenario uses a row", point 4), or `over_seeds` here.

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import f_oneway
 
-from attnsim.analysis.bootstrap import percentile_interval, resample, strata
+from attnsim.analysis.bootstrap import percentile_interval, resample
 from attnsim.analysis.sensory import no_sensory_population, split_halves
 from attnsim.analysis.windows import NotApplicable, epoch_steps
 from attnsim.models.activity import HIDDEN, SENSORY, Activity
@@ -194,17 +194,39 @@ def ring_units(trials: Trials, activity: Activity, *, prefix: str = SENSORY_RING
                      f"{hidden.size}; measured on {test_idx.size} other trials", columns=hidden[tuned])
 
 
+def design_cells(trials: Trials) -> np.ndarray:
+    """(n_trials,) id of each trial's resampling cell: condition x single/pair x contrast x, on cued
+    trials, the cue's offset from the stimulus (cue - stim_dir on the circle), on neutral trials
+    the stimulus direction.
+
+    Coarser than `bootstrap.strata` for cued trials (it crosses every label, the stimulus
+    direction too): the feature task spreads its cued trials over so many direction cells that
+    most hold one to three trials, and a percentile bootstrap within a cell of m trials has
+    (m - 1) / m of the variance (none with m = 1), so its interval would be too narrow. Within
+    these cells the absolute stimulus direction of cued trials varies between resamples, while
+    the offsets the statistics bin by (attended - preferred and stimulus - preferred of the cued
+    unit) keep their trial counts. Neutral trials keep their directions: they are each direction's
+    reference, and a resample without one would drop that reference (their m is the number of
+    neutral trials per direction, so their part of the variance is shrunk by (m - 1) / m)."""
+    lab = feature_labels(trials)
+    cond = np.asarray(trials.conditions[CONDITION]).astype(str)
+    offset = np.round(np.where(lab.cued, circ_diff(lab.cue, lab.stim), np.nan_to_num(lab.stim, nan=-999.0)), 3)
+    contrast = np.round(np.nan_to_num(lab.contrast, nan=-1.0), 9)
+    keys = [f"{c}|{p}|{k!r}|{o!r}" for c, p, k, o in zip(cond, lab.single, contrast, offset)]
+    return np.unique(np.asarray(keys), return_inverse=True)[1].reshape(-1)
+
+
 def bootstrap_stats(trials: Trials, statistic, *, n_boot: int = N_BOOT, seed: int = 0) -> dict:
     """{key: value, key_ci_lo, key_ci_hi} of statistic(idx) -> {key: float}, with the 95 %
-    percentile interval over `n_boot` resamples of the trials drawn within each design cell
-    (`bootstrap.strata`; Efron & Tibshirani 1993, ch. 13). NaN bounds with n_boot = 0 or fewer
+    percentile interval over `n_boot` resamples of the trials drawn with replacement within each
+    `design_cells` cell (Efron & Tibshirani 1993, ch. 13). NaN bounds with n_boot = 0 or fewer
     than 2 finite replicates; "n_boot_used" is the fewest finite replicates of any key that is
     finite on all trials."""
     full = statistic(np.arange(trials.n_trials))
     reps = {k: [] for k in full}
     if n_boot > 0:
         rng = np.random.default_rng(seed)
-        cells = strata(trials)
+        cells = design_cells(trials)
         for _ in range(n_boot):
             vals = statistic(resample(cells, rng))
             for k, v in vals.items():
