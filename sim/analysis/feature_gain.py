@@ -35,14 +35,13 @@ centred on x (one spacing per bin; keys tuning_att_x<x>, tuning_neu_x<x>). Fitte
     T_att(x) = g T_neu(x) + b            (multiplicative: g != 1, b = 0; additive: g = 1, b != 0)
 
 with b in units of the mean neutral response S. width_ratio = HWHM(T_att) / HWHM(T_neu), the
-half-widths at half height of each folded curve above its minimum (linear interpolation between bins):
-1 when attention does not change the tuning width.
+half-widths at half height of each folded curve above its minimum (linear interpolation between
+bins): 1 when attention does not change the tuning width.
 
 Intervals: the 95 % percentile bootstrap (Efron & Tibshirani 1993, ch. 13) over the measurement
-trials resampled within condition x single/pair x contrast x cue offset or, neutral, direction
-(`ring_units.design_cells`),
-every statistic recomputed per
-resample (`ring_units.bootstrap_stats`). Over seeds (a claim about the circuit), each seed's
+trials, resampled within condition x single/pair x contrast x the cue's offset from the stimulus
+(neutral trials: within their direction; `ring_units.design_cells`), every statistic recomputed
+per resample (`ring_units.bootstrap_stats`). Over seeds (a claim about the circuit), each seed's
 estimate enters `bootstrap.hierarchical` through the expectations of a sweep with `seeds:`
 (docs/reference.md, "How a scenario uses a row", point 4), or `over_seeds` here.
 
@@ -59,7 +58,7 @@ import numpy as np
 
 from attnsim.analysis import rules
 from attnsim.analysis.bootstrap import Bootstrap, hierarchical
-from attnsim.analysis.ring_units import (N_BOOT, bootstrap_stats, ci, circ_diff, circ_dist, feature_labels,
+from attnsim.analysis.ring_units import (N_BOOT, bootstrap_stats, ci, circ_dist, feature_labels,
                                          ring_units, zero_width)
 from attnsim.analysis.windows import NotApplicable
 from attnsim.models.activity import Activity

@@ -25,7 +25,7 @@ spacing of P), "attend_poor" (the cue at Q); a cue at neither member is left out
     shift_to_poor = weight_neutral - weight_attend_poor      (> 0: toward the attended Q)
 
 Intervals: the 95 % percentile bootstrap over the trials within design cells
-(`ring_units.bootstrap_stats`). Verdicts:
+(`ring_units.design_cells`, `ring_units.bootstrap_stats`). Verdicts:
     average_verdict ("pass" / "fail" / "inconclusive", `rules.interval_inside` on [0, 1]): the
         neutral pair response is shown to lie between the single responses (inconclusive on an
         interval of zero width: a deterministic model's repeated trials do not vary);

@@ -34,12 +34,12 @@ shown yet) and over the stimulus epoch (sensory_stimulus_effect; neutral trials 
 stimulus direction and contrast, single stimuli only).
 
 Intervals: the 95 % percentile bootstrap over trials within design cells
-(`ring_units.bootstrap_stats`). verdict, against the return level L = return_frac x elevation_cue:
-"persistent" (elevation_end's whole interval above L and the signal never fell below L),
-"returns to baseline" (the whole interval below L and the signal returned), "inconclusive"
-otherwise (a slow decay, or no interval). Whether the delay-end signal is above baseline at all
-is elevation_end's interval against 0. The critical w+ is the scenario's to compute before the run (row 13); a sweep over
-w+ reports this metric at each point.
+(`ring_units.design_cells`, `ring_units.bootstrap_stats`). verdict, against the return level
+L = return_frac x elevation_cue: "persistent" (elevation_end's whole interval above L and the
+signal never fell below L), "returns to baseline" (the whole interval below L and the signal
+returned), "inconclusive" otherwise (a slow decay, or no interval). Whether the delay-end signal
+is above baseline at all is elevation_end's interval against 0. The critical w+ is the
+scenario's to compute before the run (row 13); a sweep over w+ reports this metric at each point.
 """
 from __future__ import annotations
 
