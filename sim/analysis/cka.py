@@ -57,6 +57,34 @@ def condition_tensor(trials: Trials, activity: Activity, t_ms: np.ndarray, *, la
     return m - m.mean(axis=0, keepdims=True) if subtract_condition_mean else m
 
 
+MAX_BLOCK_VALUES = 25_000_000   # C^2 x units_1 x units_2 kept for the shuffles (200 MB of float64)
+
+
+def _shuffled_cka(m1: np.ndarray, m2: np.ndarray, perms: list[np.ndarray]) -> list[float]:
+    """linear_cka(m1, m2 with its conditions permuted by p) for each p, on (C, T, units) tensors.
+
+    A permutation of whole conditions keeps the column means, so both sides are centred once and
+    only the cross term changes: Y_p^T X = sum_c Y[p(c)]^T X[c]. With the C^2 blocks Y[a]^T X[b]
+    computed once (when they fit in MAX_BLOCK_VALUES), each shuffle is C additions instead of a
+    product over all samples; else the product is recomputed per shuffle."""
+    if not perms:
+        return []
+    n_c, n_t = m1.shape[:2]
+    x = m1.reshape(n_c * n_t, -1)
+    y = m2.reshape(n_c * n_t, -1)
+    x = (x - x.mean(axis=0)).reshape(m1.shape)
+    y = (y - y.mean(axis=0)).reshape(m2.shape)
+    xf, yf = x.reshape(n_c * n_t, -1), y.reshape(n_c * n_t, -1)
+    norm = np.linalg.norm(xf.T @ xf) * np.linalg.norm(yf.T @ yf)
+    if not norm > 0:
+        return [float("nan")] * len(perms)
+    if n_c * n_c * x.shape[2] * y.shape[2] <= MAX_BLOCK_VALUES:
+        blocks = np.einsum("atj,bti->abji", y, x, optimize=True)        # blocks[a, b] = Y[a]^T X[b]
+        cols = np.arange(n_c)
+        return [float(np.linalg.norm(blocks[p, cols].sum(axis=0)) ** 2 / norm) for p in perms]
+    return [float(np.linalg.norm(y[p].reshape(n_c * n_t, -1).T @ xf) ** 2 / norm) for p in perms]
+
+
 def cka_compare(trials: Trials, act1: Activity, act2: Activity, *, epoch: str | None = "stimulus",
                 dt_ms: float | None = None, group1: str | None = None, group2: str | None = None,
                 subtract_condition_mean: bool = True, n_shuffle: int = N_SHUFFLE, seed: int = 0) -> dict:
@@ -79,9 +107,8 @@ def cka_compare(trials: Trials, act1: Activity, act2: Activity, *, epoch: str | 
     flat = lambda m: m.reshape(n_c * n_t, m.shape[2])  # noqa: E731
     cka = linear_cka(flat(mats[0]), flat(mats[1]))
     rng = np.random.default_rng(seed)
-    shuffled = [linear_cka(flat(mats[0]), flat(mats[1][rng.permutation(n_c)])) for _ in range(n_shuffle)] \
-        if n_c > 1 else []
-    sh = np.asarray(shuffled, float)
+    perms = [rng.permutation(n_c) for _ in range(n_shuffle)] if n_c > 1 else []
+    sh = np.asarray(_shuffled_cka(mats[0], mats[1], perms), float)
     sh = sh[np.isfinite(sh)]
     return {"cka": cka, "shuffle_mean": float(sh.mean()) if sh.size else float("nan"),
             "shuffle_q95": float(np.quantile(sh, 0.95)) if sh.size else float("nan"),
@@ -92,3 +119,38 @@ def cka_compare(trials: Trials, act1: Activity, act2: Activity, *, epoch: str | 
 def cka_between(trials: Trials, act1: Activity, act2: Activity, **options) -> float:
     """The CKA of `cka_compare` alone (same options; no shuffles computed)."""
     return cka_compare(trials, act1, act2, **{"n_shuffle": 0, **options})["cka"]
+
+
+def cka_matrix(trials: Trials, activities: dict[str, Activity], *, n_shuffle: int = N_SHUFFLE, seed: int = 0,
+               **options) -> dict:
+    """`cka_compare` between every pair of models run on the same trials.
+
+    Returns {"models": [names], "cka", "shuffle_mean", "shuffle_q95": (M, M) nested lists (None where
+    a pair cannot be compared, e.g. a model with one unit), "samples": "conditions x time",
+    "n_conditions", "n_times", "conditions", "epoch", "n_shuffle", "errors": {"a / b": reason}}.
+    The diagonal is computed too (1 for any model with variance); each pair's shuffles use their
+    own seed (seed + pair index), so the matrix does not depend on the order pairs are computed in.
+    """
+    names = list(activities)
+    n = len(names)
+    mats = {k: [[None] * n for _ in range(n)] for k in ("cka", "shuffle_mean", "shuffle_q95")}
+    info: dict = {"n_conditions": None, "n_times": None, "conditions": None, "epoch": options.get("epoch", "stimulus")}
+    errors = {}
+    pair = 0
+    for i in range(n):
+        for j in range(i, n):
+            pair += 1
+            try:
+                r = cka_compare(trials, activities[names[i]], activities[names[j]], n_shuffle=n_shuffle,
+                                seed=seed + pair, **options)
+            except (ValueError, KeyError, IndexError, np.linalg.LinAlgError) as e:
+                errors[f"{names[i]} / {names[j]}"] = f"{type(e).__name__}: {e}"
+                continue
+            for k in mats:
+                v = float(r[k])
+                mats[k][i][j] = mats[k][j][i] = v if np.isfinite(v) else None
+            if info["n_conditions"] is None:
+                info.update({"n_conditions": r["n_conditions"], "n_times": r["n_times"],
+                             "conditions": r["conditions"], "epoch": r["epoch"]})
+    return {"models": names, **mats, "samples": "conditions x time", "n_shuffle": n_shuffle, **info,
+            "errors": errors}

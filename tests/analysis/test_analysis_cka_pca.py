@@ -134,3 +134,45 @@ def test_pca_finds_the_condition_code_under_a_shared_time_course():
     assert out["samples"] == "conditions x time" and out["time_ms"][0] == pytest.approx(100.0)
     raw = pca_trajectories(tr, act, k=2, subtract_condition_mean=False, epoch=None)
     assert abs(raw["components"][0] @ shared / 30.0) > 0.99                        # without: the time course
+
+
+def test_report_cka_table_is_cka_compare_with_its_shuffle_baseline_and_names_its_samples():
+    """Issue 19: the report's CKA table gave one number per pair, with neither the shuffle baseline
+    nor what the samples were. Now it is `cka_matrix` (`cka_compare` for every pair): the cell of
+    two unrelated condition codes sits at its shuffle baseline, a rotated copy reads 1 above it,
+    and the text names the samples (conditions x time, condition-independent mean removed)."""
+    from attnsim.analysis.cka import cka_compare, cka_matrix
+    from attnsim.report import _cka_text, cka_table
+    tr = make_selective(n_trials=48, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.1, 0.3, 0.6, 0.9],
+                        conditions=["attend_A", "attend_B", "neutral"], seed=0)
+    rng = np.random.default_rng(11)
+    keys = {f"{c}@{k:g}" for c in ("attend_A", "attend_B", "neutral") for k in (0.1, 0.3, 0.6, 0.9)}
+    m1 = _coded(tr, {k: rng.standard_normal(8) for k in keys}, 10 * rng.standard_normal(8), rng)
+    m2 = _coded(tr, {k: rng.standard_normal(8) for k in keys}, 10 * rng.standard_normal(8), rng)
+    rot = _activity(m1.rates @ ortho_group.rvs(8, random_state=2), 1.0)
+    out = cka_matrix(tr, {"m1": m1, "m2": m2, "rot": rot}, n_shuffle=50)
+    assert out["samples"] == "conditions x time" and (out["n_conditions"], out["n_times"]) == (12, 100)
+    assert out["epoch"] == "stimulus" and not out["errors"]
+    c = np.array(out["cka"], float)
+    assert np.allclose(c, c.T) and np.allclose(np.diag(c), 1.0)
+    assert c[0, 1] == pytest.approx(cka_compare(tr, m1, m2, n_shuffle=0)["cka"], rel=1e-12)
+    assert c[0, 1] < out["shuffle_q95"][0][1]                    # unrelated codes: within the baseline
+    assert c[0, 2] == pytest.approx(1.0, abs=1e-9) and c[0, 2] > out["shuffle_q95"][0][2]
+    table, text = cka_table(out), _cka_text(out)
+    row = next(line for line in table.splitlines() if line.startswith("| m1 |"))
+    assert row.count("(") == 3 and " / " in row                  # every cell: CKA (shuffle mean / 95th pct)
+    assert "conditions x time (12 conditions x 100 time bins)" in text
+    assert "condition-independent mean" in text and "shuffle baseline" in text
+
+
+def test_shuffle_baseline_from_blocks_equals_the_direct_cka(monkeypatch):
+    """The shuffles reuse the C^2 blocks Y[a]^T X[b]; each equals linear_cka on the permuted samples,
+    with and without the blocks (MAX_BLOCK_VALUES 0 forces the direct product)."""
+    import attnsim.analysis.cka as cka_mod
+    rng = np.random.default_rng(0)
+    m1, m2 = rng.standard_normal((5, 30, 7)) + 3.0, rng.standard_normal((5, 30, 4))
+    perms = [rng.permutation(5) for _ in range(6)]
+    direct = [linear_cka(m1.reshape(150, -1), m2[p].reshape(150, -1)) for p in perms]
+    assert np.allclose(cka_mod._shuffled_cka(m1, m2, perms), direct, rtol=1e-10)
+    monkeypatch.setattr(cka_mod, "MAX_BLOCK_VALUES", 0)
+    assert np.allclose(cka_mod._shuffled_cka(m1, m2, perms), direct, rtol=1e-10)
