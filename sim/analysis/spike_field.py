@@ -230,13 +230,15 @@ def _group_measures(trains, n_cells: int, t_trial: float, t0: float, t1: float, 
                   'sfc_low (magnitude-squared, as Fries et al. 2001), <group>/ppc_gamma, ppc_low (PPC1, rate-'
                   'independent), each with a trial-shuffled *_floor (spiking only, row 11)')
 def spike_field_coherence(trials: Trials, activity: Activity, *, epoch: str = "stimulus", bin_ms: float = 1.0,
-                          window_ms: float = WINDOW_MS, groups: list[str] | None = None) -> dict[str, dict[str, float]]:
+                          window_ms: float = WINDOW_MS, groups: list[str] | None = None,
+                          labels: list[str] | None = None) -> dict[str, dict[str, float]]:
     """Spike-field coherence and PPC of each spiking group, per condition label (module docstring).
 
     Returns {label: {"<group>/<key>": value}} with keys sfc_gamma, sfc_low, ppc_gamma, ppc_low,
     each with *_floor (trial-shuffled), and n_cells (cells used: the first MAX_CELLS by id).
     groups: the spiking groups to measure (default: the sensory pair, `sim.analysis.sensory`;
-    docs/reference.md row 11 is about V4 neurons). Labels with fewer than 3 trials are left out.
+    docs/reference.md row 11 is about V4 neurons). Labels with fewer than 3 trials are left out;
+    labels: only these condition labels (default all; each label costs one pass over its trials).
     Defined on spike trains only: a model with rates only (an ANN's hidden units) is n/a.
     Raises NotApplicable without spike trains, without a sensory population (default groups;
     never the decision pools' coherence), when the sensory groups have no spike trains, or
@@ -257,7 +259,7 @@ def spike_field_coherence(trials: Trials, activity: Activity, *, epoch: str = "s
     t_trial = trials.n_steps * trials.dt_ms
     out = {}
     for label, idx in condition_groups(trials).items():
-        if idx.size < 3:
+        if idx.size < 3 or (labels is not None and label not in labels):
             continue
         res = {}
         for g in groups:

@@ -1,12 +1,5 @@
-"""Capacity cost on the dual-report design, with synthetic observers whose capacity is known.
-
-Each observer sees, at each location, evidence x = d * presence + N(0, 1) and
-reports "present" when x > d / 2 (unbiased), so P(correct) = Phi(d / 2):
-- unlimited capacity: d the same on focused and divided trials;
-- fixed capacity: d / sqrt(2) on divided trials (sample size split in two);
-- all-or-none serial: on divided trials one location (at random) gets d,
-  the other is guessed (a fair coin).
-"""
+"""Capacity cost on the dual-report design, with synthetic observers whose capacity is known
+(tests/helpers/dual_observers.py)."""
 import math
 
 import numpy as np
@@ -17,43 +10,10 @@ from attnsim.models.activity import Activity
 from attnsim.analysis.capacity import NO_EFFECT, capacity_cost, capacity_verdict, predictions, serial_ratio
 from attnsim.analysis.windows import NotApplicable
 from attnsim.tasks.divided import make_divided
-from attnsim.tasks.dual_report import make_dual_report
+from tests.helpers import dual_observers
 
-TIMING = {"fixation": 5, "cue": 5, "stimulus": 10, "response": 5}
-CONDS = ["focused_A", "focused_B", "divided"]
-D_SINGLE = 2 * norm.ppf(0.8)          # P_single = 0.8
-
-
-def _activity(n, reports, evidence):
-    return Activity(rates=np.zeros((n, 1, 2)), dt_ms=1.0, groups={"A": slice(0, 1), "B": slice(1, 2)},
-                    selective_groups=("A", "B"), choice=np.full(n, -1), reaction_time_ms=np.full(n, np.nan),
-                    location_reports=reports, location_evidence=evidence)
-
-
-def _observer(trials, kind, rng, d=D_SINGLE, d_uncued=None):
-    """kind unlimited | fixed | serial; d_uncued: d' at the uncued location of focused trials
-    (default d / 4: the cue raises sensitivity; d_uncued = d: no attention effect on sensitivity)."""
-    n, presence = trials.n_trials, trials.target
-    cond = trials.conditions["condition"]
-    divided = cond == "divided"
-    dl = np.full((n, 2), d)
-    dl[cond == "focused_A", 1] = d / 4 if d_uncued is None else d_uncued
-    dl[cond == "focused_B", 0] = d / 4 if d_uncued is None else d_uncued
-    if kind == "fixed":
-        dl[divided] = d / math.sqrt(2)
-    x = rng.normal(size=(n, 2)) + dl * presence
-    reports = (x > dl / 2).astype(int)
-    if kind == "serial":
-        attended = rng.integers(2, size=n)
-        guess = rng.integers(2, size=n)
-        rows = np.flatnonzero(divided)
-        reports[rows, 1 - attended[rows]] = guess[rows]
-    return _activity(n, reports, x)
-
-
-def _trials(per_condition, seed=2):
-    return make_dual_report(n_trials=3 * per_condition, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.3],
-                            conditions=CONDS, seed=seed)
+TIMING, CONDS, D_SINGLE = dual_observers.TIMING, dual_observers.CONDS, dual_observers.D_SINGLE
+_activity, _observer, _trials = dual_observers.reports_activity, dual_observers.observer, dual_observers.dual_trials
 
 
 def test_serial_prediction_matches_row_10():

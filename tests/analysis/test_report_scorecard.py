@@ -6,7 +6,8 @@ import pytest
 
 from attnsim.models.activity import Activity
 from attnsim.reference_signatures import SIGNATURES
-from attnsim.report import compare, model_scorecard, scorecard_table, write_report
+from attnsim.analysis.scorecard import compare, model_scorecard
+from attnsim.report import scorecard_table, write_report
 from attnsim.store import write_results
 from attnsim.tasks.selective import make_selective
 
@@ -87,8 +88,11 @@ def test_compare_labels_on_constructed_intervals():
     assert compare(lat, 140, 160, 150) == ("pass", "match")
     assert compare(lat, 0, 65, 0) == ("fail", "other magnitude (below the data)")
     assert compare(lat, 210, 260, 230) == ("fail", "other magnitude (above the data)")
-    gamma = {**SIG["gamma_change"], "not_compared": None}                # no span: the side alone
+    gamma, low = SIG["sfc_gamma_change"], SIG["sfc_low_change"]          # row 11: no span, the side alone
     assert compare(gamma, 0.01, 0.2, 0.1) == ("pass", "match (direction; no magnitude in the data)")
+    assert compare(low, -0.2, -0.01, -0.1) == ("pass", "match (direction; no magnitude in the data)")
+    assert compare(low, 0.01, 0.2, 0.1) == ("fail", "opposite")
+    assert compare(gamma, -0.01, 0.02, 0.0) == ("inconclusive", "no clear effect")
 
 
 def test_scorecard_identification_uses_the_capacity_width_limit():
@@ -113,10 +117,18 @@ def test_signatures_follow_the_corrected_rows():
     fano = SIG["fano_change"]
     assert fano["span"][0] <= fano["null"] <= fano["span"][1]      # unchanged agrees with the data
     assert "Mitchell" in fano["data"] and "no detectable change" in fano["data"]
-    assert SIG["gamma_change"]["not_compared"] and "spike-field coherence" in SIG["gamma_change"]["data"]
-    assert compare(SIG["gamma_change"], 0.1, 0.2, 0.15)[0] == "n/a"
+    # row 11 is measured with its own measure now (spike_field_coherence, gamma and low band): compared
+    assert "gamma_change" not in SIG and "gamma_power" not in str(SIGNATURES)
+    for key in ("sfc_gamma_change", "sfc_low_change"):
+        assert SIG[key]["row"] == 11 and not SIG[key].get("not_compared")
+        assert "spike-field coherence" in SIG[key]["data"] and "Fries" in SIG[key]["data"]
+    assert SIG["sfc_gamma_change"]["direction"] == +1 and SIG["sfc_low_change"]["direction"] == -1
     assert "2001" in SIG["selection_latency"]["data"] and "IT" in SIG["selection_latency"]["data"]
-    assert "recalled" in SIG["selection_latency"]["not_compared"]     # row 12 gives no magnitude yet
+    # row 12: the value IS the row's measure (bin by bin, baseline-subtracted, unsmoothed); only the
+    # magnitude is missing (recalled). No note may say a measured signature is not the row's measure.
+    note = SIG["selection_latency"]["not_compared"]
+    assert "recalled" in note and "row 12's measure" in note and "not the row" not in note
+    assert [s["key"] for s in SIGNATURES if s.get("not_compared")] == ["selection_latency"]
     # row 8: attention_gain is now the row's joint fit (baseline, shared exponent), so it is compared,
     # against the data's contrast gain x1.51
     assert SIG["contrast_gain"]["span"] == (1.51, 1.51) and "Pasternak" in SIG["contrast_gain"]["data"]
@@ -127,7 +139,7 @@ def test_signatures_follow_the_corrected_rows():
 
 def test_spiking_model_with_attention_gain_matches_rate_and_latency():
     tr = _trials()
-    card = model_scorecard(tr, _spiking(tr, 24.0, 20.0), n_boot=100, seed=3)
+    card = model_scorecard(tr, _spiking(tr, 24.0, 20.0), n_boot=100, seed=3, n_jackknife=0)
     r = card["rate_gain"]
     assert r["estimate"] == pytest.approx(0.2, abs=0.04)          # 24/20 - 1, Poisson noise on ~3600 spikes/side
     assert r["ci_lo"] < r["estimate"] < r["ci_hi"] and (r["verdict"], r["label"]) == ("pass", "match")
@@ -154,7 +166,7 @@ def test_spiking_model_with_attention_gain_matches_rate_and_latency():
 
 def test_opposite_when_attention_lowers_the_rate():
     tr = _trials()
-    r = model_scorecard(tr, _spiking(tr, 16.0, 20.0), n_boot=100, seed=3)["rate_gain"]
+    r = model_scorecard(tr, _spiking(tr, 16.0, 20.0), n_boot=100, seed=3, n_jackknife=0)["rate_gain"]
     assert r["ci_hi"] < 0 and (r["verdict"], r["label"]) == ("fail", "opposite")
 
 
@@ -167,14 +179,17 @@ def test_rate_model_uses_modulation_index_and_says_why_spike_metrics_are_na():
     mi = 0.2 * frac / (2 + 0.2 * frac)
     assert card["rate_gain"]["estimate"] == pytest.approx(2 * mi / (1 - mi), rel=1e-6)
     assert card["rate_gain"]["ci_lo"] == pytest.approx(card["rate_gain"]["estimate"])   # noise-free
-    for key in ("fano_change", "noise_corr_change"):
-        assert card[key]["estimate"] is None and "spikes" in card[key]["reason"]
+    # rates only: no Fano factor (it needs spike counts); noise correlation of rates, undefined here (noise-free)
+    for key, sub in (("fano_change", "fano_ratio"), ("noise_corr_change", "noise_corr_change")):
+        assert card[key]["estimate"] is None and sub in card[key]["reason"]
     table = scorecard_table({"ann": card})
     assert table.splitlines()[0].startswith("| model | signature (row) |")
-    assert "n/a: attention_effects needs spikes" in table
+    assert "n/a: attention_effects gives no fano_ratio" in table
 
 
-def test_write_report_opens_with_the_scorecard(tmp_path):
+def test_write_report_opens_with_the_scorecard(tmp_path, monkeypatch):
+    monkeypatch.setattr("attnsim.report.SCORECARD_N_BOOT", 30)
+    monkeypatch.setattr("attnsim.report.SCORECARD_N_JACKKNIFE", 0)
     tr = _trials(n=30)
     acts = {"spk": _spiking(tr, 24.0, 20.0), "ann": _ann(tr, 1.2, 1.0)}
     write_results(str(tmp_path / "results.h5"), tr, acts, {"spk": ("x", "brain"), "ann": ("y", "artificial")},
@@ -202,6 +217,153 @@ def test_scorecard_uses_the_run_held_in_memory(tmp_path):
     run = RunData(trials=tr, activities={"spk": _spiking(tr, 24.0, 20.0)}, families={"spk": "x"})
     summary = {"scenario": "s", "seed": 4, "task": "selective",
                "models": {"spk": {"family": "x", "kind": "brain", "metrics": {}}}}
-    card = scorecard(str(tmp_path), {"task": {"kind": "selective"}}, summary, n_boot=20, runs={str(tmp_path): run})
+    card = scorecard(str(tmp_path), {"task": {"kind": "selective"}}, summary, n_boot=20, n_jackknife=0,
+                     runs={str(tmp_path): run})
     assert not (tmp_path / "results.h5").exists()
     assert card["spk"]["rate_gain"]["estimate"] == pytest.approx(0.2, abs=0.05)
+
+
+def _summary(models, **extra):
+    return {"scenario": "s", "seed": 4, "task": "selective", "n_trials": 30, "expectations": [],
+            "models": {n: {"family": "x", "kind": k, "metrics": {}} for n, k in models.items()}, **extra}
+
+
+def test_report_never_reads_the_store_for_a_run_in_memory(tmp_path, monkeypatch):
+    """Issue 19 item 6: the report lays out the run in memory; results.h5 is not read again (a reader
+    that raises proves it), and scorecard, CKA and figures still come out."""
+    monkeypatch.setattr("attnsim.report.SCORECARD_N_BOOT", 20)
+    monkeypatch.setattr("attnsim.report.SCORECARD_N_JACKKNIFE", 0)
+    from attnsim.store import RunData
+    tr = _trials(n=30)
+    acts = {"spk": _spiking(tr, 24.0, 20.0), "ann": _ann(tr, 1.2, 1.0)}
+    write_results(str(tmp_path / "results.h5"), tr, acts, {"spk": ("x", "brain"), "ann": ("y", "artificial")},
+                  ["rates", "spikes"])
+
+    def no_reading(path):
+        raise AssertionError(f"results.h5 read again: {path}")
+    monkeypatch.setattr("attnsim.store.read_results", no_reading)
+    run = RunData(trials=tr, activities=acts, families={"spk": "x", "ann": "y"})
+    path = write_report(str(tmp_path), {"task": {"kind": "selective"}}, _summary({"spk": "brain", "ann": "artificial"}),
+                        runs={str(tmp_path): run})
+    text = open(path).read()
+    assert "| spk | rate gain" in text and "### Representational similarity (linear CKA)" in text
+    assert (tmp_path / "cka.json").exists() and (tmp_path / "figures").is_dir()
+
+
+def test_sweep_points_are_read_once_each(tmp_path, monkeypatch):
+    """The scorecard and the figures of a sweep point come from one read of its results.h5 (the code of
+    2026-12-07 read every point twice: once for the scorecard, once for the trajectories and CKA)."""
+    monkeypatch.setattr("attnsim.report.SCORECARD_N_BOOT", 10)
+    monkeypatch.setattr("attnsim.report.SCORECARD_N_JACKKNIFE", 0)
+    import attnsim.store as store
+    reads = []
+    real = store.read_results
+    monkeypatch.setattr(store, "read_results", lambda path: reads.append(path) or real(path))
+    points = []
+    for i, (seed, r_in) in enumerate(((1, 24.0), (2, 26.0))):
+        tr = _trials(n=30, seed=seed)
+        d = tmp_path / "points" / str(i)
+        d.mkdir(parents=True)
+        write_results(str(d / "results.h5"), tr, {"ann": _ann(tr, r_in / 20.0, 1.0)}, {"ann": ("y", "artificial")},
+                      ["rates"])
+        points.append({"index": i, "values": {"task.distractor_ratio": 1.0}, "seed": seed, "dir": f"points/{i}",
+                       "task": "selective", "models": {"ann": {"family": "y", "kind": "artificial", "metrics": {}}}})
+    summary = _summary({"ann": "artificial"}, sweep={"grid": {"task.distractor_ratio": [1.0]}, "seeds": [1, 2],
+                                                     "points": points})
+    write_report(str(tmp_path), {"task": {"kind": "selective"}}, summary)
+    assert sorted(reads) == sorted(str(tmp_path / "points" / str(i) / "results.h5") for i in range(2))
+    card = json.loads((tmp_path / "scorecard.json").read_text())
+    # both seeds of the one grid point enter the value: the mean over seeds, interval over seeds
+    assert card["ann"]["rate_gain"]["n_seeds"] == 2 and card["ann"]["rate_gain"]["interval_over"] == "seeds"
+
+
+def test_scorecard_pools_seeds_and_shows_n_seeds():
+    """Five realizations of one grid point: the value is the mean of the five, the interval resamples
+    them (bootstrap.hierarchical, expanded for few seeds), and the cell shows n trials and n seeds."""
+    from attnsim.analysis.scorecard import Scorecard
+    gains = [0.10, 0.14, 0.18, 0.22, 0.26]
+    sc = Scorecard(["ann"], seed=1, n_boot=5, n_jackknife=0)
+    frac = (300 - LATENCY_MS) / 300
+    for k, g in enumerate(gains):
+        tr = _trials(n=30, seed=10 + k)
+        assert sc.needs("ann", "grid0")
+        sc.add("ann", tr, _ann(tr, 1.0 + g, 1.0), point="grid0", where=" (selective task)", seed=k, equal_stimuli=True)
+    sc.add("ann", _trials(n=30, seed=99), _ann(_trials(n=30, seed=99), 3.0, 1.0), point="grid1", seed=9)
+    e = sc.card()["ann"]["rate_gain"]
+    assert e["estimate"] == pytest.approx(frac * np.mean(gains), rel=1e-6)     # grid1 (another point) stays out
+    assert (e["n_seeds"], e["interval_over"], e["interval"], e["n_trials"]) == (5, "seeds", "seeds", 5 * 30)
+    sd = frac * np.std(gains, ddof=1) / np.sqrt(5)
+    assert e["ci_lo"] < e["estimate"] < e["ci_hi"]
+    assert 2.0 * sd < e["ci_hi"] - e["ci_lo"] < 2 * 2.78 * sd * 1.3            # about the t_4 interval of the mean
+    row = next(line for line in scorecard_table({"ann": sc.card()["ann"]}).splitlines() if "rate gain" in line)
+    assert "(n=150, 5 seeds, over seeds" in row
+
+
+def _oscillating(trials, locked: bool, n_cells=40, rate_hz=20.0, depth=0.8, f_hz=50.0, seed=0):
+    """Sensory pools A and B at rate_hz in the stimulus epoch; with `locked`, the attended pool's cells
+    share an f_hz rhythm of random phase on each trial (so the evoked response removes nothing of it)."""
+    rng = np.random.default_rng(seed)
+    t0, t1 = trials.epoch_ms("stimulus")
+    att = trials.attended_index()
+    spikes = {}
+    for k, g in enumerate(("pool_A", "pool_B")):
+        per_trial = []
+        for i in range(trials.n_trials):
+            m = rng.poisson(rate_hz * (1 + depth) * (t1 - t0) * 1e-3 * n_cells)
+            t, ids = rng.uniform(t0, t1, m), rng.integers(0, n_cells, m)
+            if locked and att[i] == k:
+                keep = rng.uniform(size=m) < (1 + depth * np.cos(2 * np.pi * f_hz * t * 1e-3
+                                                                 + rng.uniform(0, 2 * np.pi))) / (1 + depth)
+            else:
+                keep = rng.uniform(size=m) < 1 / (1 + depth)
+            per_trial.append((ids[keep], t[keep]))
+        spikes[g] = per_trial
+    n = n_cells
+    return Activity(rates=_rates(trials, rate_hz, rate_hz)[:, :, :1].repeat(2 * n, axis=2), dt_ms=1.0,
+                    groups={"pool_A": slice(0, n), "pool_B": slice(n, 2 * n)}, selective_groups=("pool_A", "pool_B"),
+                    choice=np.asarray(trials.target), reaction_time_ms=np.full(trials.n_trials, 300.0),
+                    spikes=spikes, group_sizes={"pool_A": n, "pool_B": n},
+                    roles={"pool_A": "sensory", "pool_B": "sensory"})
+
+
+def test_row_11_is_spike_field_locking_above_its_floor():
+    """Issue 19: row 11's cell read the relative gamma power of a 1 ms population count (gamma_power),
+    which shot noise dominates, and was never compared. Now it is spike-field locking (PPC with the
+    field of the other cells, evoked response removed) above its trial-shuffled floor, attend-in minus
+    attend-out, gamma and low band, with a jackknife interval: a rhythm of random phase shared by the
+    attended pool's cells reads a gamma rise (pass), a Poisson population reads no clear effect."""
+    from attnsim.analysis.scorecard import realization, judge
+    tr = _trials(n=30)
+    locked = judge(realization(tr, _oscillating(tr, True), n_boot=0, n_jackknife=5))
+    g = locked["sfc_gamma_change"]
+    # PPC of rate 1 + m cos: (m / 2)^2 = 0.16 with a perfect phase; the field of 39 cells at 20 Hz reads less
+    assert 0.03 < g["estimate"] < 0.2 and g["ci_lo"] > 0 and g["interval"] == "jackknife"
+    assert (g["verdict"], g["label"]) == ("pass", "match (direction; no magnitude in the data)")
+    assert abs(g["floor"]) < 0.01 and g["rule"] == "excludes"
+    low = locked["sfc_low_change"]                       # a 50 Hz rhythm says nothing below 17 Hz
+    assert abs(low["estimate"]) < 0.02
+    poisson = judge(realization(tr, _oscillating(tr, False), n_boot=0, n_jackknife=5))["sfc_gamma_change"]
+    assert poisson["ci_lo"] <= 0 <= poisson["ci_hi"] and abs(poisson["estimate"]) < 0.02
+    assert (poisson["verdict"], poisson["label"]) == ("inconclusive", "no clear effect")
+    table = scorecard_table({"spk": locked})
+    row = next(line for line in table.splitlines() if "spike-field locking 35-90 Hz" in line)
+    assert "jackknife; floor" in row and "pass: match" in row
+
+
+def test_capacity_cell_needs_an_attention_effect_on_sensitivity():
+    """Issue 19 item 5: the scorecard named a capacity model from the d' ratio alone, so an observer
+    whose d' ignores the cue 'identified unlimited capacity'. Its verdict is capacity_cost's now."""
+    from tests.helpers.dual_observers import D_SINGLE, dual_trials, observer
+    tr = dual_trials(1500)
+    from attnsim.analysis import rules
+    none = model_scorecard(tr, observer(tr, "unlimited", np.random.default_rng(7), d_uncued=D_SINGLE),
+                           n_boot=100, n_jackknife=0)["capacity_ratio"]
+    # the ratio's interval alone identifies unlimited capacity (what the old cell read) ...
+    assert rules.identify((none["ci_lo"], none["ci_hi"]), SIG["capacity_ratio"]["prediction"])[0] == "pass"
+    # ... but the cue changes nothing: no capacity model is named
+    assert none["verdict"] == "inconclusive" and none["label"].startswith("no attention effect on sensitivity")
+    # the same observer, the same reports at cued and divided locations, with d' uncued = d' / 4
+    cued = model_scorecard(tr, observer(tr, "unlimited", np.random.default_rng(7)), n_boot=100,
+                           n_jackknife=0)["capacity_ratio"]
+    assert (cued["ci_lo"], cued["ci_hi"]) == (none["ci_lo"], none["ci_hi"])
+    assert (cued["verdict"], cued["label"]) == ("pass", "identifies unlimited capacity")
