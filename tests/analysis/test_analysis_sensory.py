@@ -96,7 +96,8 @@ def test_winner_take_all_pools_are_not_read_as_rate_gain(roles):
         with pytest.raises(NotApplicable, match="n/a: no sensory population"):
             metric(tr, act)
     vals, why = signature_values(tr, act)
-    for key in ("rate_gain", "fano_change", "noise_corr_change", "selection_latency", "gamma_change"):
+    for key in ("rate_gain", "fano_change", "noise_corr_change", "selection_latency",
+                "sfc_gamma_change", "sfc_low_change"):
         assert vals[key] is None and why[key].startswith("n/a: no sensory population"), (key, vals[key], why[key])
     assert "pool_A" in why["rate_gain"]                       # it says what the model has
 
