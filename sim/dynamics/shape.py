@@ -29,13 +29,14 @@ Euclidean Procrustes distance of the means over sqrt(M), alpha = 0 compares nois
 The minimum over orthogonal Q is found by alternating, as in Duong et al. (netrep's
 GaussianStochasticMetric): the optimal coupling of each pair of covariances is an orthogonal
 P_i with Sigma^{1/2} factors aligned, then Q is the Procrustes solution on the stacked means
-and aligned factors; started from the Procrustes alignment of the means and from the
-alignment of the eigenbases of the mean covariances, the smaller result kept.
+and aligned factors; started from the Procrustes alignment of the means, from the alignment
+of the eigenbases of the mean covariances and from random rotations, the smallest kept.
 """
 from __future__ import annotations
 
 import numpy as np
 from scipy.linalg import orthogonal_procrustes
+from scipy.stats import ortho_group
 
 from attnsim.models.ann.blas_threads import single_thread_blas
 
@@ -129,12 +130,13 @@ def gaussian_moments(trials: list[np.ndarray], *, every: int = 1) -> tuple[np.nd
 
 
 def stochastic_shape_distance(means_x, covs_x, means_y, covs_y, *, alpha: float = 1.0, center: bool = True,
-                              n_iter: int = 100, tol: float = 1e-10) -> float:
+                              n_iter: int = 100, tol: float = 1e-10, n_random: int = 6, seed: int = 0) -> float:
     """Duong et al. 2023's d_alpha between two models' Gaussian samples (module docstring).
 
     means: (M, N), covariances: (M, N, N) per model (N may differ: zero-padded); center:
     subtract the mean over samples from each model's means (translation invariance, as the
-    deterministic metrics' centring).
+    deterministic metrics' centring). n_random: random orthogonal starts added to the two
+    informed ones (the loss is not convex in Q); seed: their generator's seed.
     """
     if not 0.0 <= alpha <= 2.0:
         raise ValueError(f"alpha must be in [0, 2] (got {alpha})")
@@ -158,9 +160,12 @@ def stochastic_shape_distance(means_x, covs_x, means_y, covs_y, *, alpha: float 
         target = np.concatenate([wm * mx] + [ws * s for s in sx])
         _, ux = np.linalg.eigh(pad(cx).mean(axis=0))
         _, uy = np.linalg.eigh(pad(cy).mean(axis=0))
-        # two starts: the means aligned (my q ~ mx), the mean covariances' eigenbases aligned
+        # starts: the means aligned (my q ~ mx), the mean covariances' eigenbases aligned, random
         best = np.inf
-        for q in (orthogonal_procrustes(my, mx)[0], uy @ ux.T):
+        rng = np.random.default_rng(seed)
+        starts = [orthogonal_procrustes(my, mx)[0], uy @ ux.T]
+        starts += [ortho_group.rvs(n, random_state=rng) if n > 1 else np.eye(1) for _ in range(n_random)]
+        for q in starts:
             q = _alternate(q, my, sx, sy, target, wm, ws, n_iter, tol)
             my_q = my @ q
             d2 = np.mean([alpha * np.sum((a - b) ** 2) + (2 - alpha) * bures_distance(ca, q.T @ cb @ q) ** 2
