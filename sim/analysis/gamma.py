@@ -24,8 +24,8 @@ the artificial networks' 20 ms steps) is not applicable rather than normalised o
 Power above 100 Hz (e.g. Brunel's fast oscillations) does not enter the fraction.
 
 Per group, for every group whatever its role (Activity.roles), decision pools included: a
-description of a signal. The scorecard's gamma_change (shown, never compared with row 11)
-reads only the sensory pair. Defined on spike counts for spiking groups, on rates otherwise.
+description of a signal, not row 11's measure: the scorecard's row 11 is spike-field locking
+(sim/analysis/spike_field_change.py). Defined on spike counts for spiking groups, on rates otherwise.
 """
 from __future__ import annotations
 
