@@ -160,9 +160,34 @@ def _settle(p, n_pools, s, w_plus, duration_ms) -> np.ndarray:
     return s
 
 
+def _stable_elevated_near(p, n_pools, s, w_plus, cued) -> np.ndarray | None:
+    """The stable elevated fixed point reached from s at w_plus, or None.
+
+    s relaxed for 200 ms seeds Newton. When that lands on an elevated state that is not stable
+    (a bump centred on a pool that gives way to one between pools, symmetric states that plain
+    integration never leaves), the state is pushed along its unstable eigenvector, both ways, and
+    relaxed for 400 ms before Newton again."""
+    rest = resting_state(p, n_pools, w_plus)
+    fp = wm_fixed_point(p, n_pools, _settle(p, n_pools, s, w_plus, 200.0), w_plus)
+    if fp is None or not _is_elevated(fp, rest, cued):
+        return None
+    if _is_stable(fp, p, n_pools, w_plus):
+        return fp
+    ev, vec = np.linalg.eig(wm_jacobian(fp[None], p, wm_coupling_nA(p, n_pools, w_plus))[0])
+    v = np.real(vec[:, int(np.argmax(ev.real))])
+    for sign in (1.0, -1.0):
+        start = np.clip(fp + sign * 0.02 * v / np.max(np.abs(v)), 0.0, 1.0)
+        cand = wm_fixed_point(p, n_pools, _settle(p, n_pools, start, w_plus, 400.0), w_plus)
+        if cand is not None and _is_elevated(cand, rest, cued) and _is_stable(cand, p, n_pools, w_plus):
+            return cand
+    return None
+
+
 def _is_elevated(s: np.ndarray, rest: np.ndarray, cued: int) -> bool:
-    """Pool `cued` sits well above the spontaneous gating (it holds the cued direction)."""
-    return bool(s[cued] - rest[cued] > 0.1)
+    """Pool `cued` sits well above the spontaneous gating and the opposite pool does not (the ring
+    holds the cued direction, alone or with its neighbours)."""
+    opposite = (cued + len(s) // 2) % len(s)
+    return bool(s[cued] - rest[cued] > 0.1 and s[opposite] - rest[opposite] < 0.1)
 
 
 def _is_stable(s, p, n_pools, w_plus) -> bool:
@@ -174,40 +199,56 @@ def critical_w_plus(params: AttentionCircuitRateParams | None = None, n_pools: i
                     w_max: float = 3.0, tol: float = 1e-10) -> float:
     """The critical w+ of the WM ring: the fold where the state holding one elevated pool appears.
 
-    The elevated state at w_max is found by integrating the equations from pool 0 raised; continuation
-    of the elevated branch from w_max downwards (at each step the last fixed point, relaxed for
-    200 ms by the equations at the new w+, seeds a Newton solve, so the branch followed is the
-    stable one even where a bump centred on the cued pool gives way to a shifted or broader one; the
-    step halves when the state falls to the low state or is not a stable node) brackets
-    the fold to 1e-6; the extended system (F = 0, det dF/dS = 0) then gives it to `tol`. Raises
+    Elevated states are found at w_max by integrating the equations from pool 0 raised, from pools
+    0 and 1 raised, and from the feature task's cue profile (von Mises, kappa 2) raised: a bump on
+    the cued pool, one between it and a neighbour and a broad one (on a discrete ring any may
+    outlive the others); the result is the lowest of their folds. Continuation
+    of the elevated branch from w_max downwards (at each step the last fixed point, relaxed by the
+    equations at the new w+, seeds a Newton solve; where the state found is not stable it is pushed
+    off along its unstable direction, so the branch followed is always the stable one, even where a
+    bump centred on the cued pool gives way to one between the cued pool and a neighbour, which
+    outlives it; the step halves when no stable elevated state is found) brackets
+    the fold to 1e-4; the extended system (F = 0, det dF/dS = 0) then gives it to `tol`. Raises
     AttnsimError when there is no elevated state at w_max or no stable low state at the fold (no
     bistability to speak of). Depends on n_pools through the footprint and the shared inhibition.
     """
     p = params or AttentionCircuitRateParams()
     cued = 0
-    w = float(w_max)
-    rest = resting_state(p, n_pools, w)
-    guess = rest.copy()
-    guess[cued] = 0.95
-    s = wm_fixed_point(p, n_pools, _settle(p, n_pools, guess, w, 5000.0), w)
-    if s is None or not _is_elevated(s, rest, cued) or not _is_stable(s, p, n_pools, w):
+    rest = resting_state(p, n_pools, w_max)
+    folds = []
+    theta = np.deg2rad(360.0 * np.arange(n_pools) / n_pools)
+    broad = 0.95 * np.exp(2.0 * (np.cos(theta) - 1.0))           # the feature task's cue profile
+    starts = [np.where(np.arange(n_pools) == cued, 0.95, rest),                # a bump on the pool,
+              np.where(np.isin(np.arange(n_pools), [cued, (cued + 1) % n_pools]), 0.95, rest),  # between
+              np.maximum(rest, broad)]                                          # and a broad one
+    for guess in starts:
+        s = wm_fixed_point(p, n_pools, _settle(p, n_pools, guess, w_max, 5000.0), w_max)
+        if s is not None and _is_elevated(s, rest, cued) and _is_stable(s, p, n_pools, w_max):
+            folds.append(_fold(p, n_pools, s, float(w_max), cued, tol))
+    if not folds:
         raise AttnsimError(f"attention_circuit_rate: no stable elevated WM state at w+ = {w_max}; "
                            "raise w_max or check J_N_nA, I_0_nA")
+    w = min(folds)
+    rest_c = resting_state(p, n_pools, w)
+    if not _is_stable(rest_c, p, n_pools, w):
+        raise AttnsimError(f"attention_circuit_rate: the low WM state is unstable at the fold w+ = {w:.4f}: "
+                           "no bistability (lower I_0_nA or J_N_nA)")
+    return w
+
+
+def _fold(p, n_pools, s, w, cued, tol) -> float:
+    """Continue the stable elevated state s at w downwards in w+ to its fold (critical_w_plus)."""
     step = 0.05
-    while step > 1e-7:
+    while step > 1e-4:
         w_try = w - step
         if w_try <= 0:
             step /= 2
             continue
-        rest_try = resting_state(p, n_pools, w_try)
-        for relax_ms in (200.0,):
-            s_try = wm_fixed_point(p, n_pools, _settle(p, n_pools, s, w_try, relax_ms), w_try)
-            if (s_try is not None and _is_elevated(s_try, rest_try, cued)
-                    and _is_stable(s_try, p, n_pools, w_try)):
-                w, s = w_try, s_try
-                break
-        else:
+        s_try = _stable_elevated_near(p, n_pools, s, w_try, cued)
+        if s_try is None:
             step /= 2
+        else:
+            w, s = w_try, s_try
     # The fold: F(S, w) = 0 and det J(S, w) = 0, from the continuation's last point. The elevated
     # node and the saddle both lie near it, so the solution is checked to be a fold (a zero eigenvalue).
     def extended(z):
@@ -221,18 +262,15 @@ def critical_w_plus(params: AttentionCircuitRateParams | None = None, n_pools: i
     w_c = float(sol.x[-1])
     if sol.success and abs(w_c - w) < 1e-3 and np.max(np.abs(extended(sol.x))) < tol ** 0.5:
         w = w_c
-    rest_c = resting_state(p, n_pools, w)
-    if not _is_stable(rest_c, p, n_pools, w):
-        raise AttnsimError(f"attention_circuit_rate: the low WM state is unstable at the fold w+ = {w:.4f}: "
-                           "no bistability (lower I_0_nA or J_N_nA)")
     return w
 
 
 def bistability_scan(params: AttentionCircuitRateParams | None, w_values, n_pools: int = 8,
                      duration_ms: float = 8000.0, dt_ms: float | None = None,
                      starts=(0.5, 0.7, 0.9)) -> dict:
-    """Brute force: integrate the noise-free, cue-free WM ring at each w+ from the low state and
-    from states with pool 0 raised to each of `starts`; Euler with the model's step.
+    """Brute force: integrate the noise-free, cue-free WM ring at each w+ from the low state, from
+    states with pool 0 raised to each of `starts`, and from the same with pool 1 raised to 0.9 of
+    it (an asymmetric start, which lets a bump settle between pools); Euler with the model's step.
 
     Returns {"w_plus": (n,), "elevated_holds": (n,) bool: some raised start ends with pool 0
     elevated, "rest_holds": (n,) bool: the low start ends low, "bistable": both}.
@@ -240,18 +278,21 @@ def bistability_scan(params: AttentionCircuitRateParams | None, w_values, n_pool
     p = params or AttentionCircuitRateParams()
     w_values = np.asarray(w_values, dtype=float)
     dt = p.dt_integration_ms if dt_ms is None else float(dt_ms)
-    n_w, n_s = w_values.size, len(starts) + 1
+    n_w, n_s = w_values.size, 2 * len(starts) + 1
     couplings = np.stack([wm_coupling_nA(p, n_pools, w) for w in w_values])          # (n_w, P, P)
     rests = np.stack([resting_state(p, n_pools, w) for w in w_values])                # (n_w, P)
     S = np.repeat(rests[:, None, :], n_s, axis=1)                                     # (n_w, n_s, P)
     for j, h in enumerate(starts):
         S[:, j + 1, 0] = h
+        S[:, j + 1 + len(starts), 0] = h                   # pool 0 and, a little lower, pool 1
+        S[:, j + 1 + len(starts), 1] = 0.9 * h
     for _ in range(int(round(duration_ms / dt))):
         x = np.einsum("wsj,wkj->wsk", S, couplings) + p.I_0_nA
         r = abbott_chance(x, p.a_hz_per_nA, p.b_hz, p.d_s)
         S = S + dt * (-S / p.tau_NMDA_ms + (1.0 - S) * p.gamma * r * 1e-3)
+    opposite = n_pools // 2
     lead = S[:, :, 0] - np.median(S, axis=2)
-    elevated = (lead[:, 1:] > 0.1).any(axis=1)
+    elevated = ((lead[:, 1:] > 0.1) & (S[:, 1:, opposite] - rests[:, None, opposite] < 0.1)).any(axis=1)
     rest_holds = np.abs(S[:, 0, :] - rests).max(axis=1) < 0.05
     return {"w_plus": w_values, "elevated_holds": elevated, "rest_holds": rest_holds,
             "bistable": elevated & rest_holds}
