@@ -191,7 +191,10 @@ def _persistence_sweep(run, summary) -> list[tuple[str, Figure]]:
     reasons: dict[str, str] = {}
     trials_of, measure_of = {}, {}
     for i, p in enumerate(points):
-        pr = run.point(i)
+        try:
+            pr = run.point(i)
+        except (ValueError, OSError):       # a sweep kept in memory has no points' activity to draw
+            return []
         if not _is_feature(pr.trials):
             return []
         for m in models:

@@ -110,3 +110,14 @@ def test_persistence_of_a_sweep_draws_one_line_per_w_plus():
     decayed_line = ax.lines[[ln.get_label() for ln in ax.lines].index(labels[0])].get_ydata()
     end = int(EPOCHS["delay"].stop * DT_MS / 10.0) - 2                  # 10 ms bins, near the delay's end
     assert held_line[end] > 15.0 and abs(decayed_line[end]) < 3.0
+
+
+def test_a_sweep_without_its_points_gets_no_figure():
+    class InMemory(_Sweep):
+        def point(self, i):
+            raise ValueError("point(): a sweep run in memory keeps only its summary")
+
+    summary = {"models": {"circuit": {}}, "sweep": {"grid": {"models.0.params.w_plus": [1.5]}, "seeds": [1],
+                                                    "points": [{"index": 0, "values": {"models.0.params.w_plus": 1.5},
+                                                                "seed": 1, "models": {"circuit": {}}}]}}
+    assert figures("persistence", InMemory([]), summary) == []
