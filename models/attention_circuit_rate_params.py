@@ -5,8 +5,10 @@ as NEST's microcircuit example keeps its tables apart: the working-memory (WM) p
 Wong & Wang 2006 reduced-model constants (a, b, d, gamma, tau_S, I_0, tau_AMPA, sigma_noise); the
 sensory ring, its power-law input-output function and the top-down weights are this model's own
 choices, in the spirit of Ardid, Wang & Compte 2007 (their values are for a spiking network and do
-not carry over to rates), chosen so that attention changes sensory rates by tens of per cent
-(docs/reference.md rows 9 and 15), not by multiples.
+not carry over to rates). The two top-down weights are a calibration: they were set so that
+attention changes a sensory pool's rate by tens of per cent, not by multiples (docs/reference.md
+row 9: about +5 to +30 %), so the magnitude of the attention effects is not a validation of this
+model; their signs and shapes (rows 15, 16) and the persistence threshold (row 13) are.
 """
 from __future__ import annotations
 
@@ -49,8 +51,8 @@ class AttentionCircuitRateParams:
     I_bg_E: float = param(0.3, "background input to every sensory E pool", ge=0)
     I_bg_I: float = param(0.1, "background input to the inhibitory population", ge=0)
     g_stim: float = param(1.2, "stimulus input to a sensory E pool per unit of its stimulus channel", ge=0)
-    g_td_E_per_hz: float = param(0.006, "top-down WM -> sensory E weight (input per Hz of WM rate); 0 cuts it", ge=0)
-    g_td_I_per_hz: float = param(0.02, "top-down WM (ring mean) -> sensory I weight (input per Hz); 0 cuts it", ge=0)
+    g_td_E_per_hz: float = param(0.004, "top-down WM -> sensory E weight (input per Hz of WM rate); 0 cuts it", ge=0)
+    g_td_I_per_hz: float = param(0.015, "top-down WM (ring mean) -> sensory I weight (input per Hz); 0 cuts it", ge=0)
     sigma_td_deg: float = param(20.0, "width of the top-down footprint (WM pool -> sensory pools, deg)", gt=0)
     sigma_sens_noise: float = param(0.05, "OU noise amplitude on each sensory E pool's input (input units)", ge=0)
     # -- inputs, readout, integration -------------------------------------------------------------
