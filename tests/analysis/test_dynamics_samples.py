@@ -64,3 +64,34 @@ def test_population_by_role_and_errors():
     tr = _task()
     with pytest.raises(ValueError, match="trials"):
         condition_samples(tr, ann, epoch="stimulus")
+
+
+def test_one_set_of_samples_feeds_every_metric():
+    from scipy.stats import ortho_group
+
+    from attnsim.dynamics.dsa import dsa_distance
+    from attnsim.dynamics.rsa import compare_rdms, samples_rdm
+    from attnsim.dynamics.shape import procrustes_distance
+
+    tr = _task()
+    rng = np.random.default_rng(1)
+    n_steps = tr.inputs.shape[1]
+    cells = list(dict.fromkeys(zip(tr.conditions["condition"], tr.conditions["contrast"])))
+    drive = {c: rng.standard_normal(4) for c in cells}
+    t = np.arange(n_steps)
+    base = np.stack([np.outer(1 - np.exp(-t / 20.0), drive[c]) for c in zip(tr.conditions["condition"],
+                                                                             tr.conditions["contrast"])])
+    rates = np.concatenate([base, np.zeros((tr.n_trials, n_steps, 2))], axis=2)
+    rates = rates + 0.05 * rng.standard_normal(rates.shape)
+    roles = {"sens_A": "sensory", "sens_B": "sensory"}
+    act = _activity(rates, 1.0, roles)
+    q = ortho_group.rvs(4, random_state=2)
+    rotated = rates.copy()
+    rotated[:, :, :4] = rates[:, :, :4] @ q
+    s1 = condition_samples(tr, act, dt_ms=5.0)
+    s2 = condition_samples(tr, _activity(rotated, 1.0, roles), dt_ms=5.0)
+    assert dsa_distance(s1.means, s2.means, n_delays=2, rank=4) < 1e-6
+    assert procrustes_distance(s1.flat_means(), s2.flat_means()) < 1e-6
+    r1, r2 = samples_rdm(s1, every=5), samples_rdm(s2, every=5, noise="identity")
+    assert compare_rdms(r1["rdm"], r2["rdm"]) > 0.9
+    assert r1["patterns"][0] == f"{s1.conditions[0]}@{s1.time_ms[0]:g}ms"
