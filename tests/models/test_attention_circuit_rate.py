@@ -132,10 +132,10 @@ def _feature_gains(params):
 
 
 def test_feature_similarity_gain_and_its_top_down_control():
-    # docs/reference.md row 15 (qualitative): response up when the attended direction matches the
-    # pool's preference, down when it is opposite; with the top-down projection cut (both onto
-    # sensory E and onto sensory I) the modulation must vanish: its interval holds 0 and lies
-    # below the intact circuit's.
+    # docs/reference.md row 15 (qualitative), after a 1 s delay without the cue: response up when
+    # the attended direction matches the pool's preference, down when it is opposite; with the
+    # top-down projection cut (both onto sensory E and onto sensory I) the modulation must vanish:
+    # its interval holds 0 and excludes the intact circuit's effect.
     intact = _feature_gains(AttentionCircuitRateParams())
     cut = _feature_gains(AttentionCircuitRateParams(g_td_E_per_hz=0.0, g_td_I_per_hz=0.0))
     lo_att, hi_att = _interval(intact[:, 0])
@@ -144,6 +144,10 @@ def test_feature_similarity_gain_and_its_top_down_control():
     for k, (lo, hi) in enumerate((_interval(cut[:, 0]), _interval(cut[:, 1]))):
         assert lo <= 0 <= hi
     assert _interval(cut[:, 0])[1] < lo_att and _interval(cut[:, 1])[0] > hi_opp
+    # Row 13's side of it: with w+ below bistability nothing holds the cue through the 1 s delay,
+    # and the modulation's intervals exclude the intact circuit's effect.
+    low = _feature_gains(AttentionCircuitRateParams(w_plus=_critical_w_plus(AttentionCircuitRateParams(), P) - 0.3))
+    assert _interval(low[:, 0])[1] < lo_att and _interval(low[:, 1])[0] > hi_opp
 
 
 def _pair_responses(seed):
