@@ -1,0 +1,99 @@
+"""The documentation site (issue 23): generated pages equal the code they come from, and the site
+builds from a clean tree with warnings as errors, running every tutorial."""
+import dataclasses
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from attnsim.model_card import model_card, unit_of
+from attnsim.models import FAMILIES
+from attnsim.scenario.reference import scenario_reference
+from tests.conftest import ROOT
+
+
+def _param_table(card: str) -> dict[str, str]:
+    section = card.split("## Parameters", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        m = re.match(r"\| `([^`]+)` \| ([^|]*) \| ([^|]*) \|", line)
+        if m:
+            rows[m.group(1)] = (m.group(2).strip(), m.group(3).strip())
+    return rows
+
+
+@pytest.mark.parametrize("name", list(FAMILIES.bundled()))
+def test_model_card_parameter_table_equals_the_dataclass(name):
+    cls = FAMILIES.bundled()[name].obj
+    table = _param_table(model_card(cls, name))
+    fields = dataclasses.fields(cls.Params)
+    assert list(table) == [f.name for f in fields]
+    for f in fields:
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        expected = repr(default) if isinstance(default, str) else str(default)
+        assert table[f.name] == (unit_of(f.name), expected), f.name
+
+
+def test_units_are_read_from_parameter_names():
+    assert [unit_of(n) for n in ("tau_AMPA_ms", "nu_ext_hz", "g_L_nS", "J_ext_nA_per_hz", "w_plus", "kappa")] == \
+        ["ms", "Hz", "nS", "nA/Hz", "", ""]
+
+
+def test_a_plugin_family_gets_the_same_card(tmp_path):
+    sys.path.insert(0, os.path.join(ROOT, "examples", "own_model"))
+    try:
+        from my_models import LinearAccumulator
+    finally:
+        sys.path.pop(0)
+    card = model_card(LinearAccumulator, "my_models:LinearAccumulator")
+    assert card.startswith("# `my_models:LinearAccumulator`")
+    assert set(_param_table(card)) == {f.name for f in dataclasses.fields(LinearAccumulator.Params)}
+    assert "No stored validation run checks this family yet." in card
+
+
+def test_validation_table_reads_stored_verdicts_and_says_how_the_run_was_made():
+    stored = {"scenario": "s", "file": "scenarios/validation/x.yaml", "overrides": ["task.n_trials=8"],
+              "started": "2026-12-07", "models": {"m": {"family": "rate_competition"}, "o": {"family": "rnn"}},
+              "expectations": [
+                  {"model": "m", "metric": "accuracy", "condition": "all", "rule": "inside", "range": [0.5, 1],
+                   "estimate": 0.8, "ci_lo": 0.7, "ci_hi": 0.9, "n_trials": 8, "verdict": "pass",
+                   "source": "docs/reference.md row 7"},
+                  {"model": "o", "metric": "accuracy", "estimate": 0.1, "verdict": "fail", "source": "row 3"}]}
+    card = model_card(FAMILIES.bundled()["rate_competition"].obj, "rate_competition", validation=[stored])
+    section = card.split("## Validation", 1)[1]
+    assert "REDUCED: `task.n_trials=8`" in section
+    assert "| 7 | accuracy all | inside [0.5, 1] | 0.8 [0.7, 0.9] (n=8) | pass |" in section
+    assert "fail" not in section           # the other family's row is not on this card
+
+
+def test_scenario_reference_lists_every_key_of_every_block():
+    from attnsim.registries import TASKS
+    from attnsim.scenario.schema import Expectation, ModelSpec, RunOptions, Scenario, Sweep
+    text = scenario_reference(os.path.join(ROOT, "scenarios"))
+    for cls in (Scenario, ModelSpec, Expectation, RunOptions, Sweep):
+        for key in cls.model_fields:
+            assert f"| `{key}` |" in text, (cls.__name__, key)
+    for kind, entry in TASKS.bundled().items():
+        section = text.split(f"## task kind `{kind}`", 1)[1].split("\n## task kind", 1)[0]
+        for key in entry.obj.Spec.model_fields:
+            assert f"| `{key}` |" in section, (kind, key)
+    assert "duration, ms" in text
+
+
+def test_site_builds_without_warnings_and_runs_every_tutorial(tmp_path):
+    pytest.importorskip("sphinx")
+    pytest.importorskip("myst_parser")
+    out = tmp_path / "html"
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+                           os.path.join(ROOT, "docs"), str(out)], capture_output=True, text=True, timeout=1800)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    tutorials = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "examples", "tutorials")) if f.endswith(".py"))
+    assert len(tutorials) >= 5
+    for name in tutorials:
+        page = (out / "generated" / "tutorials" / f"{name}.html").read_text()
+        assert "Output (run when these pages were built" in page, name
+        assert "<img" in page, f"tutorial {name} shows no figure"
+    for name in FAMILIES.bundled():
+        assert (out / "generated" / "models" / f"{name}.html").is_file()
