@@ -12,8 +12,9 @@ its critical w+ is computed from these equations):
 
     dS_k/dt  = -S_k / tau_S + (1 - S_k) gamma H(x_k)
     x_k      = sum_j M_kj S_j + I_0 + J_cue cue_k + eta_k                            (nA)
-    M        = J_N (w+ g_hat - (w+ - 1) / P) - J_inh / P       (w+ within a pool / footprint,
-                                                                 shared inhibition; mean of M = J_N)
+    M        = J_N (1 / P + (w+ - 1) (g_hat - 1 / P)) - J_inh / P   (w+ = 1: unselective; above 1,
+                                      more within a pool and its footprint, less elsewhere: the
+                                      shared inhibition; every row sums to J_N - J_inh)
     r^WM_k   = H(x_k) = (a x_k - b) / (1 - exp(-d (a x_k - b)))                     (Hz)
 
 Sensory ring (E pools r_k, one inhibitory population r_I; threshold power law phi):
@@ -51,7 +52,15 @@ Shapes: run(inputs (n_trials, n_steps, n_channels), dt_ms) -> Activity with rate
 (n_trials, n_rec, 2 P + 1) in Hz = (sens_f0..sens_f<P-1>, wm_f0..wm_f<P-1>, sens_inh) sampled every
 record_dt_ms, extras["S"] the WM gatings (n_trials, n_rec, P). Integration: Euler-Maruyama in
 numpy over all trials at once (a few vector operations per step on (n_trials, P) arrays; no
-Brian2 build, so nothing to compile or cache).
+Brian2 build, so nothing to compile or cache). Every trial starts at rest: the WM ring on its low
+fixed point, the sensory ring relaxed for 300 ms without input or noise.
+
+Capability `dynamical` (models/dynamics.py): `dynamics(channels, dt_ms)` gives the noise-free
+vector field of x = (S_0..S_{P-1}, r_0..r_{P-1}, r_I) per ms, its analytic Jacobian and the
+trajectories `run` integrates (with noise), sampled every dt_ms.
+
+References: Ardid, Wang & Compte 2007 J Neurosci 27:8486; Wong & Wang 2006 J Neurosci 26:1314;
+Brunel & Wang 2001 J Comput Neurosci 11:63; Compte et al. 2000 Cereb Cortex 10:910.
 """
 from __future__ import annotations
 

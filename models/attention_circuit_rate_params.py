@@ -20,9 +20,11 @@ from attnsim.models.params import check_params, param
 @dataclass(frozen=True)
 class AttentionCircuitRateParams:
     # -- working-memory ring: Wong & Wang 2006 reduced pools, one per direction ----------------
-    w_plus: float = param(2.7, "w+: recurrent NMDA weight within a WM pool relative to the ring's mean, 1 = unselective "
-                          "(Brunel & Wang 2001); the WM ring holds a cued pool above critical_w_plus "
-                          "(models/attention_circuit_meanfield.py: 2.419 for 8 pools, 2.392 for 2)", ge=0)
+    w_plus: float = param(2.7, "w+: selectivity of the WM recurrence, 1 = unselective; the coupling is "
+                          "J_N (1/P + (w+ - 1)(g_hat - 1/P)), so with 2 pools w+ is the within-pool weight "
+                          "relative to the mean (Brunel & Wang 2001). The ring holds a cued pool above "
+                          "critical_w_plus (models/attention_circuit_meanfield.py: 2.419 for 8 pools, "
+                          "2.392 for 2)", ge=0)
     J_N_nA: float = param(0.2112, "J_N: NMDA coupling of the WM ring at its mean (nA); with 2 pools, "
                           "w+ = 2.4706 gives Wong & Wang 2006's J_11 = 0.2609, J_12 = 0.0497 nA", ge=0)
     sigma_wm_deg: float = param(20.0, "width of the Gaussian footprint of WM recurrence over the ring (deg)", gt=0)
