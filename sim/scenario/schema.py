@@ -20,8 +20,10 @@ NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 
 
 class ModelSpec(Strict):
-    name: str
-    family: str
+    """One model of the comparison: a name for the reports and a family with its parameters."""
+    name: str        # how results, figures and expectations name this model (letters, digits, _ or -)
+    family: str      # a bundled family (`attnsim list`), or an outside class as package.module:Class
+    # the family's parameters (its Params dataclass: names with units, e.g. tau_ms); unknown names are errors
     params: dict = Field(default_factory=dict)
 
     @field_validator("name")
@@ -47,19 +49,20 @@ class Expectation(Strict):
     marks a measure a free parameter was set from: shown as CALIBRATION, never
     counted as validation, and not failing `--check`.
     """
-    model: str
-    metric: str
-    condition: str = "all"
-    group: str | None = None
+    model: str                    # a model's `name` in this file
+    metric: str                   # a metric named in `analysis:` (its key, e.g. attention_effects rate_change)
+    condition: str = "all"        # a condition label of the task (e.g. attend_A, neutral@0.512), or all trials
+    group: str | None = None      # a population of the model, for metrics given per group
+    # how the estimate and its 95 % interval are judged (above; attnsim.analysis.rules)
     rule: Literal["inside", "interval_inside", "consistent", "excludes", "identifies"] = "inside"
     value: float | None = Field(None, validate_default=True)   # rule excludes: the value the interval must exclude
-    range: tuple[float, float] | None = Field(None, validate_default=True)
-    prediction: float | None = Field(None, validate_default=True)
-    rivals: list[float] = Field(default_factory=list, validate_default=True)
-    n_boot: int = Field(200, ge=0, le=100000)
-    known_deviation: str | None = Field(None, min_length=1)
-    calibration: bool = Field(False, validate_default=True)
-    source: str = Field(min_length=1)
+    range: tuple[float, float] | None = Field(None, validate_default=True)   # [low, high], from the reference row
+    prediction: float | None = Field(None, validate_default=True)   # rule identifies: the value claimed
+    rivals: list[float] = Field(default_factory=list, validate_default=True)   # rule identifies: values to exclude
+    n_boot: int = Field(200, ge=0, le=100000)   # bootstrap resamples of the interval (0: no interval)
+    known_deviation: str | None = Field(None, min_length=1)   # a known miss: its evidence and reason
+    calibration: bool = Field(False, validate_default=True)   # a free parameter was set from this measure
+    source: str = Field(min_length=1)   # where the range comes from: docs/reference.md row N, the paper
     where: dict[str, object] | None = None   # sweeps: the grid values (and seeds averaged) it applies to
     # "seeds": a claim about an architecture or circuit, which needs an interval over >= 5 network or
     # training seeds (attnsim.analysis.rules.judge); "trials": a claim about this realization
@@ -122,9 +125,10 @@ class Expectation(Strict):
 
 
 class SweepPlot(Strict):
-    metric: str
-    condition: str = "all"
-    group: str | None = None
+    """One figure of a sweep: a metric against the first numeric grid key."""
+    metric: str                   # a metric named in `analysis:`
+    condition: str = "all"        # its condition label
+    group: str | None = None      # its population, for metrics given per group
 
 
 # Points of one sweep run. Every point is validated before the run and is a complete sub-run
@@ -140,9 +144,11 @@ class Sweep(Strict):
 
     Its size (the product of the grid's value counts, times the seeds) is checked here, before
     any point is expanded, so a grid of a million points is refused at once."""
+    # dotted scenario key -> its values, e.g. task.timing.delay: [0 ms, 500 ms]; every combination is a point
     grid: dict[str, list] = Field(default_factory=dict)
+    # the scenario's seed replaced by each of these in turn (network / training realizations)
     seeds: list[Annotated[int, Field(ge=0, le=2**32 - 1)]] = Field(default_factory=list)
-    plot: list[SweepPlot] = Field(default_factory=lambda: [SweepPlot(metric="accuracy")])
+    plot: list[SweepPlot] = Field(default_factory=lambda: [SweepPlot(metric="accuracy")])   # sweep figures
 
     @model_validator(mode="after")
     def _size(self):
@@ -169,6 +175,8 @@ class Sweep(Strict):
 
 
 class RunOptions(Strict):
+    """How the run is executed; the numbers never depend on these."""
+    # trials per work unit (a resumable chunk, and the batch a brain model simulates side by side)
     chunk_trials: int = Field(30, ge=1, le=100000)
     # worker processes; None: the cores this process may use (the numbers do not depend on the count)
     workers: int | None = Field(None, ge=1, le=64)
@@ -177,20 +185,23 @@ class RunOptions(Strict):
 
 
 class Scenario(Strict):
-    name: str
-    description: str = ""
-    seed: int = Field(0, ge=0, le=2**32 - 1)
+    """A scenario file: one task, the models run on its trials, what is measured, drawn and checked."""
+    name: str                     # names the run directory and the reports
+    description: str = ""         # free text, shown in report.md
+    seed: int = Field(0, ge=0, le=2**32 - 1)   # every random draw (trials, networks, training) derives from it
     # the raw `task:` mapping here; after `sim.scenario.load` validates it, its task's Spec instance
     task: Any
-    models: list[ModelSpec] = Field(min_length=1)
+    models: list[ModelSpec] = Field(min_length=1)   # the models, all run on the same trials
+    # what results.h5 keeps: population rates, and spike trains of spiking models
     record: list[Literal["rates", "spikes"]] = Field(default_factory=lambda: ["rates", "spikes"])
+    # metrics computed per model and condition (`attnsim list` names them; docs: metrics)
     analysis: list[str] = Field(default_factory=lambda: ["accuracy", "reaction_time_ms", "rate_hz",
                                                           "modulation_index", "fano_factor"])
-    figures: list[str] = Field(default_factory=list)
-    expect: list[Expectation] = Field(default_factory=list)
-    run: RunOptions = RunOptions()
-    sweep: Sweep | None = None
-    report: bool = False
+    figures: list[str] = Field(default_factory=list)   # figures drawn into the run directory
+    expect: list[Expectation] = Field(default_factory=list)   # claims checked after the run (--check)
+    run: RunOptions = RunOptions()   # execution: chunking, workers, a Dask scheduler
+    sweep: Sweep | None = None       # run the file once per grid point x seed
+    report: bool = False             # write report.md: the models side by side, the attention scorecard
     # folders searched for outside parts named 'package.module:Name' (relative to the scenario
     # file); the scenario's folder and the working directory are always searched, and the
     # resolved scenario lists them all as absolute paths

@@ -97,3 +97,10 @@ def test_site_builds_without_warnings_and_runs_every_tutorial(tmp_path):
         assert "<img" in page, f"tutorial {name} shows no figure"
     for name in FAMILIES.bundled():
         assert (out / "generated" / "models" / f"{name}.html").is_file()
+
+
+def test_every_key_of_the_file_level_blocks_says_what_it_means():
+    text = scenario_reference(os.path.join(ROOT, "scenarios"))
+    file_part = text.split("## Tasks (`task:`)", 1)[0]
+    empty = [line for line in file_part.splitlines() if line.startswith("| `") and line.rstrip().endswith("|  |")]
+    assert not empty, empty
