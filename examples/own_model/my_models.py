@@ -16,7 +16,10 @@ The reported rates are the accumulators rectified at 0 (a rate cannot be negativ
 
 It needs nothing from attnsim but the model protocol (attnsim.models.base): a `Params`
 dataclass, `fit`, `run` returning an `attnsim.Activity`, `state` / `load_state`, and the
-`capabilities` it has. A scenario names it as `family: my_models:LinearAccumulator`; the file is
+`capabilities` it has. It also declares "dynamical" (models/dynamics.py): `dynamics` gives its
+state update at fixed inputs, a map of one step dt with velocity (-a + W u + b) / tau, so
+attnsim.dynamics can find its fixed points (fixed_points.py beside this file: one stable point
+a* = W u + b per held input, time constant tau). A scenario names it as `family: my_models:LinearAccumulator`; the file is
 found beside the scenario.
 """
 from __future__ import annotations
@@ -47,7 +50,7 @@ class LinearAccumulator:
     """Two leaky accumulators with learned input weights (see the module docstring)."""
 
     kind = "artificial"
-    capabilities = frozenset({"trainable"})
+    capabilities = frozenset({"trainable", "dynamical"})
     paper = "a user's model (example): leaky competing evidence accumulation, cf. Usher & McClelland 2001"
     Params = LinearAccumulatorParams
 
@@ -109,8 +112,41 @@ class LinearAccumulator:
                         selective_groups=("acc_A", "acc_B"), choice=choice, reaction_time_ms=rt,
                         rate_unit="a.u.")
 
+    def dynamics(self, channels, dt_ms):
+        """The accumulators' update at fixed inputs (the `dynamical` capability)."""
+        return AccumulatorDynamics(self, dt_ms)
+
     def state(self) -> dict:
         return {"W": self.W, "b": self.b}
 
     def load_state(self, state: dict) -> None:
         self.W, self.b = np.asarray(state["W"], float), np.asarray(state["b"], float)
+
+
+class AccumulatorDynamics:
+    """a_{t+1} = a_t + lam (-a_t + W u + b), lam = min(1, dt / tau): a map of one step dt, as in `run`.
+
+    velocity(a, u) = (a_{t+1} - a_t) / dt, (B, 2); trajectories are the unrectified accumulators.
+    """
+
+    time = "discrete"
+    state_labels = ("acc_A", "acc_B")
+
+    def __init__(self, model: LinearAccumulator, dt_ms: float):
+        self.model, self.dt_ms = model, float(dt_ms)
+        self.lam = min(1.0, dt_ms / model.params.tau_ms)
+
+    def velocity(self, a, u):
+        m = self.model
+        return self.lam * (-np.asarray(a) + np.asarray(u) @ m.W.T + m.b) / self.dt_ms
+
+    def jacobian(self, a, u):
+        return np.broadcast_to(-self.lam / self.dt_ms * np.eye(2), (len(a), 2, 2)).copy()
+
+    def trajectories(self, inputs, seed):
+        a = np.zeros((inputs.shape[0], 2))
+        out = np.empty(inputs.shape[:2] + (2,))
+        for t in range(inputs.shape[1]):
+            a = a + self.dt_ms * self.velocity(a, inputs[:, t])
+            out[:, t] = a
+        return out
