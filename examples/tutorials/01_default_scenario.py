@@ -2,8 +2,8 @@
 
 `scenarios/selective_attention.yaml` runs the Brunel & Wang 2001 / Wang 2002 spiking network and
 the Wong & Wang 2006 rate model on the same trials: a cue names location A or B (or neither), then
-two stimuli appear at coherence 0 or 0.512, and each model decides. The file is a sweep over
-coherence, one point per value. This page runs it with fewer trials (24 per point instead of 72)
+two stimuli appear at coherence 0 or 0.512, and each model decides. This page runs it with fewer
+trials (24 instead of 72)
 so that the documentation builds in minutes; `attnsim run scenarios/selective_attention.yaml`
 runs the whole file and writes the same figures into its run directory.
 """
@@ -19,10 +19,11 @@ scn = attnsim.load_scenario(os.path.join(ROOT, "scenarios", "selective_attention
 result = attnsim.run(scn, out=os.path.join(OUT, "run"), quiet=True)
 print(result)
 print(result.expectation_table())
-for row in result.table("accuracy"):
-    print(row)
+for name in result.models:
+    print(name, {label: round(value, 3) for label, value in result.metrics[name]["accuracy"].items()
+                 if isinstance(value, float)})
 
-# each sweep point is a complete run: its activity, metrics and figures
-point = result.point(len(result.points) - 1)
-point.figure("rates").savefig(os.path.join(OUT, "rates.png"), dpi=80)
-point.figure("psychometric").savefig(os.path.join(OUT, "psychometric.png"), dpi=80)
+# figures are drawn on demand from the run (the run directory holds the same ones as files)
+for figure in ("rates", "psychometric"):
+    for stem, fig in result.figures(figure).items():
+        fig.savefig(os.path.join(OUT, f"{stem}.png"), dpi=80)
