@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from attnsim.analysis.scorecard import N_BOOT as SCORECARD_BOOT
 from attnsim.analysis.scorecard import N_JACKKNIFE
 from attnsim.analysis.scorecard import Scorecard, compare, model_scorecard  # noqa: F401  (the science, re-exported)
-from attnsim.analysis.signature_values import signature_values  # noqa: F401
+from attnsim.analysis.signature_values import equal_stimuli, signature_values  # noqa: F401
 from attnsim.expectations import table as expectation_table
 from attnsim.plots.figures import save_figure
 from attnsim.reference_signatures import SIGNATURES
@@ -145,14 +145,6 @@ def scorecard_table(card: dict) -> str:
     return "\n".join(lines)
 
 
-def _equal_stimuli(task: dict) -> bool:
-    """True when cued and uncued stimuli are shown at equal levels (the selective task's contrast
-    form with distractor_ratio 1, or its coherence form at coherence 0 only)."""
-    if task.get("coherence") is not None:
-        return all(float(c) == 0.0 for c in task["coherence"])
-    return float(task.get("distractor_ratio", 1.0)) == 1.0
-
-
 def _points(run_dir: str, resolved: dict, summary: dict) -> list[dict]:
     """The run's realizations, in order: {dir, rel, index, grid (its grid values without the seed),
     task (resolved task of the point), summary (the point's summary), title}."""
@@ -191,7 +183,7 @@ def _add_to_card(card: Scorecard, run, point: dict, summary: dict, n_points: int
         if name in run.activities and card.needs(name, point["grid"]):
             card.add(name, run.trials, run.activities[name], point=point["grid"], where=where,
                      seed=derive_seed(summary["seed"], "scorecard", name, point["index"]),
-                     equal_stimuli=_equal_stimuli(point["task"]))
+                     equal_stimuli=equal_stimuli(point["task"]))
 
 
 def scorecard(run_dir: str, resolved: dict, summary: dict, *, n_boot: int = SCORECARD_N_BOOT,

@@ -37,6 +37,15 @@ BEHAVIOUR_KEYS = ("capacity_ratio", "_attention_benefit", "_p_single")       # r
 NO_SENSORY = "n/a: no sensory population"
 
 
+def equal_stimuli(task: dict) -> bool:
+    """True when a task (its resolved spec) shows cued and uncued stimuli at equal levels: the
+    selective task's contrast form with distractor_ratio 1, or its coherence form at coherence 0
+    only. The modulation index is a rate gain only then (`sensory_values`)."""
+    if task.get("coherence") is not None:
+        return all(float(c) == 0.0 for c in task["coherence"])
+    return float(task.get("distractor_ratio", 1.0)) == 1.0
+
+
 def metric(name: str, trials, activity):
     """(result, reason): a registry metric called by name; reason says why it does not apply.
 

@@ -136,13 +136,19 @@ def test_identifies_without_an_interval_is_inconclusive():
 # --- one implementation: the three users agree ------------------------------------------------------
 
 def test_expectations_capacity_and_scorecard_identify_alike():
-    """For a grid of intervals at P_single 0.8, capacity_cost's verdict, the scorecard's capacity cell and
-    an `identifies` expectation for each prediction reach the same identification."""
+    """For a grid of intervals at P_single 0.8 (with an attention effect on d': capacity_verdict's gate
+    open), capacity_cost's verdict, the scorecard's capacity cell (`capacity_compare`, and `compare` on
+    the signature's predictions) and an `identifies` expectation for each prediction reach the same
+    identification."""
+    from attnsim.analysis.scorecard import capacity_compare
+    benefit = (0.2, 0.9)
     p_single = 0.8
     cap_sig = next(s for s in SIGNATURES if s["key"] == "capacity_ratio")
     grid = [x / 100 for x in range(30, 131, 4)]
     for lo, hi in itertools.combinations(grid, 2):
-        v = _verdict((lo + hi) / 2, lo, hi, 0.05, p_single, 100)
+        v = _verdict((lo + hi) / 2, lo, hi, 0.05, p_single, 100, benefit)
+        cell = capacity_compare({"estimate": (lo + hi) / 2, "ci_lo": lo, "ci_hi": hi},
+                                {"ci_lo": benefit[0], "ci_hi": benefit[1]}, p_single)
         preds = {"unlimited": 1.0, "fixed": FIXED, "serial": v["serial_prediction"]}
         names = {"unlimited capacity": "unlimited", "fixed capacity": "fixed", "serial": "serial"}
         out, label = compare(cap_sig, lo, hi, (lo + hi) / 2,
@@ -150,6 +156,7 @@ def test_expectations_capacity_and_scorecard_identify_alike():
         by_exp = [k for k, x in preds.items()
                   if judge({"rule": "identifies", "prediction": x, "rivals": [y for j, y in preds.items() if j != k],
                             "range": None}, (lo + hi) / 2, lo, hi) == "pass"]
+        assert cell[0] == out and (cell[1] == label or out != "pass"), (lo, hi, cell, out, label)
         if v["verdict"] in preds:
             assert out == "pass" and names[label.removeprefix("identifies ")] == v["verdict"], (lo, hi)
             assert v["outcome"] == "pass" and by_exp == [v["verdict"]], (lo, hi)
