@@ -54,10 +54,6 @@ def sensory_rates(trials, activity):
     return view.trials, act, None
 
 
-def _short_names(names: list[str]) -> str:
-    return ", ".join(names)
-
-
 def save_figure(fig, out_dir: str, stem: str) -> list[str]:
     """Write `stem`.png (110 dpi) and `stem`.svg into out_dir, return the paths.
 
@@ -223,10 +219,11 @@ def modulation(run, summary) -> list[tuple[str, Figure]]:
     ax = fig.subplots()
     drawn, missing = False, []
     for k, name in enumerate(_model_order(run, summary)):
-        trials, act, _ = sensory_rates(run.trials, run.activities[name])
+        trials, act, why = sensory_rates(run.trials, run.activities[name])
         pair = None if act is None else attended_unattended(trials, act)
         if pair is None or not np.isfinite(pair[0]).any():
-            missing.append(name)
+            missing.append((name, "no sensory population" if why is None or "no sensory population" in why
+                            else "signed activity, no rate" if "signed" in why else "no cued trials"))
             continue
         att, unatt = pair
         cells = _labels_by_contrast(trials, "attended") or [(np.nan, np.flatnonzero(np.isfinite(att)))]
@@ -246,7 +243,10 @@ def modulation(run, summary) -> list[tuple[str, Figure]]:
     ax.axhline(0, color="k", lw=0.6)
     ax.set_xlabel(_level_name(run.trials))
     ax.set_ylabel("modulation index of the sensory population\n(att - unatt)/(att + unatt)")
-    note = f"\nno sensory population: {_short_names(missing)}" if missing else ""
+    by_reason: dict[str, list[str]] = {}
+    for name, why in missing:
+        by_reason.setdefault(why, []).append(name)
+    note = "".join(f"\n{why}: {', '.join(names)}" for why, names in by_reason.items())
     ax.set_title(f"attentional modulation by {_level_name(run.trials)}\n(error bars: 95 % bootstrap over cued trials; "
                  f"ANNs: held-out trials){note}", fontsize=8)
     ax.legend(fontsize=8)
@@ -298,6 +298,7 @@ def psychometric(run, summary) -> list[tuple[str, Figure]]:
     fig = Figure(figsize=(9, 3.6))
     a1, a2 = fig.subplots(1, 2)
     target = np.asarray(trials.target)
+    drawn = False
     for k, name in enumerate(names):
         act = run.activities[name]
         if act.choice.shape != target.shape:
@@ -317,6 +318,9 @@ def psychometric(run, summary) -> list[tuple[str, Figure]]:
                       label=f"{name} {cond} (n = {cells[0][1].size}/{_level_name(trials)})", **style)
             m = [mean_interval(rt[idx]) for _, idx in cells]
             _errorbar(a2, x, [v[0] for v in m], [v[1] for v in m], [v[2] for v in m], fmt, **style)
+            drawn = True
+    if not drawn:       # no model makes one choice per trial (e.g. dual_report: a report per location)
+        return []
     a1.axhline(0.5, color="k", lw=0.6, ls=":")
     a1.set_xlabel(_level_name(trials))
     a1.set_ylabel("accuracy")

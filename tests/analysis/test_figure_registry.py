@@ -23,7 +23,7 @@ BUNDLED = ("raster", "rates", "modulation", "psychometric", "comparison", "train
 def _run(capabilities, training=None):
     trials = make_selective(n_trials=12, dt_ms=5.0,
                             timing_ms={"fixation": 50, "cue": 50, "stimulus": 100, "response": 50},
-                            contrasts=[0.5], conditions=["attend_A", "attend_B", "neutral"], seed=1)
+                            contrasts=[0.3, 0.6], conditions=["attend_A", "attend_B", "neutral"], seed=1)
     rng = np.random.default_rng(0)
     n, steps = trials.n_trials, trials.n_steps
     spikes = {g: [(rng.integers(0, 4, k), rng.uniform(0, 250, k)) for k in rng.poisson(20, n)] for g in "AB"}

@@ -108,3 +108,28 @@ def test_rates_figure_labels_the_population_it_draws():
     assert any(lab.startswith("wta (decision / readout)") for lab in labels)
     legend = {t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()}
     assert {"prefers_A", "prefers_B"} <= legend and "out_A" not in legend
+
+
+def test_modulation_names_why_a_model_is_not_drawn():
+    tr = _trials()
+    unbounded = _ann(tr)
+    unbounded.rates[:, :, :16] = 4.0 * unbounded.rates[:, :, :16] - 2.0     # signed beyond [-1, 1]: no rate
+    acts = {"ann": _ann(tr), "wta": _decision(tr), "big": unbounded}
+    [(_, fig)] = figures("modulation", _run(acts, tr), {"models": {k: {} for k in acts}})
+    title = fig.axes[0].get_title()
+    assert "no sensory population: wta" in title and "signed activity, no rate: big" in title
+
+
+def test_psychometric_draws_nothing_without_one_choice_per_trial():
+    """dual_report: a yes/no report per location and no single choice. The figure was drawn empty
+    (axes, no data, matplotlib's 'no artists with labels' warning); now it is left out."""
+    from attnsim.tasks.dual_report import make_dual_report
+    tr = make_dual_report(n_trials=24, dt_ms=5.0, timing_ms=TIMING, contrasts=[0.2],
+                          conditions=["focused_A", "focused_B", "divided"], cue_strength=0.25,
+                          distractor_ratio=0.5, seed=0)
+    act = Activity(rates=np.ones((tr.n_trials, tr.n_steps, 2)), dt_ms=5.0,
+                   groups={"pool_A": slice(0, 1), "pool_B": slice(1, 2)}, selective_groups=("pool_A", "pool_B"),
+                   choice=np.full(tr.n_trials, -1), reaction_time_ms=np.full(tr.n_trials, np.nan),
+                   roles={"pool_A": "decision", "pool_B": "decision"},
+                   location_reports=np.zeros((tr.n_trials, 2), int), location_evidence=np.zeros((tr.n_trials, 2)))
+    assert figures("psychometric", _run({"m": act}, tr), {"models": {"m": {}}}) == []

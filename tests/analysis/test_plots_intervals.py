@@ -77,7 +77,8 @@ def _synthetic_run():
     choice = np.where(rng.random(n) < 0.8, trials.target, 1 - trials.target)
     act = Activity(rates=rates, dt_ms=5.0, groups={"pool_A": slice(0, 1), "pool_B": slice(1, 2)},
                    selective_groups=("pool_A", "pool_B"), choice=choice,
-                   reaction_time_ms=rng.uniform(100, 300, n))
+                   reaction_time_ms=rng.uniform(100, 300, n),
+                   roles={"pool_A": "sensory", "pool_B": "sensory"})   # modulation reads sensory pairs only
     return RunData(trials=trials, activities={"m": act}, families={"m": "x"})
 
 
