@@ -261,7 +261,8 @@ def _minimize(dyn, x0: np.ndarray, U1: np.ndarray, dt: float, max_iter: int = 40
 
 def _connect(dyn, fp: FixedPoints, vecs, U1, step, max_time_ms, fixed_q, reach_tol) -> list[dict]:
     """Step 5: follow both branches of every unstable mode of every fixed saddle, all at once, until
-    each is within reach_tol of a stable or marginal point or has stopped (speed below fixed_q's)."""
+    each is within reach_tol of a stable or marginal point, or has left its saddle and stopped
+    (speed below fixed_q's); a branch that never left its saddle reaches nothing (-1)."""
     starts, meta = [], []
     for s in np.flatnonzero(fp.is_fixed & (fp.n_unstable > 0)):
         modes = [m for m in np.argsort(-fp.rates[s]) if fp.rates[s][m] > 0][: fp.n_unstable[s]]
@@ -280,6 +281,7 @@ def _connect(dyn, fp: FixedPoints, vecs, U1, step, max_time_ms, fixed_q, reach_t
     attractors = np.flatnonzero(np.isin(fp.type, ("stable", "marginal")) & fp.is_fixed)
     fixed = np.flatnonzero(fp.is_fixed)
     x = np.asarray(starts)
+    origin = fp.points[[m["saddle"] for m in meta]]
     U = np.repeat(U1, len(x), axis=0)
     if dyn.time == "discrete":
         h = dyn.dt_ms                               # the map itself: x + dt F(x) = G(x)
@@ -300,7 +302,8 @@ def _connect(dyn, fp: FixedPoints, vecs, U1, step, max_time_ms, fixed_q, reach_t
             x = x + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
         if (t + 1) % check == 0:
             x = np.where(np.isfinite(x), x, 1e300)
-            done = np.linalg.norm(dyn.velocity(x, U), axis=1) < settled_speed
+            left = np.linalg.norm(x - origin, axis=1) > reach_tol      # it has left its saddle
+            done = left & (np.linalg.norm(dyn.velocity(x, U), axis=1) < settled_speed)
             if len(attractors):
                 d = np.min(np.linalg.norm(x[:, None, :] - fp.points[attractors][None], axis=2), axis=1)
                 done |= d < reach_tol
@@ -309,7 +312,8 @@ def _connect(dyn, fp: FixedPoints, vecs, U1, step, max_time_ms, fixed_q, reach_t
     # each branch ends at the nearest fixed point (of any type: a branch may end on another saddle)
     d = np.linalg.norm(x[:, None, :] - fp.points[fixed][None], axis=2)
     near = np.argmin(d, axis=1)
-    reaches = np.where(d[np.arange(len(x)), near] < reach_tol, fixed[near], -1)
+    own = fixed[near] == np.array([m["saddle"] for m in meta])
+    reaches = np.where((d[np.arange(len(x)), near] < reach_tol) & ~own, fixed[near], -1)
     return [dict(m, reaches=int(r)) for m, r in zip(meta, reaches)]
 
 

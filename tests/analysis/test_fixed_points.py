@@ -161,6 +161,11 @@ def test_wong_wang_row14_no_stimulus(wong_wang_fixed_points):
     assert max(d for d, _ in dist) < 1e-8
     for (r, eig), (_, k) in zip(expected, dist):
         assert fp.type[k] == _kind(eig)
+    # each saddle separates the spontaneous state from one decision held in memory
+    low_k = _match([low], fp)[0][1]
+    for saddle in fp.select("saddle"):
+        reached = {con["reaches"] for con in fp.connections if con["saddle"] == saddle}
+        assert low_k in reached and len(reached) == 2 and all(fp.type[k] == "stable" for k in reached)
     # the delay epoch has the same inputs as fixation: the same points
     assert res["delay"].is_fixed.sum() == len(expected)
 
