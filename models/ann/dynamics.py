@@ -136,9 +136,10 @@ class RecurrentDynamics:
         dtc = o * (1 - tc * tc)
         J = np.zeros((B, 2 * H, 2 * H))
         J[:, :H, :H] = (tc * o * (1 - o))[:, :, None] * Wo + dtc[:, :, None] * dc_dh
-        J[:, :H, H:] = np.einsum("bi,ij->bij", dtc * f, np.eye(H))
+        d = np.arange(H)
+        J[:, d, H + d] = dtc * f
         J[:, H:, :H] = dc_dh
-        J[:, H:, H:] = np.einsum("bi,ij->bij", f, np.eye(H))
+        J[:, H + d, H + d] = f
         return G, J
 
     def velocity(self, x: np.ndarray, u: np.ndarray) -> np.ndarray:
