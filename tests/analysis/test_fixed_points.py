@@ -222,3 +222,39 @@ def test_bad_select_and_epoch_are_clear_errors():
         fixed_points(cls(cls.Params()), trials, epochs="cue")
     with pytest.raises(AttnsimError, match="not a condition"):
         fixed_points(cls(cls.Params()), trials, select={"coherence": 0.0})
+
+
+# ------------------------------------------------------------------ a line attractor
+class _Linear:
+    """velocity = A x + B u, continuous or as a map of step dt (a synthetic Dynamics)."""
+
+    state_labels = ("x0", "x1", "x2")
+
+    def __init__(self, A, time, dt_ms=1.0):
+        self.A, self.time, self.dt_ms = np.asarray(A, float), time, dt_ms
+
+    def velocity(self, x, u):
+        return x @ self.A.T + u
+
+    def jacobian(self, x, u):
+        return np.broadcast_to(self.A, (len(x),) + self.A.shape).copy()
+
+    def trajectories(self, inputs, seed):
+        raise NotImplementedError
+
+
+@pytest.mark.parametrize("time, dt", [("continuous", 1.0), ("discrete", 20.0)])
+def test_line_attractor_points_are_marginal(time, dt):
+    # eigenvalue 0 along x0 (a line of fixed points; a map eigenvalue 1 + dt * 0 = 1), decay elsewhere
+    A = np.diag([0.0, -0.01, -0.02])
+    starts = np.random.default_rng(0).normal(0, 1, (40, 3))
+    fp = find_fixed_points(_Linear(A, time, dt), np.zeros(3), starts)
+    assert len(fp) > 5 and np.all(fp.is_fixed)
+    assert set(fp.type) == {"marginal"} and np.all(fp.n_unstable == 0)
+    np.testing.assert_allclose(fp.points[:, 1:], 0, atol=1e-12)        # all on the line
+    # the same system with a weak decay along x0 (time constant 200 ms < marginal_ms) has one stable point
+    fp = find_fixed_points(_Linear(np.diag([-0.005, -0.01, -0.02]), time, dt), np.zeros(3), starts)
+    assert len(fp) == 1 and fp.type[0] == "stable"
+    # and a growing mode makes it a saddle with one unstable dimension
+    fp = find_fixed_points(_Linear(np.diag([0.005, -0.01, -0.02]), time, dt), np.zeros(3), starts)
+    assert len(fp) == 1 and fp.type[0] == "saddle" and fp.n_unstable[0] == 1
