@@ -94,6 +94,14 @@ def write_metrics() -> None:
     _write(os.path.join(OUT, "metrics.md"), "\n".join(lines))
 
 
+def _fenced(lang: str, text: str) -> list[str]:
+    """A fenced block that no backtick run inside `text` can close early."""
+    import re
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence + lang, text.rstrip(), fence]
+
+
 def _run_tutorial(script: str, folder: str) -> tuple[int, str, list[str], float]:
     import time
     env = dict(os.environ, MPLBACKEND="Agg", ATTNSIM_TUTORIAL_OUT=folder, PYTHONPATH=ROOT)
@@ -114,13 +122,13 @@ def write_tutorials(run: bool) -> list[str]:
         title, _, intro = module_doc.partition("\n")
         code = source.split('"""', 2)[2].lstrip("\n") if source.startswith('"""') else source
         page = [f"# {title}", "", intro.strip(), "", f"Script: `examples/tutorials/{name}.py` "
-                f"(run it with `python examples/tutorials/{name}.py`).", "", "```python", code.rstrip(), "```", ""]
+                f"(run it with `python examples/tutorials/{name}.py`).", "", *_fenced("python", code), ""]
         if run:
             folder = tempfile.mkdtemp(prefix=f"attnsim-tutorial-{name}-")
             rc, output, figures, wall = _run_tutorial(script, folder)
             if rc != 0:
                 raise RuntimeError(f"tutorial examples/tutorials/{name}.py failed (exit {rc}):\n{output}")
-            page += [f"Output (run when these pages were built, {wall:.0f} s):", "", "```text", output.rstrip(), "```", ""]
+            page += [f"Output (run when these pages were built, {wall:.0f} s):", "", *_fenced("text", output), ""]
             fig_dir = os.path.join(out_dir, name)
             shutil.rmtree(fig_dir, ignore_errors=True)
             os.makedirs(fig_dir, exist_ok=True)

@@ -7,6 +7,8 @@ reads them; here pynwb does.
 """
 import os
 
+import numpy as np
+from matplotlib.figure import Figure
 from pynwb import NWBHDF5IO
 
 import attnsim
@@ -28,3 +30,21 @@ for path in files:
         print("  trials:", len(nwb.trials), "columns:", list(nwb.trials.colnames)[:8])
         print("  epochs:", sorted(set(nwb.epochs["tags"][:][i][0] for i in range(len(nwb.epochs)))))
         print("  acquisition / processing:", list(nwb.acquisition), list(nwb.processing))
+
+# the population rates as stored in the file (first 3 s), drawn from the NWB file alone
+with NWBHDF5IO(files[0], "r") as io:
+    nwb = io.read()
+    module = nwb.processing["attnsim"]
+    rates = next(iter(module.data_interfaces.values()))
+    series = rates if hasattr(rates, "data") else next(iter(rates.roi_response_series.values()))
+    data = series.data[:]
+    fig = Figure(figsize=(5, 3))
+    ax = fig.subplots()
+    n = min(len(data), 3000)
+    t_s = series.starting_time + np.arange(n) / series.rate if series.rate else series.timestamps[:n]
+    ax.plot(t_s, data[:n])
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel(f"{series.name} ({series.unit})")
+    fig.tight_layout()
+    fig.savefig(os.path.join(OUT, "nwb_rates.png"), dpi=80)
+    print("drew", series.name, data.shape)
