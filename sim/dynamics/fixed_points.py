@@ -212,15 +212,16 @@ def find_fixed_points(dyn, u, initial_states: np.ndarray, *, fixed_q: float = 1e
     return result
 
 
-def _minimize(dyn, x0: np.ndarray, U1: np.ndarray, dt: float, max_iter: int = 400):
+def _minimize(dyn, x0: np.ndarray, U1: np.ndarray, dt: float, max_iter: int = 400, ftol: float = 1e-10):
     """Levenberg-Marquardt on every start at once: minimize |F(x) dt|^2 / 2 for each row of x0.
 
     The damped Gauss-Newton step (J^T J + lam diag(J^T J)) dx = -J^T F (Marquardt 1963; Nocedal &
     Wright 2006 sec. 10.3), lam shrunk after a step that lowers the cost and grown after one that
     does not: a trust region around each start, as scipy.optimize.least_squares(method="lm") runs
     it, batched so that one call of the model's velocity and Jacobian serves all starts. A start
-    stops when its cost is below 1e-30, its step is below 1e-13 of |x|, or lam passes 1e12 (a
-    local minimum of q that is not a zero: a slow point). Returns (x (N, n), q dt^2 (N,)).
+    stops when its cost is below 1e-30, its step is below 1e-13 of |x|, an accepted step lowers
+    the cost by less than ftol of it, or lam passes 1e12 (a local minimum of q that is not a
+    zero: a slow point). Returns (x (N, n), q dt^2 (N,)).
     """
     x = np.array(x0, dtype=float)
     B, n = x.shape
@@ -248,13 +249,15 @@ def _minimize(dyn, x0: np.ndarray, U1: np.ndarray, dt: float, max_iter: int = 40
             xn = xa + step
             Fn = dyn.velocity(xn, U[idx]) * dt
             cn = 0.5 * np.sum(Fn * Fn, axis=1)
-            better = np.isfinite(cn) & (cn < cost[idx])
+            old = cost[idx]
+            better = np.isfinite(cn) & (cn < old)
             acc = idx[better]
             x[acc], F[acc], cost[acc] = xn[better], Fn[better], cn[better]
             lam[acc] *= 0.2
             lam[idx[~better]] *= 5.0
             tiny = np.linalg.norm(step, axis=1) <= 1e-13 * (np.linalg.norm(xa, axis=1) + 1e-13)
-            stop = (cost[idx] < 1e-30) | (better & tiny) | (lam[idx] > 1e12) | ~np.all(np.isfinite(step), axis=1)
+            flat = better & (old - cn <= ftol * old)      # MINPACK's ftol: no more relative progress
+            stop = (cost[idx] < 1e-30) | (better & tiny) | flat | (lam[idx] > 1e12) | ~np.all(np.isfinite(step), axis=1)
             active[idx[stop]] = False
     return x, cost
 
