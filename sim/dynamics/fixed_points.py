@@ -140,7 +140,7 @@ def _growth_rates(eig_mu: np.ndarray, time: str, dt_ms: float) -> tuple[np.ndarr
 def find_fixed_points(dyn, u, initial_states: np.ndarray, *, fixed_q: float = 1e-12, slow_q: float = 1e-6,
                       unique_tol: float = 1e-3, outlier_scale: float = 10.0, marginal_ms: float = 1000.0,
                       noise: float = 0.0, seed: int = 0, connect: bool = True, eps: float = 1e-3,
-                      max_time_ms: float | None = None, label: str = "") -> FixedPoints:
+                      max_time_ms: float | None = None, max_iter: int = 100, label: str = "") -> FixedPoints:
     """Fixed and slow points of `dyn` (a models.dynamics.Dynamics) at the constant input u (n_channels,).
 
     Args:
@@ -155,6 +155,9 @@ def find_fixed_points(dyn, u, initial_states: np.ndarray, *, fixed_q: float = 1e
         eps: the start of a branch, x* +- eps * spread * v.
         max_time_ms: how long a branch is followed at most (None: 50 time constants of the
             slowest mode that is not marginal).
+        max_iter: Levenberg-Marquardt iterations per start at most (a start also stops once
+            q dt^2 < 1e-12 fixed_q). Near a line attractor the Jacobian is singular and the last
+            digits converge only linearly, long after q is below fixed_q.
     """
     x0 = np.asarray(initial_states, dtype=float)
     if x0.ndim != 2 or len(x0) == 0:
@@ -168,7 +171,7 @@ def find_fixed_points(dyn, u, initial_states: np.ndarray, *, fixed_q: float = 1e
     if noise > 0:
         x0 = x0 + noise * spread / np.sqrt(n) * np.random.default_rng(seed).standard_normal(x0.shape)
     U1 = u[None, :]
-    x, q_all = _minimize(dyn, x0, U1, dt)
+    x, q_all = _minimize(dyn, x0, U1, dt, max_iter=max_iter, done_cost=fixed_q * 1e-12)
     ok = np.all(np.isfinite(x), axis=1) & np.isfinite(q_all)
     ok &= np.linalg.norm(np.where(np.isfinite(x), x, 0.0) - centre, axis=1) <= outlier_scale * reach
     found, qs = list(x[ok]), list(q_all[ok])
@@ -212,14 +215,15 @@ def find_fixed_points(dyn, u, initial_states: np.ndarray, *, fixed_q: float = 1e
     return result
 
 
-def _minimize(dyn, x0: np.ndarray, U1: np.ndarray, dt: float, max_iter: int = 400, ftol: float = 1e-10):
+def _minimize(dyn, x0: np.ndarray, U1: np.ndarray, dt: float, max_iter: int = 400, ftol: float = 1e-10,
+              done_cost: float = 1e-30):
     """Levenberg-Marquardt on every start at once: minimize |F(x) dt|^2 / 2 for each row of x0.
 
     The damped Gauss-Newton step (J^T J + lam diag(J^T J)) dx = -J^T F (Marquardt 1963; Nocedal &
     Wright 2006 sec. 10.3), lam shrunk after a step that lowers the cost and grown after one that
     does not: a trust region around each start, as scipy.optimize.least_squares(method="lm") runs
     it, batched so that one call of the model's velocity and Jacobian serves all starts. A start
-    stops when its cost is below 1e-30, its step is below 1e-13 of |x|, an accepted step lowers
+    stops when its cost is below done_cost, its step is below 1e-13 of |x|, an accepted step lowers
     the cost by less than ftol of it, or lam passes 1e12 (a local minimum of q that is not a
     zero: a slow point). Returns (x (N, n), q dt^2 (N,)).
     """
@@ -238,8 +242,9 @@ def _minimize(dyn, x0: np.ndarray, U1: np.ndarray, dt: float, max_iter: int = 40
                 break
             xa, Fa = x[idx], F[idx]
             J = _jacobian(dyn, xa, U[idx]) * dt
-            g = np.einsum("bji,bj->bi", J, Fa)
-            A = np.einsum("bji,bjk->bik", J, J)
+            JT = J.transpose(0, 2, 1)
+            g = (JT @ Fa[:, :, None])[:, :, 0]
+            A = JT @ J
             d = A[:, diag, diag]
             A[:, diag, diag] += lam[idx, None] * (d + 1e-12 * np.max(d, axis=1, keepdims=True) + 1e-300)
             try:
@@ -257,7 +262,7 @@ def _minimize(dyn, x0: np.ndarray, U1: np.ndarray, dt: float, max_iter: int = 40
             lam[idx[~better]] *= 5.0
             tiny = np.linalg.norm(step, axis=1) <= 1e-13 * (np.linalg.norm(xa, axis=1) + 1e-13)
             flat = better & (old - cn <= ftol * old)      # MINPACK's ftol: no more relative progress
-            stop = (cost[idx] < 1e-30) | (better & tiny) | flat | (lam[idx] > 1e12) | ~np.all(np.isfinite(step), axis=1)
+            stop = (cost[idx] < done_cost) | (better & tiny) | flat | (lam[idx] > 1e12) | ~np.all(np.isfinite(step), axis=1)
             active[idx[stop]] = False
     return x, cost
 
