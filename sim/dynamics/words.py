@@ -128,7 +128,8 @@ def nearest(comp: Computation, name: str) -> dict | None:
     other = dsa.names[j]
     key = (name, other) if (name, other) in dsa.spread else (other, name)
     sp, nl = dsa.spread.get(key, {}), dsa.null.get(key, {})
-    within = np.nanmax([sp.get("within_a_mean", np.nan), sp.get("within_b_mean", np.nan), np.nan])
+    w = [v for v in (sp.get("within_a_mean", np.nan), sp.get("within_b_mean", np.nan)) if np.isfinite(v)]
+    within = max(w) if w else float("nan")
     return {"model": other, "distance": float(d[j]), "within": float(within), "null_q05": nl.get("null_q05", np.nan),
             "null_mean": nl.get("null_mean", np.nan)}
 
