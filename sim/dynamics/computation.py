@@ -443,6 +443,8 @@ def compute(realizations: Sequence[Realization], *, epoch: str = "stimulus", dt_
                                                            n_traj=n_traj, seed=seed + r_i, hold_ms=hold_ms))
                     except NotApplicable as e:
                         notes[n] = str(e)
+                    except (AttnsimError, ValueError, OSError) as e:   # a model that cannot be rebuilt or solved
+                        notes[n] = f"n/a: {type(e).__name__}: {e}"
                     timings["fixed_points"] += time.perf_counter() - t0
             t0 = time.perf_counter()
             act = _state_activity(real.activities[n], real.kinds.get(n, ""))

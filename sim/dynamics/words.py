@@ -25,6 +25,7 @@ import time
 import numpy as np
 
 from attnsim.dynamics.computation import TYPES_SHOWN, Computation
+from attnsim.errors import AttnsimError
 
 DECISION_EPOCH = "stimulus"
 
@@ -266,7 +267,7 @@ def section(comp: Computation, title: str = "", figures: list[str] = ()) -> list
 def report_section(run_dir: str, resolved: dict, summary: dict, runs: dict | None = None, **options) -> list[str]:
     """The "How the models compute" section of report.md: for each task (sweep grid point), its seeds
     read once each (from `runs` when in memory, else results.h5), figures saved in the first seed's
-    figures/ folder. options: those of `computation.compute`."""
+    dynamics/ folder. options: those of `computation.compute`."""
     from attnsim.dynamics.computation import compute, realization_from_run
     from attnsim.plots.dynamics_figures import save_dynamics_figures
     from attnsim.report import _points, _run_of
@@ -286,12 +287,17 @@ def report_section(run_dir: str, resolved: dict, summary: dict, runs: dict | Non
                 reals.append(realization_from_run(run, p["dir"], kinds={n: kinds.get(n) or "" for n in run.activities}))
         if not reals:
             continue
-        comp = compute(reals, **options)
+        try:
+            comp = compute(reals, **options)
+        except (AttnsimError, ValueError) as e:
+            lines += [f"n/a: {type(e).__name__}: {e}", ""]
+            continue
         title = pts[0]["title"].split(" (")[0] if len(groups) > 1 else ""
         if len(groups) > 1:
             title = f"{pts[0]['task'].get('kind', title)} task"
-        files = save_dynamics_figures(comp, os.path.join(pts[0]["dir"], "figures"))
-        rel = [os.path.join(pts[0]["rel"], "figures", os.path.basename(f)) for f in files if f.endswith(".png")]
+        # a folder of their own: the report lists every figure of figures/ in the run's own section
+        files = save_dynamics_figures(comp, os.path.join(pts[0]["dir"], "dynamics"))
+        rel = [os.path.join(pts[0]["rel"], "dynamics", os.path.basename(f)) for f in files if f.endswith(".png")]
         lines += section(comp, title, rel)
         del reals
     lines += [f"Added wall time of the whole section: {time.perf_counter() - t0:.1f} s.", ""]
