@@ -229,6 +229,7 @@ class AttentionCircuit(BrainModel):
 
     family: ClassVar[str] = "attention_circuit"
     capabilities: ClassVar[frozenset] = frozenset({"spiking"})
+    input_channels: ClassVar[tuple[str, ...]] = ("feature_ring", "two_locations")
     paper: ClassVar[str] = ("Ardid, Wang & Compte 2007 J Neurosci 27:8486; Compte et al. 2000 Cereb Cortex 10:910; "
                             "Wang 2002 Neuron 36:955")
     Params: ClassVar[type] = AttentionCircuitParams
