@@ -155,3 +155,23 @@ def test_figures_draw(comp, tmp_path):
     from attnsim.plots.dynamics_figures import save_dynamics_figures
     files = save_dynamics_figures(comp, str(tmp_path))
     assert {p.rsplit("/", 1)[1] for p in files} >= {"fixed_points.png", "dsa.png"}
+
+
+def test_report_section_lists_every_model_of_a_run_in_memory(tmp_path):
+    """The report's section from a run held in memory: every model is listed; a model that cannot be
+    rebuilt (here: no scenario.yaml in the run directory) reads n/a with the reason, never a traceback."""
+    from attnsim.dynamics.words import report_section
+    from attnsim.result import Result
+
+    real = _realization()
+    run = Result(trials=real.trials, activities=real.activities, capabilities=real.capabilities,
+                 families=real.families)
+    summary = {"task": "selective", "seed": 1,
+               "models": {n: {"family": real.families[n], "kind": real.kinds[n]} for n in real.activities}}
+    lines = report_section(str(tmp_path), {}, summary, runs={str(tmp_path): run}, **{**OPTS, "n_shuffle": 1})
+    text = "\n".join(lines)
+    assert text.startswith("## How the models compute")
+    for name in real.activities:
+        assert f"| {name} |" in text
+    assert "n/a: no scenario.yaml" in text and SPIKING_NOTE in text
+    assert (tmp_path / "dynamics" / "dsa.png").is_file()
