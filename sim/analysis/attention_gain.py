@@ -28,6 +28,16 @@ number of per-trial responses). Least squares on the per-trial responses
     contrast gain:  c50_ratio  = c50_u / c50_a       (> 1: attention lowers c50)
     response gain:  rmax_ratio = Rmax_a / Rmax_u     (> 1: attention raises Rmax)
 
+The fit needs contrast-response functions: responses that RISE with contrast in both
+conditions (a one-sided Spearman test of the per-trial responses against contrast, rho > 0 at
+p < 0.05, in the attended and in the unattended group). Where either does not rise, the
+metric does not apply ("n/a: ... do not rise with contrast"): a Naka-Rushton curve with
+Rmax >= 0 fitted to a flat or falling response drives Rmax or c50 to its bound, and the
+ratios become arbitrary (the signed tanh hidden units of an ANN, whose unattended group can
+fall with contrast, read c50 ratios of thousands). A fit whose c50 sits at its search bound
+(1/20 of the lowest or 20 times the highest tested contrast) is not applicable for the same
+reason: the tested contrasts do not constrain c50.
+
 Intervals: 95 % percentile bootstrap (Efron & Tibshirani 1993, ch. 13) over
 the cued trials, resampled within each design cell (contrast x condition x
 target), refitted with the baseline model chosen on all trials. The verdict
@@ -60,6 +70,7 @@ from attnsim.tasks.trials import Trials
 N_BOOT = 200
 ALPHA_BASELINE = 0.05
 N_BOUNDS = (0.3, 10.0)
+RISE_ALPHA = 0.05       # one-sided Spearman test that each condition's response rises with contrast
 
 
 def naka_rushton(c, r_max, c50, n, baseline=0.0):
@@ -172,6 +183,36 @@ def _responses(trials: Trials, activity: Activity):
     return cued, contrast[cued], a, u
 
 
+def rises_with_contrast(k, r, alpha: float = RISE_ALPHA) -> tuple[bool, float, float]:
+    """(rises?, Spearman rho, one-sided p): whether responses r rise with contrast k across trials."""
+    from scipy.stats import spearmanr
+    k, r = np.asarray(k, float), np.asarray(r, float)
+    if np.unique(k).size < 2 or np.ptp(r) == 0:
+        return False, float("nan"), 1.0
+    res = spearmanr(k, r, alternative="greater")
+    rho, p = float(res.statistic), float(res.pvalue)
+    return bool(np.isfinite(p) and p < alpha and rho > 0), rho, p
+
+
+def _check_rise(k, a, u) -> None:
+    """NotApplicable unless the attended and the unattended responses both rise with contrast."""
+    bad = []
+    for name, r in (("attended", a), ("unattended", u)):
+        ok, rho, p = rises_with_contrast(k, r)
+        if not ok:
+            bad.append(f"{name}: Spearman rho {rho:.2g}, one-sided p {p:.2g}")
+    if bad:
+        raise NotApplicable("n/a: the sensory responses do not rise with contrast (" + "; ".join(bad) +
+                            "); a contrast-response fit needs a rising response in both conditions")
+
+
+def _at_bound(fit: dict, k) -> bool:
+    """Whether a fitted c50 sits at its search bound (the tested contrasts do not constrain it)."""
+    pos = np.asarray(k, float)[np.asarray(k, float) > 0]
+    lo, hi = pos.min() / 20.0, pos.max() * 20.0
+    return any(not (lo * 1.001 < fit[c] < hi / 1.001) for c in ("c50_att", "c50_unatt"))
+
+
 def _stack(k, a, u):
     return np.concatenate([k, k]), np.concatenate([a, u]), np.concatenate([np.ones(k.size, bool), np.zeros(k.size, bool)])
 
@@ -192,11 +233,15 @@ def attention_gain(trials: Trials, activity: Activity, *, n_boot: int = N_BOOT,
     view = sensory_view(trials, activity)
     trials, activity = view.trials, view.activity
     cued, k, a, u = _responses(trials, activity)
+    _check_rise(k, a, u)
     c, r, is_att = _stack(k, a, u)
     try:
         shared, p_base, (fit, x0) = choose_baseline(c, r, is_att)
     except (RuntimeError, ValueError, np.linalg.LinAlgError) as e:
         raise NotApplicable(f"Naka-Rushton fit failed: {e}") from None
+    if _at_bound(fit, k):
+        raise NotApplicable(f"n/a: c50 at its search bound (attended {fit['c50_att']:.3g}, unattended "
+                            f"{fit['c50_unatt']:.3g}): the tested contrasts do not constrain the fit")
     c50_ratio, rmax_ratio = _ratios(fit)
     reps = []
     if n_boot > 0:

@@ -103,3 +103,25 @@ def test_identical_trials_give_no_verdict(trials):
     out = attention_gain(trials, _activity(trials, (70.0, 0.15, 2.0), (50.0, 0.15, 2.0)), n_boot=20)["all"]
     assert out["rmax_ratio_ci_lo"] == pytest.approx(out["rmax_ratio_ci_hi"])
     assert out["verdict"] == "inconclusive" and "zero-width" in out["verdict_reason"]
+
+
+def test_hidden_units_without_a_rising_response_are_not_fitted(noisy_trials):
+    """Signed tanh-range hidden units (an ANN's A- and B-preferring groups): the attended group sits
+    near +0.2 and barely changes with contrast, the unattended one mirrors it below 0 and FALLS with
+    contrast. A Naka-Rushton curve (Rmax >= 0) has nothing to fit: the old fit drove the unattended
+    Rmax to ~0 and read ratios of thousands; the metric must say it does not apply, and why."""
+    from attnsim.analysis.windows import NotApplicable
+    rng = np.random.default_rng(3)
+    att = noisy_trials.attended_index()
+    k = noisy_trials.conditions["contrast"]
+    rates = np.zeros((noisy_trials.n_trials, noisy_trials.n_steps, 2))
+    stim = noisy_trials.epochs["stimulus"]
+    for i in range(noisy_trials.n_trials):
+        for g in (0, 1):
+            level = 0.2 if g == att[i] else -0.15 - 0.05 * k[i]
+            rates[i, stim, g] = np.tanh(level + rng.normal(0.0, 0.05))
+    act = Activity(rates=rates, dt_ms=1.0, groups={"h_A": slice(0, 1), "h_B": slice(1, 2)},
+                   selective_groups=("h_A", "h_B"), choice=np.zeros(noisy_trials.n_trials, int),
+                   roles={"h_A": "sensory", "h_B": "sensory"}, reaction_time_ms=np.full(noisy_trials.n_trials, np.nan))
+    with pytest.raises(NotApplicable, match="do not rise with contrast"):
+        attention_gain(noisy_trials, act, n_boot=0)
