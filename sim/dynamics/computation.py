@@ -272,6 +272,32 @@ def cue_memory(dyn, trials, traj: np.ndarray, trial_idx: np.ndarray, rest: Fixed
             "separation": rel, "times_ms": ts, "cues": names}
 
 
+def _refine(dyn, fp: FixedPoints, u: np.ndarray, starts: np.ndarray, seed: int, finder: dict,
+            duration_ms: float = 3000.0) -> FixedPoints:
+    """When an unstable branch of a saddle reaches no fixed point (an attractor the trajectories never
+    visited), follow every such branch for duration_ms and search again with the branch ends added
+    to the starts."""
+    lost = sorted({c["saddle"] for c in fp.connections if c["reaches"] < 0})
+    if not lost:
+        return fp
+    from attnsim.dynamics.fixed_points import _jacobian
+    spread = float(np.sqrt(np.mean(np.sum((starts - starts.mean(axis=0)) ** 2, axis=1)))) or 1.0
+    x0 = []
+    for s_i in lost:
+        J = _jacobian(dyn, fp.points[s_i][None], np.asarray(u, float)[None])[0]
+        mu, vecs = np.linalg.eig(J)
+        for m in np.argsort(-mu.real)[: max(1, int(fp.n_unstable[s_i]))]:
+            v = np.real(vecs[:, m])
+            v = v / (np.linalg.norm(v) or 1.0)
+            x0 += [fp.points[s_i] + 0.05 * spread * v, fp.points[s_i] - 0.05 * spread * v]
+    _, xs = _integrate(dyn, np.asarray(x0), u, duration_ms, n_keep=2)
+    ends = xs[-1][np.all(np.isfinite(xs[-1]), axis=1)]
+    if not len(ends):
+        return fp
+    return find_fixed_points(dyn, u, np.concatenate([starts, ends]), noise=0.02, seed=seed, label=fp.label,
+                             **finder)
+
+
 @dataclass
 class ModelFixedPoints:
     """One model's fixed points in one realization: epoch -> FixedPoints (or an n/a result), the
@@ -317,6 +343,7 @@ def model_fixed_points(model, trials, *, name: str = "", n_init: int = 16, n_tra
     out = ModelFixedPoints(name=name)
     for e, u in u_of.items():
         fp = find_fixed_points(dyn, u, starts, noise=0.02, seed=seed, label=e, **finder)
+        fp = _refine(dyn, fp, u, starts, seed, finder)
         out.epochs[e] = fp
         out.inputs[e] = describe_input(u, channels) + (f" ({ref})" if np.any(u > 0) else "")
         out.decision[e] = decision_structure(fp)
