@@ -30,6 +30,7 @@ SETTINGS = {
     "normalization": ({}, False, {}),
     "rate_competition": ({}, True, {}),
     "wilson_cowan": ({}, True, {}),
+    "attention_circuit": ({"n_exc_per_pool": 10, "n_inh_per_pool": 3}, True, {}),
     "attention_circuit_rate": ({}, True, {}),
     "spiking_competition": ({"N_E": 80}, True, {}),
     # trials run one after another: 2 are enough for every check
