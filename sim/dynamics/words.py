@@ -231,7 +231,7 @@ def geometry_table(comp: Computation, which: str) -> str | None:
 
 def section(comp: Computation, title: str = "", figures: list[str] = ()) -> list[str]:
     """Markdown lines of one sweep point's "How the models compute" subsection."""
-    lines = [f"### How the models compute{': ' + title if title else ''}", ""]
+    lines = [f"### {title}", ""] if title else []
     o = comp.dsa.options if comp.dsa is not None else {}
     lines += [
         f"Fixed points (attnsim.dynamics, Sussillo & Barak 2013) of each model with the `dynamical` capability at "
@@ -292,9 +292,7 @@ def report_section(run_dir: str, resolved: dict, summary: dict, runs: dict | Non
         except (AttnsimError, ValueError) as e:
             lines += [f"n/a: {type(e).__name__}: {e}", ""]
             continue
-        title = pts[0]["title"].split(" (")[0] if len(groups) > 1 else ""
-        if len(groups) > 1:
-            title = f"{pts[0]['task'].get('kind', title)} task"
+        title = f"{pts[0]['task'].get('kind', summary.get('task', ''))} task" if len(groups) > 1 else ""
         # a folder of their own: the report lists every figure of figures/ in the run's own section
         files = save_dynamics_figures(comp, os.path.join(pts[0]["dir"], "dynamics"))
         rel = [os.path.join(pts[0]["rel"], "dynamics", os.path.basename(f)) for f in files if f.endswith(".png")]

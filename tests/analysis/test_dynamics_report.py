@@ -113,7 +113,7 @@ def test_section_lists_every_model_and_says_why_na(comp):
     # every model, spiking ones included, is in DSA
     assert comp.dsa is not None and sorted(comp.dsa.names) == sorted(["rate", "ann_well", "ann_point", "spk", "ffwd"])
     text = "\n".join(section(comp))
-    assert "How the models compute" in text and "DSA" in text
+    assert "DSA" in text and "What the numbers show" in text
 
 
 def test_fixed_points_of_the_toys(comp):
