@@ -135,26 +135,40 @@ def realization(trials, activity, *, n_boot: int = N_BOOT, seed: int = 0, equal_
     """{key: part} of one model on one realization (one run or sweep point): estimate, interval,
     n_trials, population, reason; the hidden behaviour keys (`_attention_benefit`, `_p_single`) too.
 
-    The sensory view is chosen once on all trials (an ANN: its hidden units classified on one
-    half); the sensory signatures are bootstrapped over the view's trials only, so the trials that
-    chose the units never enter the effect or its interval; row 11 by its jackknife over the same
-    trials; capacity over all trials, from the choices.
+    Only what applies is computed. Rows 8, 9, 11 and 12 need cued selective trials: elsewhere (a
+    dual_report point) their parts carry `skipped` and the reason, and nothing is computed. The
+    sensory view is chosen once on all trials (an ANN: its hidden units classified on one half);
+    the sensory signatures are bootstrapped over the view's trials only, so the trials that chose
+    the units never enter the effect or its interval; row 8 by attention_gain's own bootstrap (one
+    warm-started refit per resample, `signature_values.gain_values`), not by refitting with a fresh
+    baseline choice inside every resample; row 11 by its jackknife over the same trials, and only
+    where the sensory pair has spike trains; capacity over all trials, from the choices.
+    n_boot = 0 and n_jackknife = 0 give the estimates alone (no interval): what a realization
+    contributes where several seeds are pooled (`pool_seeds` uses the seeds' estimates only).
     """
     from attnsim.analysis.bootstrap import bootstrap_many
-    v, reason = view(trials, activity)
+    from attnsim.analysis.signature_values import NOT_SELECTIVE, gain_values, selective_point
     _, b_why = behaviour_values(trials, activity)
     boots = bootstrap_many(trials, activity, lambda t, a: behaviour_values(t, a)[0], n_boot=n_boot, seed=seed)
     out = {k: _part(b.estimate, *b.interval, trials.n_trials, "bootstrap", "decision stage / readout", b_why.get(k, ""))
            for k, b in boots.items()}
+    if not selective_point(trials):
+        for k in SENSORY_KEYS + tuple(SPIKE_FIELD_KEYS):
+            out[k] = _part(None, None, None, trials.n_trials, None, "none", NOT_SELECTIVE, skipped=True)
+        return out
+    v, reason = view(trials, activity)
     if v is None:
         for k in SENSORY_KEYS + tuple(SPIKE_FIELD_KEYS):
             out[k] = _part(None, None, None, trials.n_trials, None, "none", reason)
         return out
-    _, s_why = sensory_values(v.trials, v.activity, equal_stimuli)
-    boots = bootstrap_many(v.trials, v.activity, lambda t, a: sensory_values(t, a, equal_stimuli)[0],
+    _, s_why = sensory_values(v.trials, v.activity, equal_stimuli, gain=False)
+    boots = bootstrap_many(v.trials, v.activity, lambda t, a: sensory_values(t, a, equal_stimuli, gain=False)[0],
                            n_boot=n_boot, seed=seed)
     for k, b in boots.items():
         out[k] = _part(b.estimate, *b.interval, v.trials.n_trials, "bootstrap", v.source, s_why.get(k, ""))
+    g_vals, g_why, g_ci = gain_values(v.trials, v.activity, n_boot=n_boot, seed=seed)
+    for k, est in g_vals.items():
+        out[k] = _part(est, *g_ci[k], v.trials.n_trials, "bootstrap", v.source, g_why[k])
     sf, sf_why = spike_field_values(v.trials, v.activity, n_groups=n_jackknife, seed=seed)
     for k, j in sf.items():
         out[k] = _part(None if j is None else j.estimate, None if j is None else j.ci_lo,
@@ -214,6 +228,15 @@ class Scorecard:
 
     add() takes one realization (a run or sweep point) at a time, so a sweep's points can be
     read one after another and dropped; card() pools and judges.
+
+    Intervals are computed only where they are used. Where a grid point has several seeds, the
+    interval resamples the seeds' estimates (`pool_seeds`) and a seed's own trial bootstrap is never
+    read: add() computes a realization's estimates only, and keeps the first seed of a grid point
+    (its trials and activity) until it knows whether another seed of that point follows. If the
+    next realization of that model is another seed of the same point, the kept one is dropped;
+    otherwise (a different point, or card()) its trial bootstrap and jackknife are computed then,
+    as before. With a sweep's seeds adjacent (sim/sweep.py orders the points grid-major), each
+    model holds at most one realization in memory.
     """
 
     def __init__(self, models, *, seed: int = 0, n_boot: int = N_BOOT, n_jackknife: int = N_JACKKNIFE):
@@ -221,6 +244,8 @@ class Scorecard:
         self.seed, self.n_boot, self.n_jackknife = seed, n_boot, n_jackknife
         # {model: [(grid point key, where, {key: part})]} in point order
         self._parts: dict[str, list[tuple[str, str, dict]]] = {m: [] for m in self.models}
+        # {model: (record index, trials, activity, seed, equal_stimuli)}: a first seed awaiting its interval
+        self._held: dict[str, tuple] = {}
 
     def _first_estimating(self, name: str) -> dict[str, str]:
         first = {}
@@ -237,16 +262,34 @@ class Scorecard:
         keys = [s["key"] for s in SIGNATURES] + list(BEHAVIOUR_KEYS[1:])
         return any(k not in first for k in keys) or point in first.values()
 
+    def _finish(self, name: str) -> None:
+        """The trial intervals of the realization `name` holds (the only seed of its grid point)."""
+        i, trials, activity, seed, eq = self._held.pop(name)
+        point, where, _ = self._parts[name][i]
+        self._parts[name][i] = (point, where, realization(trials, activity, n_boot=self.n_boot, seed=seed,
+                                                          equal_stimuli=eq, n_jackknife=self.n_jackknife))
+
     def add(self, name: str, trials, activity, *, point: str = "", where: str = "", seed: int = 0,
             equal_stimuli: bool = True) -> None:
         """One model's realization at a grid point (`point`: its grid values, the same for every seed)."""
-        parts = realization(trials, activity, n_boot=self.n_boot, seed=seed, equal_stimuli=equal_stimuli,
-                            n_jackknife=self.n_jackknife)
-        self._parts[name].append((point, where, parts))
+        held = self._held.get(name)
+        if held is not None:
+            if self._parts[name][held[0]][0] == point:
+                del self._held[name]        # a second seed: the point's interval resamples seeds
+            else:
+                self._finish(name)
+        records = self._parts[name]
+        first_of_point = not any(pt == point for pt, _, _ in records)
+        parts = realization(trials, activity, n_boot=0, seed=seed, equal_stimuli=equal_stimuli, n_jackknife=0)
+        records.append((point, where, parts))
+        if first_of_point:
+            self._held[name] = (len(records) - 1, trials, activity, seed, equal_stimuli)
 
     def card(self) -> dict[str, dict[str, dict]]:
         """{model: {signature key: entry}} (module docstring)."""
         from attnsim.seeds import derive_seed
+        for name in list(self._held):
+            self._finish(name)
         out = {}
         for name in self.models:
             records = self._parts[name]
@@ -261,12 +304,19 @@ class Scorecard:
                     part = pool_seeds([p for _, p in chosen], seed=derive_seed(self.seed, "scorecard", name, key))
                     part["where"] = chosen[0][0]
                 else:
-                    part = dict(records[0][2][key])
-                    part["where"] = records[0][1]
-                    for _, w, parts in records[1:]:
-                        r = parts.get(key, {}).get("reason", "")
-                        if r and r not in part["reason"]:
+                    # the reasons of the points where the signature applies (all points if none)
+                    # (one reason per grid point: its seeds differ in numbers, not in kind)
+                    have = [(pt, w, parts[key]) for pt, w, parts in records if key in parts]
+                    applies = [h for h in have if not h[2].get("skipped")] or have
+                    part = dict(applies[0][2])
+                    part["where"] = applies[0][1]
+                    seen = {applies[0][0]}
+                    for pt, w, p in applies[1:]:
+                        r = p.get("reason", "")
+                        if pt not in seen and r and r not in part["reason"]:
                             part["reason"] += f"; {r}{w}"
+                        seen.add(pt)
+                part.pop("skipped", None)
                 pooled[key] = part
             out[name] = judge(pooled)
         return out

@@ -46,16 +46,18 @@ def equal_stimuli(task: dict) -> bool:
     return float(task.get("distractor_ratio", 1.0)) == 1.0
 
 
-def metric(name: str, trials, activity):
+def metric(name: str, trials, activity, **options):
     """(result, reason): a registry metric called by name; reason says why it does not apply.
 
-    Metrics with their own bootstrap (capacity_cost, attention_gain) run without it: the
-    scorecard resamples them."""
+    Metrics with their own bootstrap (capacity_cost, attention_gain) run without it unless
+    `options` ask for it (n_boot=...): the scorecard resamples them, or reads attention_gain's
+    own interval (`gain_values`)."""
     from attnsim.analysis.windows import NotApplicable
     from attnsim.jsonable import jsonable
     from attnsim.registries import METRICS
     fn = METRICS.get(name).obj
     opts = {"n_boot": 0} if name in ("capacity_cost", "attention_gain") else {}
+    opts.update(options)
     try:
         res = fn(trials, activity, **opts)
     except NotApplicable as e:  # a KeyError: its message is args[0], not str(e) (which quotes it)
@@ -90,13 +92,47 @@ def _lowest_epoch_rate(trials, activity) -> float:
     return min(float(activity.rates[:, win, activity.groups[g]].mean(axis=1).min()) for g in activity.sensory_pair())
 
 
-def sensory_values(trials, activity, equal_stimuli: bool) -> tuple[dict, dict]:
-    """({key: value or None}, {key: reason}) of SENSORY_KEYS on a sensory view's trials and activity.
+GAIN_KEYS = {"contrast_gain": "c50_ratio", "response_gain": "rmax_ratio"}   # row 8, attention_gain
+RATES_ONLY = "n/a: needs spike counts (this model's sensory population has rates only)"
+NOT_SELECTIVE = ("n/a: needs cued selective trials (attend_A / attend_B, the cue naming one location); "
+                 "this task has none")
+
+
+def has_spikes(activity) -> bool:
+    """Whether the sensory pair of a view has spike trains (a Fano factor and a spike-field coherence
+    need them; an ANN's hidden units have rates only)."""
+    spikes = activity.spikes or {}
+    return all(g in spikes for g in activity.sensory_pair())
+
+
+def selective_point(trials) -> bool:
+    """Whether a task has cued selective trials (attend_A / attend_B): where rows 8, 9, 11 and 12 apply
+    (a dual_report task cues locations for a report at each, not one attended stimulus)."""
+    return bool(np.any(trials.attended_index() >= 0))
+
+
+def gain_values(trials, activity, *, n_boot: int = 0, seed: int = 0) -> tuple[dict, dict, dict]:
+    """({key: value or None}, {key: reason}, {key: (ci_lo, ci_hi)}) of row 8 (GAIN_KEYS) from
+    attention_gain on a sensory view, with its own bootstrap when n_boot > 0 (one warm-started refit
+    per resample, the baseline model chosen once on all trials: `sim.analysis.attention_gain`)."""
+    gain, r_gain = metric("attention_gain", trials, activity, n_boot=n_boot, bootstrap_seed=seed)
+    vals, why, ci = {}, {}, {}
+    for key, sub in GAIN_KEYS.items():
+        vals[key] = _sub(gain, "all", sub)
+        why[key] = r_gain if gain is None else (f"no {sub} (fit undefined)" if vals[key] is None else "")
+        ci[key] = (_sub(gain, "all", sub + "_ci_lo"), _sub(gain, "all", sub + "_ci_hi"))
+    return vals, why, ci
+
+
+def sensory_values(trials, activity, equal_stimuli: bool, *, gain: bool = True) -> tuple[dict, dict]:
+    """({key: value or None}, {key: reason}) of SENSORY_KEYS on a sensory view's trials and activity
+    (without row 8's keys when gain is False: `gain_values` gives them with their own interval).
 
     Without a rate_change from attention_effects the rate gain comes from the modulation index of
     the view's sensory pair on cued trials, where their rates are >= 0 (a ratio of signed activity
     is no rate gain: n/a), rate_in/rate_out - 1 = 2 MI / (1 - MI), valid only with equal stimuli at
-    A and B (`equal_stimuli`, the task's distractor_ratio 1).
+    A and B (`equal_stimuli`, the task's distractor_ratio 1). The Fano factor needs spike counts:
+    a population with rates only reads RATES_ONLY.
     """
     vals, why = {}, {}
     eff, r_eff = metric("attention_effects", trials, activity)
@@ -104,6 +140,8 @@ def sensory_values(trials, activity, equal_stimuli: bool) -> tuple[dict, dict]:
                      ("noise_corr_change", "noise_corr_change")):
         vals[key] = _sub(eff, "all", sub)
         why[key] = r_eff if eff is None else (f"attention_effects gives no {sub}" if vals[key] is None else "")
+    if vals["fano_change"] is None and not has_spikes(activity):
+        why["fano_change"] = RATES_ONLY
     if vals["rate_gain"] is None:
         lowest = _lowest_epoch_rate(trials, activity)
         if lowest < 0:
@@ -116,10 +154,10 @@ def sensory_values(trials, activity, equal_stimuli: bool) -> tuple[dict, dict]:
                 vals["rate_gain"], why["rate_gain"] = 2 * m / (1 - m), ""
             elif m is not None and not equal_stimuli:
                 why["rate_gain"] += "; modulation index not used: unequal stimuli (distractor_ratio < 1)"
-    gain, r_gain = metric("attention_gain", trials, activity)
-    for key, sub in (("contrast_gain", "c50_ratio"), ("response_gain", "rmax_ratio")):
-        vals[key] = _sub(gain, "all", sub)
-        why[key] = r_gain if gain is None else (f"no {sub} (fit undefined)" if vals[key] is None else "")
+    if gain:
+        g_vals, g_why, _ = gain_values(trials, activity)
+        vals.update(g_vals)
+        why.update(g_why)
     lat, r_lat = metric("selection_latency", trials, activity)
     vals["selection_latency"] = _sub(lat, "attended")
     why["selection_latency"] = r_lat if lat is None else ("the attended representation never dominates"
@@ -152,6 +190,9 @@ def spike_field_values(trials, activity, *, n_groups: int, seed: int = 0) -> tup
     """({key: Jackknife or None}, {key: reason}) of SPIKE_FIELD_KEYS on a sensory view."""
     from attnsim.analysis.spike_field_change import spike_field_changes
     from attnsim.analysis.windows import NotApplicable
+    if not has_spikes(activity):
+        return dict.fromkeys(SPIKE_FIELD_KEYS), dict.fromkeys(
+            SPIKE_FIELD_KEYS, "n/a: needs spike trains (this model's sensory population has rates only)")
     try:
         jk = spike_field_changes(trials, activity, n_groups=n_groups, seed=seed)
     except NotApplicable as e:
@@ -168,9 +209,9 @@ def signature_values(trials, activity, equal_stimuli: bool = True) -> tuple[dict
     intervals (the scorecard's point values; `sim.analysis.scorecard.model_scorecard` adds them).
     Row 11's values are the changes of `spike_field_change` (floats here)."""
     v, reason = view(trials, activity)
-    if v is None:
+    if v is None or not selective_point(trials):
         keys = SENSORY_KEYS + tuple(SPIKE_FIELD_KEYS)
-        vals, why = dict.fromkeys(keys), dict.fromkeys(keys, reason)
+        vals, why = dict.fromkeys(keys), dict.fromkeys(keys, reason if v is None else NOT_SELECTIVE)
     else:
         vals, why = sensory_values(v.trials, v.activity, equal_stimuli)
         sf, sf_why = spike_field_values(v.trials, v.activity, n_groups=0)

@@ -180,11 +180,15 @@ def test_rate_model_uses_modulation_index_and_says_why_spike_metrics_are_na():
     assert card["rate_gain"]["estimate"] == pytest.approx(2 * mi / (1 - mi), rel=1e-6)
     assert card["rate_gain"]["ci_lo"] == pytest.approx(card["rate_gain"]["estimate"])   # noise-free
     # rates only: no Fano factor (it needs spike counts); noise correlation of rates, undefined here (noise-free)
-    for key, sub in (("fano_change", "fano_ratio"), ("noise_corr_change", "noise_corr_change")):
-        assert card[key]["estimate"] is None and sub in card[key]["reason"]
+    # every n/a names what the model lacks (issue 19): spike counts, spike trains
+    assert card["fano_change"]["estimate"] is None
+    assert card["fano_change"]["reason"] == "n/a: needs spike counts (this model's sensory population has rates only)"
+    assert card["noise_corr_change"]["estimate"] is None and "noise_corr_change" in card["noise_corr_change"]["reason"]
+    for key in ("sfc_gamma_change", "sfc_low_change"):
+        assert card[key]["reason"].startswith("n/a: needs spike trains")
     table = scorecard_table({"ann": card})
     assert table.splitlines()[0].startswith("| model | signature (row) |")
-    assert "n/a: attention_effects gives no fano_ratio" in table
+    assert "n/a: needs spike counts" in table and "gives no fano_ratio" not in table
 
 
 def test_write_report_opens_with_the_scorecard(tmp_path, monkeypatch):
@@ -367,3 +371,65 @@ def test_capacity_cell_needs_an_attention_effect_on_sensitivity():
                            n_jackknife=0)["capacity_ratio"]
     assert (cued["ci_lo"], cued["ci_hi"]) == (none["ci_lo"], none["ci_hi"])
     assert (cued["verdict"], cued["label"]) == ("pass", "identifies unlimited capacity")
+
+
+def test_trial_bootstrap_runs_only_where_its_interval_is_shown(monkeypatch):
+    """Issue 19: with several seeds at a grid point the interval resamples the seeds' estimates, so a
+    seed's own trial bootstrap is never read; the old scorecard ran it for every seed (about 20 s per
+    model and point on 2 cores). Five seeds of grid0 run no resample; grid1, a point with one seed,
+    keeps its trial interval (one behaviour and one sensory bootstrap of n_boot resamples)."""
+    import attnsim.analysis.bootstrap as bs
+    from attnsim.analysis.scorecard import Scorecard
+    calls, real = [], bs.bootstrap_many
+
+    def counting(*args, n_boot=200, **kw):
+        calls.append(n_boot)
+        return real(*args, n_boot=n_boot, **kw)
+    monkeypatch.setattr(bs, "bootstrap_many", counting)
+    sc = Scorecard(["ann"], seed=1, n_boot=20, n_jackknife=0)
+    for k in range(5):
+        tr = _trials(n=30, seed=10 + k)
+        sc.add("ann", tr, _ann(tr, 1.2, 1.0), point="grid0", seed=k)
+    tr = _trials(n=30, seed=99)
+    sc.add("ann", tr, _ann(tr, 1.3, 1.0), point="grid1", seed=9)
+    card = sc.card()["ann"]
+    assert [n for n in calls if n > 0] == [20, 20]
+    assert card["rate_gain"]["n_seeds"] == 5 and card["rate_gain"]["interval"] == "seeds"
+
+
+def test_single_seed_keeps_its_trial_interval():
+    """A grid point with one realization: its values carry the trial bootstrap, as model_scorecard's do."""
+    from attnsim.analysis.scorecard import Scorecard
+    tr = _trials(n=30, seed=5)
+    act = _spiking(tr, 24.0, 20.0)
+    sc = Scorecard(["spk"], seed=1, n_boot=30, n_jackknife=0)
+    sc.add("spk", tr, act, point="grid0", seed=3)
+    e = sc.card()["spk"]["rate_gain"]
+    ref = model_scorecard(tr, act, n_boot=30, seed=3, n_jackknife=0)["rate_gain"]
+    assert (e["estimate"], e["ci_lo"], e["ci_hi"]) == (ref["estimate"], ref["ci_lo"], ref["ci_hi"])
+    assert e["ci_lo"] < e["estimate"] < e["ci_hi"] and e["interval_over"] == "trials"
+
+
+def test_dual_report_point_computes_no_sensory_signature(monkeypatch):
+    """Rows 8, 9, 11 and 12 need cued selective trials: at a dual_report point nothing of them is
+    computed (no sensory view is even chosen), and its reason never joins a selective point's reason."""
+    from tests.helpers.dual_observers import dual_trials, observer
+    import attnsim.analysis.scorecard as sc_mod
+    from attnsim.analysis.scorecard import Scorecard, realization
+    dual = dual_trials(20)
+    dual_act = observer(dual, "unlimited", np.random.default_rng(0))
+    real_view = sc_mod.view
+
+    def no_view_at_dual(trials, activity):
+        assert np.any(trials.attended_index() >= 0), "sensory view chosen at a dual_report point"
+        return real_view(trials, activity)
+    monkeypatch.setattr(sc_mod, "view", no_view_at_dual)
+    parts = realization(dual, dual_act, n_boot=0, n_jackknife=0)
+    assert parts["rate_gain"]["reason"].startswith("n/a: needs cued selective trials") and parts["rate_gain"]["skipped"]
+    sc = Scorecard(["ann"], seed=1, n_boot=0, n_jackknife=0)
+    tr = _trials(n=30)
+    sc.add("ann", tr, _ann(tr, 1.2, 1.0), point="sel", where=" (selective task)")
+    sc.add("ann", dual, dual_act, point="dual", where=" (dual_report task)")
+    card = sc.card()["ann"]
+    assert card["fano_change"]["reason"] == "n/a: needs spike counts (this model's sensory population has rates only)"
+    assert "skipped" not in card["fano_change"]
