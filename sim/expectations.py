@@ -303,6 +303,7 @@ def evaluate_sweep(expect: list[dict], points: list[dict], run_dir: str, seed: i
 
     chosen = [[p for p in points if matches(p["values"], ex.get("where"))] for ex in expect]
     values: list[dict[int, list[float]]] = [{} for _ in expect]
+    given: list[list[dict]] = [[] for _ in expect]      # the chosen points that gave a value
     trials: list[dict[int, int]] = [{} for _ in expect]
     boots: list[dict[int, list[Bootstrap]]] = [{} for _ in expect]
     notes: list[list[str]] = [[] for _ in expect]
@@ -314,6 +315,7 @@ def evaluate_sweep(expect: list[dict], points: list[dict], run_dir: str, seed: i
                 notes[i].append(note)
             else:
                 values[i].setdefault(p["seed"], []).append(v)
+                given[i].append(p)
     single = {i for i in range(len(expect)) if len(values[i]) == 1 and int(expect[i].get("n_boot", 200)) > 0}
     for p in points:
         run = None
@@ -342,15 +344,16 @@ def evaluate_sweep(expect: list[dict], points: list[dict], run_dir: str, seed: i
             out.append(verdict_entry(ex, None, notes[i][0] if notes[i] else
                                      f"no sweep point matches where={ex.get('where')}"))
             continue
-        parts = [_seed_part(vals, boots[i].get(s), trials[i].get(s) or _n_trials(run_dir, chosen[i], s))
+        parts = [_seed_part(vals, boots[i].get(s), trials[i].get(s) or _n_trials(run_dir, given[i], s))
                  for s, vals in values[i].items()]
         out.append(evaluate_seeds(ex, parts, i, seed, n_points=sum(len(v) for v in values[i].values())))
     return out
 
 
 def _n_trials(run_dir: str, points: list[dict], seed: int) -> int:
-    """The trial count of one seed: n_trials of the first of its points' summary.json (the points
-    of one seed share its trials), or the point's own "n_trials"; 0 where neither is there."""
+    """The trial count of one seed: n_trials of the first of its points' summary.json, or the point's
+    own "n_trials"; 0 where neither is there. `points`: the points whose value the expectation uses
+    (a sweep over tasks has points of other tasks, and trial counts, that give it no value)."""
     import json
     import os
     for p in points:

@@ -351,3 +351,25 @@ def test_interval_rules_end_to_end_and_no_interval_is_inconclusive():
     e = res[1]["estimate"]
     h = (res[1]["ci_hi"] - res[1]["ci_lo"]) / 2
     assert res[1]["trials_needed"] == math.ceil(400 * (h / (e - 0.84)) ** 2)
+
+
+def test_sweep_expectation_counts_the_trials_of_the_points_that_give_its_value(tmp_path):
+    """A grid over tasks: the capacity-like metric exists only at the second task's points (60 trials),
+    the first task's points (90 trials) give it no value. n is 5 x 60 = 300, not 5 x 90 = 450."""
+    import json
+
+    from attnsim.expectations import evaluate_sweep
+    from attnsim.sweep import _matches
+
+    points, index = [], 0
+    for task, n in (("selective", 90), ("dual_report", 60)):
+        for s in range(1, 6):
+            d = tmp_path / f"{index:03d}"
+            d.mkdir()
+            (d / "summary.json").write_text(json.dumps({"n_trials": n}))
+            metrics = {"accuracy": {"all": 0.6 + 0.02 * s}} if task == "dual_report" else {}
+            points.append({"index": index, "values": {"task": {"kind": task}}, "seed": s, "dir": d.name,
+                           "models": {"m": {"metrics": metrics}}})
+            index += 1
+    (r,) = evaluate_sweep([_ex(range=[0.0, 1.0], over="seeds")], points, str(tmp_path), 5, _matches)
+    assert r["n_seeds"] == 5 and r["n_trials"] == 300
