@@ -19,6 +19,7 @@ Every sentence is derived from the numbers, each with its baseline:
 """
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -264,6 +265,27 @@ def section(comp: Computation, title: str = "", figures: list[str] = ()) -> list
     return lines
 
 
+def as_json(comp: Computation) -> dict:
+    """The section's numbers as plain data (dynamics.json beside its figures)."""
+    def num(v):
+        return None if v is None or not np.isfinite(v) else float(v)
+    out = {"n_seeds": comp.n_seeds, "epoch": comp.epoch, "reference": comp.reference, "notes": comp.notes,
+           "samples": comp.samples, "timings_s": comp.timings, "models": {}}
+    for name in comp.models:
+        runs = comp.fixed.get(name) or []
+        out["models"][name] = {
+            "fixed_points": [{e: {**fp.counts(), "n_unstable": fp.n_unstable.tolist(), "type": fp.type.tolist(),
+                                  "decision_structure": bool(r.decision.get(e)), "input": r.inputs.get(e)}
+                              for e, fp in r.epochs.items()} for r in runs],
+            "cue_memory": [{"verdict": r.memory.get("verdict"), "persistence_ms": num(r.memory.get("persistence_ms"))}
+                           for r in runs]}
+    if comp.dsa is not None:
+        out["dsa"] = {"names": comp.dsa.names, "distance": [[num(v) for v in row] for row in comp.dsa.distance],
+                      "pairs": [{k: (num(v) if not isinstance(v, str) else v) for k, v in r.items()}
+                                for r in comp.dsa.rows()], "options": comp.dsa.options}
+    return out
+
+
 def report_section(run_dir: str, resolved: dict, summary: dict, runs: dict | None = None, **options) -> list[str]:
     """The "How the models compute" section of report.md: for each task (sweep grid point), its seeds
     read once each (from `runs` when in memory, else results.h5), figures saved in the first seed's
@@ -297,6 +319,8 @@ def report_section(run_dir: str, resolved: dict, summary: dict, runs: dict | Non
         files = save_dynamics_figures(comp, os.path.join(pts[0]["dir"], "dynamics"))
         rel = [os.path.join(pts[0]["rel"], "dynamics", os.path.basename(f)) for f in files if f.endswith(".png")]
         lines += section(comp, title, rel)
+        with open(os.path.join(pts[0]["dir"], "dynamics", "dynamics.json"), "w") as fh:
+            json.dump(as_json(comp), fh, indent=1)
         del reals
     lines += [f"Added wall time of the whole section: {time.perf_counter() - t0:.1f} s.", ""]
     return lines

@@ -175,3 +175,6 @@ def test_report_section_lists_every_model_of_a_run_in_memory(tmp_path):
         assert f"| {name} |" in text
     assert "n/a: no scenario.yaml" in text and SPIKING_NOTE in text
     assert (tmp_path / "dynamics" / "dsa.png").is_file()
+    import json
+    data = json.loads((tmp_path / "dynamics" / "dynamics.json").read_text())
+    assert set(data["models"]) == set(real.activities) and data["dsa"]["names"]
