@@ -160,9 +160,21 @@ def sensory_values(trials, activity, equal_stimuli: bool, *, gain: bool = True) 
         why.update(g_why)
     lat, r_lat = metric("selection_latency", trials, activity)
     vals["selection_latency"] = _sub(lat, "attended")
-    why["selection_latency"] = r_lat if lat is None else ("the attended representation never dominates"
-                                                          if vals["selection_latency"] is None else "")
+    why["selection_latency"] = r_lat if lat is None else ("" if vals["selection_latency"] is not None else
+                                                          _latency_reason(trials, activity))
     return vals, why
+
+
+def _latency_reason(trials, activity) -> str:
+    """Why selection_latency has no value: a cue-driven lead that the array onset does not reset
+    (`timing.rising_lead`), else no divergence after onset."""
+    from attnsim.analysis.timing import rising_lead
+    from attnsim.analysis.windows import NotApplicable
+    try:
+        reason = rising_lead(trials, activity)
+    except NotApplicable:
+        reason = ""
+    return reason or "the attended and unattended sensory responses never diverge after array onset"
 
 
 def behaviour_values(trials, activity) -> tuple[dict, dict]:

@@ -75,7 +75,8 @@ def binned_responses(trials: Trials, activity: Activity, group: str, t0_ms: floa
                   'Wilcoxon signed-rank p < alpha per bin (row 12)')
 def selection_latency(trials: Trials, activity: Activity, *, epoch: str = "stimulus",
                       bin_ms: float = LATENCY_BIN_MS, baseline_ms: float = LATENCY_BASELINE_MS,
-                      alpha: float = LATENCY_ALPHA, n_consecutive: int = LATENCY_N_CONSECUTIVE) -> dict[str, float]:
+                      alpha: float = LATENCY_ALPHA, n_consecutive: int = LATENCY_N_CONSECUTIVE,
+                      carried_lead_undefined: bool = True) -> dict[str, float]:
     """Selection latency: when the attended and unattended sensory responses diverge after array onset.
 
     The measure of Chelazzi et al. 1993 (Nature 363:345), 1998 (J Neurophysiol 80:2918) and
@@ -103,8 +104,20 @@ def selection_latency(trials: Trials, activity: Activity, *, epoch: str = "stimu
     spiking groups, the model's rate samples otherwise (an ANN's A- and B-preferring hidden
     units, classified on held-out trials; the latency is then measured on the other trials).
 
+    A lead that is still GROWING at array onset (a cue-driven divergence that ramps through
+    the array, as in an ANN whose hidden units integrate the cue) survives the baseline
+    subtraction: every bin after onset is above the pre-array mean, and the latency would read
+    0 ms. So the baseline is checked first (`rising_lead`): the lead (attended - unattended) in
+    the second half of the baseline window against the first half, across trials (Wilcoxon
+    signed-rank, p < alpha, growing). Where it grows, the divergence after onset cannot be told
+    from the cue's, and the latency is NaN (undefined), not 0. Likewise where the responses
+    differ from the first bin after onset while the lead in the last half of the baseline window
+    is already significant (same test): that divergence is the cue's lead carried over the
+    onset, not a selection the array caused.
+
     Returns {condition label: ms after onset} for labels with cued trials; NaN where the
-    responses never diverge (or fewer than 6 trials: the signed-rank test cannot reach p < 0.05).
+    responses never diverge, where the lead still grows at onset (`rising_lead`), or with fewer
+    than 6 trials (the signed-rank test cannot reach p < 0.05).
     Not applicable ({}) without a pre-array period or an epoch shorter than n_consecutive bins.
     """
     t0, t1 = epoch_ms(trials, epoch)
@@ -126,6 +139,7 @@ def selection_latency(trials: Trials, activity: Activity, *, epoch: str = "stimu
         return {}
     att_idx = trials.attended_index()
     a_first = (att_idx == 0)[:, None]
+    rise = _lead_growth(trials, activity, t0, b0)
     xa, xb = x[ga] - base[ga][:, None], x[gb] - base[gb][:, None]
     d_all = np.where(a_first, xa, xb) - np.where(a_first, xb, xa)
     cued = att_idx >= 0
@@ -138,6 +152,9 @@ def selection_latency(trials: Trials, activity: Activity, *, epoch: str = "stimu
         if sel.size < 6:
             out[label] = float("nan")
             continue
+        if rise is not None and _grows(rise[0][sel], alpha)[0]:
+            out[label] = float("nan")
+            continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             p = np.asarray(wilcoxon(d, axis=0, zero_method="wilcox", method="asymptotic").pvalue, float)
@@ -147,8 +164,68 @@ def selection_latency(trials: Trials, activity: Activity, *, epoch: str = "stimu
         # a run cut short by the epoch's end does not count
         if i >= 0 and i + n_consecutive > sig.size:
             i = -1
+        if carried_lead_undefined and i == 0 and rise is not None and _grows(rise[1][sel], alpha)[0]:
+            i = -1                  # the cue's lead carried over the onset
         out[label] = i * width if i >= 0 else float("nan")
     return out
+
+
+def _lead_growth(trials: Trials, activity: Activity, t0: float, b0: float) -> tuple | None:
+    """((n_trials,) growth, (n_trials,) level) of the lead (attended - unattended) over the baseline
+    window [b0, t0): growth = its mean in the second half minus its mean in the first half, level =
+    its mean in the second half, on unsmoothed responses of a sensory view; None where the window
+    holds fewer than two bins."""
+    ga, gb = activity.sensory_pair()
+    half = (t0 - b0) / 2.0
+    pre = {g: binned_responses(trials, activity, g, b0, t0, half)[0] for g in (ga, gb)}
+    if pre[ga].shape[1] < 2:
+        return None
+    a_first = trials.attended_index() == 0
+    lead = [np.where(a_first, pre[ga][:, k], pre[gb][:, k]) - np.where(a_first, pre[gb][:, k], pre[ga][:, k])
+            for k in (0, pre[ga].shape[1] - 1)]
+    return lead[1] - lead[0], lead[1]
+
+
+def _grows(rise: np.ndarray, alpha: float) -> tuple[bool, float]:
+    """(grows?, p): whether the lead's growth differs from 0 across trials (Wilcoxon signed-rank) and is > 0."""
+    rise = rise[np.isfinite(rise)]
+    if rise.size < 6 or not np.any(rise != 0):
+        return False, 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p = float(wilcoxon(rise, zero_method="wilcox", method="asymptotic").pvalue)
+    return bool(np.isfinite(p) and p < alpha and rise.mean() > 0), p
+
+
+def rising_lead(trials: Trials, activity: Activity, *, label: str = "attended", epoch: str = "stimulus",
+                baseline_ms: float = LATENCY_BASELINE_MS, alpha: float = LATENCY_ALPHA) -> str:
+    """Why `selection_latency` has no value for `label`: "" unless the cue-driven lead still grows at
+    array onset, or the responses differ from the first bin after onset with a significant lead
+    before it; then a reason naming it and its p value. Reads the sensory view as
+    selection_latency does."""
+    t0, _ = epoch_ms(trials, epoch)
+    b0 = max(0.0, t0 - baseline_ms)
+    if t0 - b0 <= 0:
+        return ""
+    view = sensory_view(trials, activity)
+    trials, activity = view.trials, view.activity
+    rise = _lead_growth(trials, activity, t0, b0)
+    idx = condition_groups(trials).get(label)
+    if rise is None or idx is None:
+        return ""
+    sel = idx[trials.attended_index()[idx] >= 0]
+    grows, p = _grows(rise[0][sel], alpha)
+    if grows:
+        return (f"n/a: the cue-driven lead of the attended sensory units still grows at array onset "
+                f"(+{float(np.mean(rise[0][sel])):.2g} over the {baseline_ms:.0f} ms before it, Wilcoxon p "
+                f"{p:.2g}), so a divergence after onset cannot be told from the cue's")
+    led, p = _grows(rise[1][sel], alpha)
+    if led and selection_latency(trials, activity, epoch=epoch, baseline_ms=baseline_ms, alpha=alpha,
+                                 carried_lead_undefined=False).get(label) == 0.0:
+        return (f"n/a: the attended sensory units lead already before the array (by {float(np.mean(rise[1][sel])):.2g}"
+                f", Wilcoxon p {p:.2g}) and differ from the first bin after onset: the cue's lead carried over, "
+                f"not a selection by the array")
+    return ""
 
 
 @METRICS.register('persistence_time', summary='ms after cue offset that the cued group stays elevated')

@@ -146,3 +146,64 @@ def test_selection_latency_on_spike_counts_not_smoothed_rates():
                    reaction_time_ms=np.full(tr.n_trials, np.nan), spikes=spikes,
                    group_sizes={"A": n_cells, "B": n_cells})
     assert selection_latency(tr, act)["attended"] == pytest.approx(150.0, abs=20.0)
+
+
+def _ramp_activity(tr, step_ms, onset_ms, cue_on_ms, tau_ms, noise, seed, carry=0.0):
+    """Rates-only sensory pair (like an ANN's hidden units, one sample per step_ms): both groups at 0.1;
+    from the cue on, the attended group's lead grows as 0.3 (1 - exp(-(t - cue_on) / tau_ms)) and keeps
+    growing through the array, which adds nothing of its own (equal stimuli); `carry`: a constant lead
+    the cue opens instead (a step at cue onset) that the array leaves as it is."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(tr.n_steps) * step_ms
+    lead = 0.3 * (1 - np.exp(-np.clip(t - cue_on_ms, 0, None) / tau_ms)) * (t >= cue_on_ms) if tau_ms else 0 * t
+    lead = lead + carry * (t >= cue_on_ms)
+    att = tr.attended_index()
+    n = tr.n_trials
+    ra = 0.1 + np.where((att == 0)[:, None], lead, 0.0) + rng.normal(0, noise, (n, t.size))
+    rb = 0.1 + np.where((att == 1)[:, None], lead, 0.0) + rng.normal(0, noise, (n, t.size))
+    return _two_group_activity(ra, rb, step_ms)
+
+
+def test_selection_latency_of_a_cue_ramp_through_the_array_is_undefined():
+    """Issue 19 (ANN selection latency 0 [0, 0]): an ANN's hidden units integrate the cue, so the lead
+    still grows at array onset and every bin after it is above the pre-array mean. The baseline-
+    subtracted test read 0 ms; a lead the array did not cause is no selection: NaN, with the reason."""
+    from attnsim.analysis.timing import rising_lead
+    tr = make_selective(n_trials=40, dt_ms=20.0, timing_ms={"fixation": 300, "cue": 200, "stimulus": 500,
+                        "response": 200}, contrasts=[0.5], conditions=["attend_A", "attend_B"], seed=0)
+    act = _ramp_activity(tr, 20.0, 500.0, 300.0, 250.0, 0.03, seed=1)
+    assert math.isnan(selection_latency(tr, act)["attended"])
+    assert "still grows at array onset" in rising_lead(tr, act)
+
+
+def test_selection_latency_of_a_lead_carried_over_the_onset_is_undefined():
+    """A step lead opened by the cue, flat before the array and carried through it: the responses differ
+    from the first bin after onset only because they differed before it. Not a latency of 0 ms."""
+    from attnsim.analysis.timing import rising_lead
+    tr = make_selective(n_trials=40, dt_ms=20.0, timing_ms={"fixation": 300, "cue": 200, "stimulus": 500,
+                        "response": 200}, contrasts=[0.5], conditions=["attend_A", "attend_B"], seed=0)
+    act = _ramp_activity(tr, 20.0, 500.0, 300.0, 0.0, 0.03, seed=2, carry=0.2)
+    # the carried lead cancels in the baseline subtraction: no divergence after onset at all
+    assert math.isnan(selection_latency(tr, act)["attended"])
+    assert rising_lead(tr, act) == ""
+
+
+def test_selection_latency_of_a_first_bin_divergence_after_a_cue_lead_is_undefined():
+    """The cue opens a lead, flat before the array; at onset the lead steps up at once (no delay, as an
+    ANN's units can). Baseline-subtracted, the first bin already differs: 0 ms, which cannot be told
+    from the cue's lead carried over the onset: NaN, with the reason; with no lead before the array
+    the same step reads 0 ms."""
+    from attnsim.analysis.timing import rising_lead
+    tr = make_selective(n_trials=40, dt_ms=20.0, timing_ms={"fixation": 300, "cue": 200, "stimulus": 500,
+                        "response": 200}, contrasts=[0.5], conditions=["attend_A", "attend_B"], seed=0)
+    for carry, expect_nan in ((0.2, True), (0.0, False)):
+        rng = np.random.default_rng(4)
+        t = np.arange(tr.n_steps) * 20.0
+        lead = carry * (t >= 300.0) + 0.2 * (t >= 500.0)
+        att = tr.attended_index()
+        ra = 0.1 + np.where((att == 0)[:, None], lead, 0.0) + rng.normal(0, 0.03, (tr.n_trials, t.size))
+        rb = 0.1 + np.where((att == 1)[:, None], lead, 0.0) + rng.normal(0, 0.03, (tr.n_trials, t.size))
+        act = _two_group_activity(ra, rb, 20.0)
+        lat = selection_latency(tr, act)["attended"]
+        assert math.isnan(lat) if expect_nan else lat == 0.0
+        assert ("lead already before the array" in rising_lead(tr, act)) == expect_nan
