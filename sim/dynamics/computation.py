@@ -437,85 +437,124 @@ def _pairwise(per_seed: dict, names: list, fn) -> dict:
     return {"mean": mean, "sd": sd, "n": cnt}
 
 
-def compute(realizations: Sequence[Realization], *, epoch: str = "stimulus", dt_ms: float = 20.0,
-            n_init: int = 16, n_traj: int = 24, hold_ms: float = 1000.0, n_delays: int = 5, rank: int = 6,
-            n_shuffle: int = 10, n_restarts: int = 2, seed: int = 0, fixed_points: bool = True) -> Computation:
-    """The data of the section for one sweep point from its realizations (one per seed)."""
-    from attnsim.dynamics.dsa import dsa_matrix
-    from attnsim.dynamics.rsa import compare_rdms, samples_rdm
-    from attnsim.dynamics.samples import condition_samples
-    from attnsim.dynamics.shape import procrustes_distance
+class Builder:
+    """The section's data built one realization at a time (`add`), each dropped once read: fixed
+    points and samples are computed as it comes, DSA and geometry at the end (`result`).
+    Options: those of `compute`."""
 
-    if not realizations:
-        raise AttnsimError("dynamics: no realization to compute from")
-    first = realizations[0]
-    names = list(first.activities)
-    timings = {"fixed_points": 0.0, "samples": 0.0, "dsa": 0.0, "geometry": 0.0}
-    fixed: dict = {n: [] for n in names}
-    notes: dict = {}
-    means: dict = {n: [] for n in names}
-    rdms: dict = {n: [] for n in names}
-    described: dict = {}
-    cells = None
-    for r_i, real in enumerate(realizations):
-        for n in names:
-            if n not in real.activities:
-                continue
+    def __init__(self, *, epoch: str = "stimulus", dt_ms: float = 20.0, n_init: int = 16, n_traj: int = 24,
+                 hold_ms: float = 1000.0, n_delays: int = 5, rank: int = 6, n_shuffle: int = 10,
+                 n_restarts: int = 2, seed: int = 0, fixed_points: bool = True):
+        self.epoch, self.dt_ms, self.n_init, self.n_traj, self.hold_ms = epoch, dt_ms, n_init, n_traj, hold_ms
+        self.n_delays, self.rank, self.n_shuffle, self.n_restarts = n_delays, rank, n_shuffle, n_restarts
+        self.seed, self.do_fixed = seed, fixed_points
+        self.names: list = []
+        self.timings = {"fixed_points": 0.0, "samples": 0.0, "dsa": 0.0, "geometry": 0.0}
+        self.fixed: dict = {}
+        self.notes: dict = {}
+        self.means: dict = {}
+        self.rdms: dict = {}
+        self.described: dict = {}
+        self.cells = None
+        self.first: Realization | None = None
+        self.reference = ""
+        self.n = 0
+
+    def add(self, real: Realization) -> None:
+        from attnsim.dynamics.rsa import samples_rdm
+        from attnsim.dynamics.samples import condition_samples
+
+        if self.first is None:
+            self.first = Realization(trials=None, activities={}, families=dict(real.families),
+                                     capabilities=dict(real.capabilities), model=real.model, kinds=dict(real.kinds))
+            self.reference = reference_trials(real.trials)[1]
+        for n in real.activities:
+            if n not in self.names:
+                self.names.append(n)
+                self.fixed[n], self.means[n], self.rdms[n] = [], [], []
             caps = real.capabilities.get(n, frozenset())
-            if fixed_points and n not in notes:
+            if self.do_fixed and n not in self.notes:
                 if "dynamical" not in caps:
-                    notes[n] = na_note(caps, real.families.get(n, n))
+                    self.notes[n] = na_note(caps, real.families.get(n, n))
                 else:
                     t0 = time.perf_counter()
                     try:
-                        fixed[n].append(model_fixed_points(real.model(n), real.trials, name=n, n_init=n_init,
-                                                           n_traj=n_traj, seed=seed + r_i, hold_ms=hold_ms))
+                        self.fixed[n].append(model_fixed_points(real.model(n), real.trials, name=n, n_init=self.n_init,
+                                                                n_traj=self.n_traj, seed=self.seed + self.n,
+                                                                hold_ms=self.hold_ms))
                     except NotApplicable as e:
-                        notes[n] = str(e)
+                        self.notes[n] = str(e)
                     except (AttnsimError, ValueError, OSError) as e:   # a model that cannot be rebuilt or solved
-                        notes[n] = f"n/a: {type(e).__name__}: {e}"
-                    timings["fixed_points"] += time.perf_counter() - t0
+                        self.notes[n] = f"n/a: {type(e).__name__}: {e}"
+                    self.timings["fixed_points"] += time.perf_counter() - t0
             t0 = time.perf_counter()
             act = _state_activity(real.activities[n], real.kinds.get(n, ""))
             try:
-                s = condition_samples(real.trials, act, epoch=epoch,
-                                      population=state_population(act, real.kinds.get(n, "")), dt_ms=dt_ms)
+                s = condition_samples(real.trials, act, epoch=self.epoch,
+                                      population=state_population(act, real.kinds.get(n, "")), dt_ms=self.dt_ms)
             except NotApplicable as e:
-                described[n] = str(e)
+                self.described[n] = str(e)
                 continue
-            if cells is None:
-                cells = s.conditions
-            if s.conditions != cells:
-                described[n] = f"n/a: other conditions than the first model's ({len(s.conditions)} cells)"
+            if self.cells is None:
+                self.cells = s.conditions
+            if s.conditions != self.cells:
+                self.described[n] = f"n/a: other conditions than the first model's ({len(s.conditions)} cells)"
                 continue
-            described[n] = s.describe()
-            means[n].append(s.means)
-            timings["samples"] += time.perf_counter() - t0
+            self.described[n] = s.describe()
+            self.means[n].append(s.means)
+            self.timings["samples"] += time.perf_counter() - t0
             t0 = time.perf_counter()
             try:
-                rdms[n].append(samples_rdm(s, every=max(1, s.time_ms.size // 5), noise="identity")["rdm"])
+                self.rdms[n].append(samples_rdm(s, every=max(1, s.time_ms.size // 5), noise="identity")["rdm"])
             except Exception:  # noqa: BLE001  (too few trials per cell for a cross-validated RDM)
                 pass
-            timings["geometry"] += time.perf_counter() - t0
-    ok = [n for n in names if means[n]]
-    dsa = None
-    t0 = time.perf_counter()
-    if len(ok) >= 2:
-        try:
-            dsa = dsa_matrix({n: means[n] for n in ok}, n_shuffle=n_shuffle, seed=seed, n_delays=n_delays,
-                             rank=rank, n_restarts=n_restarts)
-        except ValueError as e:
-            notes["dsa"] = f"n/a: {e}"
-    else:
-        notes["dsa"] = "n/a: fewer than two models with samples"
-    timings["dsa"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    flat = {n: [x.reshape(-1, x.shape[-1]) for x in means[n]] for n in ok}
-    proc = _pairwise(flat, ok, lambda x, y: procrustes_distance(x, y))
-    rsa = _pairwise({n: rdms[n] for n in ok}, ok, lambda x, y: compare_rdms(x, y))
-    timings["geometry"] += time.perf_counter() - t0
-    _, ref = reference_trials(first.trials)
-    return Computation(models=names, families=dict(first.families), capabilities=dict(first.capabilities),
-                       kinds=dict(first.kinds), fixed=fixed, notes=notes, samples=described, dsa=dsa,
-                       procrustes={**proc, "names": ok}, rsa={**rsa, "names": ok}, n_seeds=len(realizations),
-                       epoch=epoch, reference=ref, timings=timings)
+            self.timings["geometry"] += time.perf_counter() - t0
+        self.n += 1
+
+    def result(self) -> Computation:
+        from attnsim.dynamics.dsa import dsa_matrix
+        from attnsim.dynamics.rsa import compare_rdms
+        from attnsim.dynamics.shape import procrustes_distance
+
+        if self.first is None:
+            raise AttnsimError("dynamics: no realization to compute from")
+        names, notes, timings = self.names, dict(self.notes), dict(self.timings)
+        ok = [n for n in names if self.means[n]]
+        dsa = None
+        t0 = time.perf_counter()
+        if len(ok) >= 2:
+            try:
+                dsa = dsa_matrix({n: self.means[n] for n in ok}, n_shuffle=self.n_shuffle, seed=self.seed,
+                                 n_delays=self.n_delays, rank=self.rank, n_restarts=self.n_restarts)
+            except ValueError as e:
+                notes["dsa"] = f"n/a: {e}"
+        else:
+            notes["dsa"] = "n/a: fewer than two models with samples"
+        timings["dsa"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        flat = {n: [x.reshape(-1, x.shape[-1]) for x in self.means[n]] for n in ok}
+        proc = _pairwise(flat, ok, lambda x, y: procrustes_distance(x, y))
+        rsa = _pairwise({n: self.rdms[n] for n in ok}, ok, lambda x, y: compare_rdms(x, y))
+        timings["geometry"] += time.perf_counter() - t0
+        f = self.first
+        return Computation(models=list(names), families=f.families, capabilities=f.capabilities, kinds=f.kinds,
+                           fixed=self.fixed, notes=notes, samples=dict(self.described), dsa=dsa,
+                           procrustes={**proc, "names": ok}, rsa={**rsa, "names": ok}, n_seeds=self.n,
+                           epoch=self.epoch, reference=self.reference, timings=timings)
+
+
+def compute(realizations: Sequence[Realization], **options) -> Computation:
+    """The data of the section for one sweep point from its realizations (one per seed).
+
+    options (`Builder`): epoch of the samples ("stimulus"), dt_ms of their time grid (20), n_init
+    starts of the fixed-point finder (16; 64 for a state of <= 8 dimensions), n_traj trials whose
+    trajectories give them (24), hold_ms of the cue-memory probe (1000), n_delays (5) and rank (6)
+    of DSA, n_shuffle of its null (10), n_restarts of its Procrustes optimisation (2), seed,
+    fixed_points (False: DSA and geometry only).
+    """
+    if not realizations:
+        raise AttnsimError("dynamics: no realization to compute from")
+    b = Builder(**options)
+    for real in realizations:
+        b.add(real)
+    return b.result()

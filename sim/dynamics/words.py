@@ -286,41 +286,74 @@ def as_json(comp: Computation) -> dict:
     return out
 
 
+class ReportSection:
+    """The "How the models compute" section built alongside the report's own pass over the run:
+    `add(point, run)` for each run or sweep point the report holds (each read once; fixed points
+    and samples are computed then and the run dropped), `lines()` at the end (DSA, geometry,
+    figures in each task's first point's dynamics/ folder, dynamics.json). options: those of
+    `computation.compute`."""
+
+    def __init__(self, summary: dict, **options):
+        self.kinds = {n: m.get("kind", "") for n, m in summary.get("models", {}).items()}
+        self.task = summary.get("task", "")
+        self.options = options
+        self.builders: dict = {}
+        self.first: dict = {}
+        self.seconds = 0.0
+
+    def add(self, point: dict, run) -> None:
+        from attnsim.dynamics.computation import Builder, realization_from_run
+        t0 = time.perf_counter()
+        key = point.get("grid", "")
+        if key not in self.builders:
+            self.builders[key] = Builder(**self.options)
+            self.first[key] = point
+        real = realization_from_run(run, point["dir"], kinds={n: self.kinds.get(n) or "" for n in run.activities})
+        try:
+            self.builders[key].add(real)
+        except (AttnsimError, ValueError) as e:
+            self.first[key] = {**point, "error": f"n/a: {type(e).__name__}: {e}"}
+        self.seconds += time.perf_counter() - t0
+
+    def lines(self) -> list[str]:
+        from attnsim.plots.dynamics_figures import save_dynamics_figures
+        if not self.builders:
+            return []
+        t0 = time.perf_counter()
+        out = ["## How the models compute", ""]
+        for key, b in self.builders.items():
+            p = self.first[key]
+            title = f"{p.get('task', {}).get('kind', self.task)} task" if len(self.builders) > 1 else ""
+            if "error" in p:
+                out += ([f"### {title}", ""] if title else []) + [p["error"], ""]
+                continue
+            try:
+                comp = b.result()
+            except (AttnsimError, ValueError) as e:
+                out += ([f"### {title}", ""] if title else []) + [f"n/a: {type(e).__name__}: {e}", ""]
+                continue
+            # a folder of their own: the report lists every figure of figures/ in the run's own section
+            folder = os.path.join(p["dir"], "dynamics")
+            files = save_dynamics_figures(comp, folder)
+            rel = [os.path.join(p.get("rel", "."), "dynamics", os.path.basename(f)) for f in files
+                   if f.endswith(".png")]
+            out += section(comp, title, rel)
+            with open(os.path.join(folder, "dynamics.json"), "w") as fh:
+                json.dump(as_json(comp), fh, indent=1)
+        self.seconds += time.perf_counter() - t0
+        out += [f"Added wall time of this section: {self.seconds:.1f} s.", ""]
+        return out
+
+
 def report_section(run_dir: str, resolved: dict, summary: dict, runs: dict | None = None, **options) -> list[str]:
-    """The "How the models compute" section of report.md: for each task (sweep grid point), its seeds
-    read once each (from `runs` when in memory, else results.h5), figures saved in the first seed's
-    dynamics/ folder. options: those of `computation.compute`."""
-    from attnsim.dynamics.computation import compute, realization_from_run
-    from attnsim.plots.dynamics_figures import save_dynamics_figures
+    """The section for a run directory on its own (each point read once more: from `runs` when in
+    memory, else results.h5); the report itself uses `ReportSection` in its own pass."""
     from attnsim.report import _points, _run_of
 
-    t0 = time.perf_counter()
-    points = _points(run_dir, resolved, summary)
-    kinds = {n: m.get("kind", "") for n, m in summary.get("models", {}).items()}
-    groups: dict[str, list[dict]] = {}
-    for p in points:
-        groups.setdefault(p["grid"], []).append(p)
-    lines = ["## How the models compute", ""]
-    for grid, pts in groups.items():
-        reals = []
-        for p in pts:
-            run = _run_of(p["dir"], runs)
-            if run is not None:
-                reals.append(realization_from_run(run, p["dir"], kinds={n: kinds.get(n) or "" for n in run.activities}))
-        if not reals:
-            continue
-        try:
-            comp = compute(reals, **options)
-        except (AttnsimError, ValueError) as e:
-            lines += [f"n/a: {type(e).__name__}: {e}", ""]
-            continue
-        title = f"{pts[0]['task'].get('kind', summary.get('task', ''))} task" if len(groups) > 1 else ""
-        # a folder of their own: the report lists every figure of figures/ in the run's own section
-        files = save_dynamics_figures(comp, os.path.join(pts[0]["dir"], "dynamics"))
-        rel = [os.path.join(pts[0]["rel"], "dynamics", os.path.basename(f)) for f in files if f.endswith(".png")]
-        lines += section(comp, title, rel)
-        with open(os.path.join(pts[0]["dir"], "dynamics", "dynamics.json"), "w") as fh:
-            json.dump(as_json(comp), fh, indent=1)
-        del reals
-    lines += [f"Added wall time of the whole section: {time.perf_counter() - t0:.1f} s.", ""]
-    return lines
+    sec = ReportSection(summary, **options)
+    for p in _points(run_dir, resolved, summary):
+        run = _run_of(p["dir"], runs)
+        if run is not None:
+            sec.add(p, run)
+        del run
+    return sec.lines()
