@@ -142,6 +142,12 @@ def sensory_values(trials, activity, equal_stimuli: bool, *, gain: bool = True) 
         why[key] = r_eff if eff is None else (f"attention_effects gives no {sub}" if vals[key] is None else "")
     if vals["fano_change"] is None and not has_spikes(activity):
         why["fano_change"] = RATES_ONLY
+    if eff is not None and vals["noise_corr_change"] is None:
+        from attnsim.analysis.variability import MIN_TRIALS_CORR
+        n_corr = _sub(eff, "all", "n_cells_corr")
+        if n_corr == 0:
+            why["noise_corr_change"] = (f"n/a: too few trials: a noise correlation needs >= {MIN_TRIALS_CORR} trials "
+                                        f"of one stimulus in each attention condition (no such cell here)")
     if vals["rate_gain"] is None:
         lowest = _lowest_epoch_rate(trials, activity)
         if lowest < 0:

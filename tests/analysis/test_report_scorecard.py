@@ -433,3 +433,14 @@ def test_dual_report_point_computes_no_sensory_signature(monkeypatch):
     card = sc.card()["ann"]
     assert card["fano_change"]["reason"] == "n/a: needs spike counts (this model's sensory population has rates only)"
     assert "skipped" not in card["fano_change"]
+
+
+def test_noise_correlation_without_enough_trials_says_so():
+    """Two trials per stimulus cell and condition: no within-cell noise correlation (it needs 3); the
+    cell says the trials are too few, not that the metric 'gives no noise_corr_change'."""
+    from attnsim.analysis.signature_values import sensory_values
+    tr = make_selective(n_trials=12, dt_ms=1.0, timing_ms=TIMING, contrasts=[0.2, 0.4, 0.6],
+                        conditions=["attend_A", "attend_B"], seed=1)
+    vals, why = sensory_values(tr, _spiking(tr, 24.0, 20.0), True)
+    assert vals["noise_corr_change"] is None
+    assert why["noise_corr_change"].startswith("n/a: too few trials")
