@@ -26,7 +26,8 @@ Cell i (every cell of both networks; constants per cell type and network; CELL_E
 
 with the recurrent and long-range conductances of a cell of type T in network n, pool k:
 
-    G_AMPA = sum_l (G^AMPA_{ET,n} / N_E) W^{rec}_{T,n}[k, l] S^AMPA_{n,l} + sum_l (G^long_T / N_E) W^{long}[k, l] S^AMPA_{m,l}
+    G_AMPA = sum_l (G^AMPA_{ET,n} / N_E) W^{rec}_{T,n}[k, l] S^AMPA_{n,l}
+             + sum_l (G^long_T / N_E) W^{long}[k, l] S^AMPA_{m,l}
     G_NMDA = sum_l (G^NMDA_{ET,n} / N_E) W^{rec}_{T,n}[k, l] S^NMDA_{n,l}
     G_GABA = (G^GABA_{IT,n} / N_I) S^GABA_n
 

@@ -148,7 +148,8 @@ def test_working_memory_holds_the_cue_only_above_bistability(w_plus, holds):
 def _pair_trials(n, cue_deg):
     """Cue at cue_deg, then a pair of stimuli at 0 and 180 deg in one receptive field (800-1200 ms)."""
     x = _trials(n, 1200, cue_deg=cue_deg)
-    x[:, 800:1200, :P] = np.minimum(von_mises_profile(0.0, P, KAPPA, 0.5) + von_mises_profile(180.0, P, KAPPA, 0.5), 1.0)
+    pair = von_mises_profile(0.0, P, KAPPA, 0.5) + von_mises_profile(180.0, P, KAPPA, 0.5)
+    x[:, 800:1200, :P] = np.minimum(pair, 1.0)
     return x
 
 
