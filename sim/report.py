@@ -350,6 +350,8 @@ def write_report(run_dir: str, resolved: dict, summary: dict, runs: dict | None 
     lines += [f"Seed {summary['seed']}. Models: " + ", ".join(
         f"{n} ({m['family']})" for n, m in summary["models"].items()) + ".", ""]
     points = _points(run_dir, resolved, summary)
+    from attnsim.dynamics.words import ReportSection
+    dynamics = ReportSection(summary)
     builder = Scorecard(summary["models"], seed=summary["seed"], n_boot=SCORECARD_N_BOOT,
                         n_jackknife=SCORECARD_N_JACKKNIFE)
     sections = []
@@ -359,6 +361,7 @@ def write_report(run_dir: str, resolved: dict, summary: dict, runs: dict | None 
         if run is not None:
             _add_to_card(builder, run, p, summary, len(points))
             _, cka = _figures(run, p["dir"], list(p["summary"]["models"]))
+            dynamics.add(p, run)        # "How the models compute" (attnsim.dynamics.words)
         del run
         sections += _section(p, cka)
     card = builder.card()
@@ -368,6 +371,7 @@ def write_report(run_dir: str, resolved: dict, summary: dict, runs: dict | None 
         with open(os.path.join(run_dir, "scorecard.json"), "w") as fh:
             json.dump(card, fh, indent=1)
     lines += sections
+    lines += dynamics.lines()
     lines += ["## Expectations", "", "```", expectation_table(summary["expectations"]), "```", ""]
     path = os.path.join(run_dir, "report.md")
     with open(path, "w") as fh:
