@@ -9,8 +9,10 @@ left to the file's own run: the noise-correlation change (at 128 trials its inte
 than the range, scenarios/validation/attention_spiking.yaml), the Fano ratio, and row 8's gain
 (it needs the 5 contrasts), and row 12's latency (undefined at every seed of the file's own run at
 40 trials per seed). What stays: the rate gain on the sensory E cells (row 9: its interval over
-seeds excludes 0, above, and lies in the row's range) and the control with the top-down projection
-cut (no rate gain: its interval inside the file's band around 0). Each seed is one network realization (background Poisson trains, initial voltages and
+seeds excludes 0, above) and the control with the top-down projection cut (no rate gain: its
+interval inside the file's band around 0). The magnitude claim (`inside` [0.05, 0.26]) is left to
+the file's run too: at 16 trials per seed its interval over seeds (0.23 wide on the first run of
+this test) is wider than the range, which the rule reads as inconclusive. Each seed is one network realization (background Poisson trains, initial voltages and
 trial order); an expectation is judged as the run judges it (`attnsim.expectations.evaluate_seeds`:
 the mean over seeds, the interval resampling seeds, the file's rule).
 """
@@ -42,8 +44,9 @@ def test_rate_gain_and_its_top_down_cut_reduced():
     scn, _ = load_file(FILE)
     top = max(scn.task.contrasts)
     scn, _ = load_file(FILE, overrides=["task.n_trials=16", f"task.contrasts=[{top}]"])
-    wanted = {i: ex for i, ex in enumerate(scn.expect) if (ex.model, ex.metric, ex.group) in JUDGED}
-    assert {ex.model for ex in wanted.values()} == {"circuit", "td_cut"} and len(wanted) == 3
+    wanted = {i: ex for i, ex in enumerate(scn.expect)
+              if (ex.model, ex.metric, ex.group) in JUDGED and ex.rule != "inside"}
+    assert {ex.model for ex in wanted.values()} == {"circuit", "td_cut"} and len(wanted) == 2
     models = {m.name: m for m in scn.models}
     assert models["td_cut"].params["g_td_E_nS"] == 0.0 and models["td_cut"].params["g_td_I_nS"] == 0.0
     assert len(scn.sweep.seeds) >= 5
