@@ -32,7 +32,7 @@ def test_manifest_names_valid_scenarios_and_figures_they_draw():
     import attnsim
     for name, entry in _manifest().items():
         scn = attnsim.load_scenario(os.path.join(ROOT, entry["scenario"]))
-        wanted = list(scn.figures) + (["cka", "pca_trajectories"] if scn.report else [])
+        wanted = list(scn.figures) + (["cka", "pca_trajectories", "fixed_points", "dsa"] if scn.report else [])
         for src in entry["figures"]:
             stem = os.path.splitext(os.path.basename(src))[0]
             assert any(stem == f or stem.startswith(f + "_") for f in wanted), \
