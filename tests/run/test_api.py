@@ -64,7 +64,7 @@ def test_run_to_directory_then_open_run_gives_the_same_result(tmp_path):
         np.testing.assert_array_equal(old.activity[name].choice, res.activity[name].choice)
         np.testing.assert_allclose(old.activity[name].rates, res.activity[name].rates, rtol=1e-6, atol=1e-6)
     assert old.training["mine"] == res.training["mine"]
-    assert old.capabilities["mine"] == frozenset({"trainable"})
+    assert old.capabilities["mine"] == frozenset({"trainable", "dynamical"})   # as my_models.py declares
 
 
 def test_same_seed_same_numbers_in_memory_and_on_disk(tmp_path):
