@@ -96,15 +96,34 @@ def run_entry(name: str, entry: dict, commit: str) -> dict:
     return record
 
 
+def _draw_registered(out: str, src: str, dest: str) -> bool:
+    """`figure:<name>` sources: draw the registered figure from the finished run (a sweep's too,
+    whose run directory keeps only its summary plot), as `attnsim.plots.registry.figures` does."""
+    import attnsim
+    from attnsim.plots.registry import figures
+
+    run = attnsim.open_run(out)
+    drawn = dict(figures(src.split(":", 1)[1], run, run.summary))
+    if not drawn:
+        return False
+    next(iter(drawn.values())).savefig(os.path.join(HERE, dest), dpi=100)
+    return True
+
+
 def copy_figures(name: str, entry: dict) -> list[str]:
     out = os.path.join(RUNS, name)
-    missing = [src for src in entry["figures"] if not os.path.isfile(os.path.join(out, src))]
+    missing = [src for src in entry["figures"] if not src.startswith("figure:")
+               and not os.path.isfile(os.path.join(out, src))]
     if missing:
         raise SystemExit(f"[{name}] the run drew no {', '.join(missing)}: check the entry's paths in "
                          f"{os.path.relpath(MANIFEST, ROOT)} against {os.path.relpath(out, ROOT)}")
     copied = []
     for src, dest in entry["figures"].items():
-        shutil.copyfile(os.path.join(out, src), os.path.join(HERE, dest))
+        if src.startswith("figure:"):
+            if not _draw_registered(out, src, dest):
+                raise SystemExit(f"[{name}] figure {src[7:]!r} draws nothing from {os.path.relpath(out, ROOT)}")
+        else:
+            shutil.copyfile(os.path.join(out, src), os.path.join(HERE, dest))
         copied.append(dest)
     return copied
 

@@ -34,7 +34,7 @@ def test_manifest_names_valid_scenarios_and_figures_they_draw():
         scn = attnsim.load_scenario(os.path.join(ROOT, entry["scenario"]))
         wanted = list(scn.figures) + (["cka", "pca_trajectories", "fixed_points", "dsa"] if scn.report else [])
         for src in entry["figures"]:
-            stem = os.path.splitext(os.path.basename(src))[0]
+            stem = src.split(":", 1)[1] if src.startswith("figure:") else os.path.splitext(os.path.basename(src))[0]
             assert any(stem == f or stem.startswith(f + "_") for f in wanted), \
                 f"entry {name!r}: {src} is not a figure {entry['scenario']} draws ({wanted})"
 
