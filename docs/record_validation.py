@@ -25,8 +25,11 @@ def record(run_dir: str) -> str:
     command = prov.get("command") or []
     args = command[2:] if len(command) > 2 else command
     overrides = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--set"]
+    file = next((a for a in args if a.endswith(".yaml")), None)
+    if file and os.path.isabs(file):
+        file = os.path.relpath(file, os.path.dirname(HERE))
     out = {"scenario": summary["scenario"],
-           "file": next((a for a in args if a.endswith(".yaml")), None),
+           "file": file,
            "overrides": overrides,
            "started": prov.get("started"), "wall_s": prov.get("wall_s"),
            "models": {name: {"family": info.get("family"), "kind": info.get("kind")}
