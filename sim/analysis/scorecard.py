@@ -318,5 +318,17 @@ class Scorecard:
                         seen.add(pt)
                 part.pop("skipped", None)
                 pooled[key] = part
-            out[name] = judge(pooled)
+            out[name] = needs_seeds(judge(pooled))
         return out
+
+
+def needs_seeds(entries: dict[str, dict]) -> dict[str, dict]:
+    """A run's card makes claims about each model, not about one network: a pass or fail over fewer
+    than `rules.MIN_SEEDS` seeds reads inconclusive, with the rule's own reading kept in the label
+    (`rules.realizations`, as expectations `over: seeds` do)."""
+    for e in entries.values():
+        few = rules.realizations(e.get("n_seeds"))
+        if few is not None and e.get("verdict") in (rules.PASS, rules.FAIL) and e.get("estimate") is not None:
+            e["label"] = f"{e['label']} on the rule alone; {few}"
+            e["verdict"] = rules.INCONCLUSIVE
+    return entries

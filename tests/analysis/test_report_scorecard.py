@@ -207,7 +207,9 @@ def test_write_report_opens_with_the_scorecard(tmp_path, monkeypatch):
     assert sections[0] == "## Attention scorecard"
     assert "| spk | rate gain" in text and "| ann | Fano factor ratio" in text
     card = json.loads((tmp_path / "scorecard.json").read_text())
-    assert card["spk"]["rate_gain"]["verdict"] == "pass" and "pass: match" in text
+    # one realization: the rule reads a match, but a claim about the model needs >= 5 seeds
+    assert card["spk"]["rate_gain"]["verdict"] == "inconclusive"
+    assert card["spk"]["rate_gain"]["label"].startswith("match on the rule alone; interval over trials of one")
     again = write_report(str(tmp_path), {"task": {"kind": "selective", "distractor_ratio": 1.0}}, summary)
     assert json.loads((tmp_path / "scorecard.json").read_text()) == card and again == path
 
@@ -444,3 +446,13 @@ def test_noise_correlation_without_enough_trials_says_so():
     vals, why = sensory_values(tr, _spiking(tr, 24.0, 20.0), True)
     assert vals["noise_corr_change"] is None
     assert why["noise_corr_change"].startswith("n/a: too few trials")
+
+
+def test_a_card_decides_a_signature_only_over_five_seeds():
+    from attnsim.analysis.scorecard import needs_seeds
+    entry = lambda n: {"verdict": "pass", "label": "match", "estimate": 0.1, "n_seeds": n}
+    card = needs_seeds({"one": entry(1), "four": entry(4), "five": entry(5),
+                        "none": {"verdict": "fail", "label": "not measured", "estimate": None, "n_seeds": 0}})
+    assert [card[k]["verdict"] for k in ("one", "four", "five", "none")] == \
+        ["inconclusive", "inconclusive", "pass", "fail"]
+    assert "interval over 4 seeds" in card["four"]["label"]
