@@ -3,6 +3,7 @@
     python figures/redraw.py              # every entry of figures/manifest.yaml
     python figures/redraw.py default      # some entries
     python figures/redraw.py --list       # what each entry runs and draws
+    python figures/redraw.py compare --from-run runs/compare-...   # draw from a run already made
 
 Each entry of `figures/manifest.yaml` names a scenario and the figures of its run directory to
 keep. The scenario runs once through the `attnsim run` command (as a user would run it) into
@@ -96,6 +97,42 @@ def run_entry(name: str, entry: dict, commit: str) -> dict:
     return record
 
 
+def adopt_run(name: str, entry: dict, run_dir: str) -> dict:
+    """Use a finished run directory of the entry's scenario instead of running it again (a long
+    scenario run once by `attnsim run`): it is copied to figures/.runs/<name>, and its provenance
+    record (commit, start, wall time) is the run's own `provenance.json`, not this command's."""
+    import yaml as _yaml
+
+    with open(os.path.join(ROOT, entry["scenario"])) as fh:
+        want = (_yaml.safe_load(fh) or {}).get("name")
+    try:
+        with open(os.path.join(run_dir, "scenario.yaml")) as fh:
+            have = (_yaml.safe_load(fh) or {}).get("name")
+        with open(os.path.join(run_dir, "provenance.json")) as fh:
+            prov = json.load(fh)
+    except OSError as exc:
+        raise SystemExit(f"[{name}] --from-run {run_dir}: not a finished run directory ({exc.strerror}: "
+                         f"{exc.filename})")
+    if have != want:
+        raise SystemExit(f"[{name}] --from-run {run_dir}: its scenario is {have!r}, the entry's "
+                         f"{entry['scenario']} is {want!r}")
+    out = os.path.join(RUNS, name)
+    if os.path.abspath(run_dir) != os.path.abspath(out):
+        if os.path.isdir(out):
+            shutil.rmtree(out)
+        shutil.copytree(run_dir, out)
+    git = prov.get("git") or {}
+    commit = (git.get("revision") or "unknown")[:7] + ("+changes" if git.get("dirty") else "")
+    started = str(prov.get("started", ""))
+    record = {"entry": name, "scenario": entry["scenario"], "set": entry.get("set", []), "commit": commit,
+              "date": started[:16].replace("T", " ") + " UTC" if started else "unknown",
+              "wall_s": float(prov.get("wall_s", float("nan"))), "fingerprint": "from-run",
+              "from_run": os.path.abspath(run_dir)}
+    with open(os.path.join(out, ".redraw.json"), "w") as fh:
+        json.dump(record, fh, indent=1)
+    return record
+
+
 def _draw_registered(out: str, src: str, dest: str) -> bool:
     """`figure:<name>` sources: draw the registered figure from the finished run (a sweep's too,
     whose run directory keeps only its summary plot), as `attnsim.plots.registry.figures` does."""
@@ -151,6 +188,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python figures/redraw.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("entries", nargs="*", help="entries of figures/manifest.yaml (default: all)")
     parser.add_argument("--list", action="store_true", help="list the entries and stop")
+    parser.add_argument("--from-run", metavar="RUN_DIR", help="one entry only: take its figures from this "
+                        "finished run of the entry's scenario instead of running it")
     args = parser.parse_args(argv)
     manifest = load_manifest()
     if args.list:
@@ -161,9 +200,15 @@ def main(argv=None) -> int:
     if unknown:
         print(f"unknown entries {unknown}; valid: {sorted(manifest)}", file=sys.stderr)
         return 2
+    if args.from_run and len(args.entries) != 1:
+        print("--from-run needs exactly one entry", file=sys.stderr)
+        return 2
     commit = _commit()
     for name in args.entries or list(manifest):
-        run_entry(name, manifest[name], commit)
+        if args.from_run:
+            adopt_run(name, manifest[name], args.from_run)
+        else:
+            run_entry(name, manifest[name], commit)
         print(f"[{name}] -> figures/{', figures/'.join(copy_figures(name, manifest[name]))}")
     write_provenance(manifest)
     return 0

@@ -45,3 +45,41 @@ def test_redraw_lists_entries_and_refuses_an_unknown_one():
     assert all(name in listed.stdout for name in _manifest())
     bad = subprocess.run([sys.executable, REDRAW, "no_such_entry"], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and "no_such_entry" in bad.stderr and "valid" in bad.stderr
+
+
+def _redraw_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("redraw", REDRAW)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _fake_run(path, name, revision="0123456789abcdef", dirty=True):
+    import json
+    os.makedirs(path)
+    with open(os.path.join(path, "scenario.yaml"), "w") as fh:
+        yaml.safe_dump({"name": name}, fh)
+    with open(os.path.join(path, "provenance.json"), "w") as fh:
+        json.dump({"git": {"revision": revision, "dirty": dirty}, "started": "2026-12-07T21:00:00+0000",
+                   "wall_s": 1234.5}, fh)
+
+
+def test_from_run_adopts_a_finished_run_with_its_own_provenance(tmp_path, monkeypatch):
+    import json
+    import pytest
+    redraw = _redraw_module()
+    monkeypatch.setattr(redraw, "RUNS", str(tmp_path / "runs"))
+    entry = _manifest()["compare"]
+    want = yaml.safe_load(open(os.path.join(ROOT, entry["scenario"])))["name"]
+    _fake_run(str(tmp_path / "mine"), want)
+    record = redraw.adopt_run("compare", entry, str(tmp_path / "mine"))
+    assert record["commit"] == "0123456+changes" and record["wall_s"] == 1234.5
+    assert record["date"] == "2026-12-07 21:00 UTC"
+    stamp = json.load(open(tmp_path / "runs" / "compare" / ".redraw.json"))
+    assert stamp["from_run"] == str(tmp_path / "mine")
+    _fake_run(str(tmp_path / "other"), "not-" + want)          # another scenario's run is refused
+    with pytest.raises(SystemExit, match="its scenario is"):
+        redraw.adopt_run("compare", entry, str(tmp_path / "other"))
+    with pytest.raises(SystemExit, match="not a finished run directory"):
+        redraw.adopt_run("compare", entry, str(tmp_path / "missing"))
