@@ -121,7 +121,9 @@ def block_table(cls, title: str) -> list[str]:
     comments = {}
     for klass in reversed(cls.__mro__):
         if isinstance(klass, type) and issubclass(klass, BaseModel) and klass is not BaseModel:
-            comments.update(field_comments(klass))
+            # a subclass that re-declares a field (to narrow `kind` or change a default) without a comment
+            # keeps its base's meaning; one with a comment replaces it
+            comments.update({name: text for name, text in field_comments(klass).items() if text})
     doc = inspect.cleandoc(cls.__dict__["__doc__"]) if cls.__dict__.get("__doc__") else ""
     lines = [f"### {title}", ""]
     if doc:

@@ -24,19 +24,27 @@ from attnsim.tasks.vocabulary import CHANNELS, COHERENCE, CONDITION, STIM_A, STI
 
 
 class DiscriminationTiming(Strict):
-    fixation: DurationMs = 200.0
+    """fixation -> stimulus -> response (ms); no cue."""
+    fixation: DurationMs = 200.0          # ms with no input before the stimulus
+    # ms the stimuli are on; the choice is the first pool to reach threshold, the reaction time counted from
+    # onset (docs/reference.md row 7's chronometric curve)
     stimulus: PositiveDurationMs = 2000.0
+    # ms after the stimulus, no input; 0: a reaction-time task, the choice read in the stimulus epoch alone
     response: DurationMs = 0.0
 
 
 class DiscriminationSpec(WholeStepTiming, Strict):
-    """Random-dot style two-choice discrimination: stim_A = s0 (1 + c), stim_B = s0 (1 - c)."""
-    kind: Literal["discrimination"]
-    n_trials: int = Field(200, ge=1, le=1000000)
-    dt: PositiveDurationMs = 1.0
-    timing: DiscriminationTiming = DiscriminationTiming()
+    """Random-dot style two-choice discrimination: stim_A = s0 (1 + c/100), stim_B = s0 (1 - c/100)."""
+    kind: Literal["discrimination"]   # chooses this task
+    n_trials: int = Field(200, ge=1, le=1000000)   # trials in the run, spread evenly over the coherences
+    dt: PositiveDurationMs = 1.0      # ms per step of the trials' inputs; every epoch whole steps
+    timing: DiscriminationTiming = DiscriminationTiming()   # the epochs' durations, ms (block below)
+    # motion coherence c, percent (Wong & Wang 2006's c'); one cell each, the points of the psychometric and
+    # chronometric curves of docs/reference.md row 7 (c = 0: no right answer, the target drawn at random)
     coherences: list[Annotated[float, Field(ge=0.0, le=100.0)]] = Field(
         default_factory=lambda: [0.0, 3.2, 6.4, 12.8, 25.6, 51.2], min_length=1)
+    # the two stimuli's mean level, fraction of full drive (each model scales it, e.g. rate_competition's mu_max_hz);
+    # <= 0.5 keeps s0 (1 + c/100) <= 1
     s0: float = Field(0.5, gt=0.0, le=0.5)
 
 

@@ -33,12 +33,16 @@ from attnsim.tasks.vocabulary import CHANNELS, CUE, DIVIDED, FOCUSED, STIM, VALI
 
 
 class _CueValidity(Strict):
-    cue_validity: Fraction = 0.75    # P(target at the cued location | focused trial)
+    # P(target at the cued location | focused trial): 1 - cue_validity of focused trials are invalid, which
+    # the cueing effect (valid minus invalid) needs
+    cue_validity: Fraction = 0.75
 
 
 class DividedSpec(CueDelivery, _CueValidity, TwoLocationCuedSpec):
     """Target at A or B; the cue focused on one location (valid or not) or split across both."""
-    kind: Literal["divided"]
+    kind: Literal["divided"]          # chooses this task
+    # distractor contrast at the non-target location relative to the target (contrast x ratio): with 0.5 the
+    # 2AFC localisation compares a target with a weaker distractor, not with a blank
     distractor_ratio: Fraction = 0.5
 
 

@@ -39,7 +39,9 @@ PATTERNS = ((0, 0), (1, 0), (0, 1), (1, 1))   # (present at A, present at B)
 
 class DualReportSpec(CueDelivery, TwoLocationCuedSpec):
     """A target present or absent at each location independently; a yes/no judgment at each."""
-    kind: Literal["dual_report"]
+    kind: Literal["dual_report"]      # chooses this task
+    # level at a location without a target relative to the target's (contrast x ratio); 0: a blank, the yes/no
+    # detection at each location that the capacity predictions of docs/reference.md row 10 assume
     distractor_ratio: Fraction = 0.0
 
 

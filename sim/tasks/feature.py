@@ -63,10 +63,14 @@ AngleDeg = Annotated[float, Field(ge=-360.0, le=360.0, allow_inf_nan=False)]
 
 class FeatureTiming(Strict):
     """fixation -> cue -> delay -> stimulus -> response (ms); delay 0 puts the stimulus right after the cue."""
-    fixation: DurationMs = 300.0
-    cue: PositiveDurationMs = 200.0
+    fixation: DurationMs = 300.0          # ms with no input before the cue: the baseline persistence compares with
+    cue: PositiveDurationMs = 200.0       # ms the cued direction is on (docs/reference.md row 13: 200-500 ms)
+    # ms between cue offset and stimulus onset, no input: the attended direction must be held (row 13: at least
+    # 1 s); 0: the stimulus follows the cue at once (required by cue_persists)
     delay: DurationMs = 500.0
+    # ms the stimulus direction (or pair) is on; the sensory measures of rows 9, 15 and 16 read it
     stimulus: PositiveDurationMs = 500.0
+    # ms after the stimulus, no stimulus input: the ANNs are trained and scored here (NeuroGym's decision period)
     response: PositiveDurationMs = 200.0
 
 
@@ -78,19 +82,38 @@ def circular_distance_deg(a, b) -> np.ndarray:
 
 class FeatureSpec(WholeStepTiming, Strict):
     """The `task:` block of the feature task (see the module docstring)."""
-    kind: Literal["feature"]
+    kind: Literal["feature"]          # chooses this task
+    # trials in the run, balanced over (contrast, offset, direction) on cued and (contrast, direction) on
+    # neutral trials, in a seeded order
     n_trials: int = Field(120, ge=1, le=100000)
-    dt: PositiveDurationMs = 1.0
-    timing: FeatureTiming = FeatureTiming()
+    dt: PositiveDurationMs = 1.0      # ms per step of the trials' inputs; every epoch whole steps
+    timing: FeatureTiming = FeatureTiming()   # the epochs' durations, ms (block below)
+    # direction channels on the ring, per kind (stim_f<k>, cue_f<k>; channel k prefers 360 k / n deg); a cue
+    # within 180 / n deg of a stimulus direction is a match
     n_features: int = Field(8, ge=2, le=360)
+    # von Mises concentration of a direction's profile over the channels, level exp(kappa (cos(theta_k - theta)
+    # - 1)), dimensionless; larger is narrower (2: half-width at half height 49 deg)
     kappa: float = Field(2.0, gt=0.0, le=100.0, allow_inf_nan=False)
+    # stimulus levels, the profile's peak, fraction of full drive; one cell each
     contrasts: list[Contrast] = Field(default_factory=lambda: [0.5], min_length=1)
+    # peak level of the cue's profile on the cue_f<k> channels, fraction of full cue (each model scales it)
     cue_level: Fraction = 1.0
+    # fraction of trials cued (attend_feature); the rest are neutral: no cue, judge whether the stimulus
+    # direction is in [0, 180) deg
     cued_fraction: Fraction = 0.8
+    # cued minus stimulus direction, deg, one per cued-trial cell: the same stimulus with the attended direction
+    # varied, as the feature-similarity gain is measured (docs/reference.md row 15, Treue & Martinez-Trujillo 1999)
     cue_offsets_deg: list[AngleDeg] = Field(default_factory=lambda: [0.0, 45.0, 90.0, 135.0, 180.0], min_length=1)
+    # stimulus directions drawn from, deg; null: every channel's preferred direction, so that trials repeat
+    # exactly, as Fano factors and noise correlations need (row 9)
     stim_dirs_deg: list[AngleDeg] | None = Field(None, min_length=1)
+    # pair trials, two directions pair_separation_deg apart in one receptive field (biased competition, row 16,
+    # Reynolds, Chelazzi & Desimone 1999): false none, true all, a number that fraction of the trials
     pair: bool | Fraction = False
+    # second direction of a pair minus the first, deg; at least one channel spacing (360 / n_features)
     pair_separation_deg: float = Field(90.0, gt=0.0, le=180.0, allow_inf_nan=False)
+    # cue stays on through the stimulus (an external bias; only with timing.delay 0) vs gone at cue offset
+    # (the cue-delay protocol: the model must hold the attended direction, row 13)
     cue_persists: bool = False
 
     @model_validator(mode="after")

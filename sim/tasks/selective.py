@@ -54,17 +54,33 @@ class SelectiveSpec(WholeStepTiming, Strict):
     """The `task:` block of the selective task (see the module docstring).
 
     The keys of the form not used stay None and are left out of the resolved scenario."""
-    kind: Literal["selective"]
+    kind: Literal["selective"]        # chooses this task
+    # trials in the run, spread evenly over the condition x level cells (contrasts or coherence) in a seeded order
     n_trials: int = Field(60, ge=1, le=100000)
-    dt: PositiveDurationMs = 1.0
-    timing: CuedTiming = CuedTiming()
+    dt: PositiveDurationMs = 1.0      # ms per step of the trials' inputs; every epoch whole steps
+    timing: CuedTiming = CuedTiming()    # the epochs' durations, ms (block below)
+    # contrast form (the default, [0.1, 0.3, 0.5]): the attended (neutral: the stronger) stimulus's level, fraction
+    # of full drive; one cell each; row 8's contrast-response function needs >= 5 of them
     contrasts: list[Contrast] | None = Field(None, min_length=1)
+    # coherence form: Wang 2002's c' as a fraction (0.512 = 51.2 %), the stronger stimulus at mean_level (1 + c),
+    # the weaker at mean_level (1 - c); one cell each (c = 0: equal stimuli, neutral accuracy is chance)
     coherence: list[Fraction] | None = Field(None, min_length=1)
-    mean_level: float | None = Field(None, gt=0.0, le=0.5)   # <= 0.5 keeps mean_level (1 + c) <= 1
+    # coherence form: the two stimuli's mean level, fraction of full drive (0.5 when coherence is given);
+    # <= 0.5 keeps mean_level (1 + c) <= 1
+    mean_level: float | None = Field(None, gt=0.0, le=0.5)
+    # trial types, balanced: attend_A / attend_B cue that stimulus, which is the target;
+    # neutral: no cue, the stronger stimulus (drawn at random) is the target
     conditions: list[Literal[CONDITIONS]] = Field(default_factory=lambda: list(CONDITIONS), min_length=1)
+    # contrast form: the unattended stimulus's contrast relative to the attended one (1.0 when contrasts are
+    # given: the same stimuli whichever is attended, as rows 8, 9 and 12 need)
     distractor_ratio: Fraction | None = None
+    # contrast form, neutral trials: the weaker stimulus's contrast relative to the stronger (0.5 when contrasts
+    # are given), so that an uncued trial has a right answer
     neutral_ratio: Fraction | None = None
+    # cue channel level on cued trials, fraction of full cue (each model scales it, e.g. spiking_competition's
+    # cue_rate_hz, rate_competition's cue_bias_nA)
     cue_strength: Fraction = 1.0
+    # cue stays on through the stimulus (a sustained top-down bias) vs gone at stimulus onset
     cue_persists: bool = True
 
     @model_validator(mode="before")

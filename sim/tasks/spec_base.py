@@ -55,9 +55,14 @@ class WholeStepTiming:
 
 class CuedTiming(Strict):
     """fixation -> cue -> stimulus -> response (ms); the selective, divided and dual_report timeline."""
-    fixation: DurationMs = 300.0
+    fixation: DurationMs = 300.0            # ms with no input before the cue: the baseline
+    # ms the cue is on alone before the stimulus (the cue given before the array, docs/reference.md row 12);
+    # 0: no cue epoch, so a cue only with cue_persists, from stimulus onset
     cue: DurationMs = 200.0
+    # ms the stimuli are on; the sensory measures (rows 8, 9, 11, 12) and threshold readouts start at its onset
     stimulus: PositiveDurationMs = 500.0
+    # ms after the stimulus, no stimulus input: the ANNs are trained and scored here (NeuroGym's decision
+    # period); a threshold readout keeps reading through it
     response: PositiveDurationMs = 200.0
 
 
@@ -68,11 +73,15 @@ class TwoLocationCuedSpec(WholeStepTiming, Strict):
     `CueDelivery` (the trailing keys) as `class X(CueDelivery, [Extra,] TwoLocationCuedSpec)`,
     so that an `Extra` mixin's keys fall between the two, and narrows `kind`.
     """
-    kind: str
+    kind: str                                     # chooses the task; each task narrows it to its own name
+    # trials in the run, spread evenly over the condition x contrast cells in a seeded order
     n_trials: int = Field(120, ge=1, le=100000)
-    dt: PositiveDurationMs = 1.0
-    timing: CuedTiming = CuedTiming()
+    dt: PositiveDurationMs = 1.0                  # ms per step of the trials' inputs; every epoch whole steps
+    timing: CuedTiming = CuedTiming()             # the epochs' durations, ms (block below)
+    # target contrasts, fraction of full stimulus drive (each model scales it); one cell each
     contrasts: list[Contrast] = Field(default_factory=lambda: [0.3], min_length=1)
+    # trial types, balanced: focused_A / focused_B put the whole cue on that location, divided splits it
+    # evenly (cue_strength / 2 on each); row 10 compares focused with divided
     conditions: list[Literal[TWO_LOCATION_CONDITIONS]] = Field(
         default_factory=lambda: list(TWO_LOCATION_CONDITIONS), min_length=1)
 
@@ -81,6 +90,10 @@ class CueDelivery(Strict):
     """The trailing keys of a two-location cued task: the distractor at the non-target location
     (contrast x distractor_ratio; a task re-declares the default), the cue's drive and whether
     it stays on through the stimulus."""
+    # contrast at the non-target location relative to the target (contrast x ratio); 0: that location is blank
     distractor_ratio: Fraction = 0.5
+    # cue channel level on a focused trial, fraction of full cue (each model scales it, e.g. spiking_competition's
+    # cue_rate_hz); a divided trial gets half of it at each location, the same total
     cue_strength: Fraction = 1.0
+    # cue stays on through the stimulus (a sustained top-down bias) vs gone at stimulus onset
     cue_persists: bool = True

@@ -19,16 +19,19 @@ from attnsim.tasks.vocabulary import CHANNELS, CONDITION, SPONTANEOUS
 
 
 class SpontaneousTiming(Strict):
+    """transient -> measure (ms); no input in either."""
+    # ms discarded while the network settles from its initial state (docs/reference.md row 1: 0.1 s)
     transient: DurationMs = 100.0
+    # ms over which rates, CVs and spectra are measured, the analysis window (row 1: at least 1 s)
     measure: PositiveDurationMs = 1000.0
 
 
 class SpontaneousSpec(WholeStepTiming, Strict):
     """No input: spontaneous activity, measured after a transient (PD14, Brunel 2000)."""
-    kind: Literal["spontaneous"]
-    n_trials: int = Field(3, ge=1, le=10000)
-    dt: PositiveDurationMs = 1.0
-    timing: SpontaneousTiming = SpontaneousTiming()
+    kind: Literal["spontaneous"]      # chooses this task
+    n_trials: int = Field(3, ge=1, le=10000)     # independent repetitions, each from its own seed
+    dt: PositiveDurationMs = 1.0      # ms per step of the trials' (all-zero) inputs; every epoch whole steps
+    timing: SpontaneousTiming = SpontaneousTiming()   # the epochs' durations, ms (block below)
 
 
 @TASKS.register("spontaneous")

@@ -26,21 +26,30 @@ from attnsim.tasks.vocabulary import CHANNELS, CUE, CUED, STIM, channel
 
 
 class SustainedTiming(Strict):
-    fixation: DurationMs = 300.0
-    cue: PositiveDurationMs = 200.0
+    """fixation -> cue -> delay -> stimulus -> response (ms); the cue is on in the cue epoch only."""
+    fixation: DurationMs = 300.0          # ms with no input before the cue: the baseline persistence compares with
+    cue: PositiveDurationMs = 200.0       # ms the cue is on (docs/reference.md row 13: a cue of 200-500 ms)
+    # ms between cue offset and stimulus onset, no input: the cue must be held (row 13: a delay of at least 1 s);
+    # sweep it for accuracy against delay
     delay: DurationMs = 500.0
-    stimulus: PositiveDurationMs = 500.0
+    stimulus: PositiveDurationMs = 500.0  # ms both stimuli are on, at equal contrast
+    # ms after the stimulus, no input: the ANNs are trained and scored here (NeuroGym's decision period)
     response: PositiveDurationMs = 200.0
 
 
 class SustainedSpec(WholeStepTiming, Strict):
     """Brief cue, delay, then both stimuli at equal contrast: only the held cue decides."""
-    kind: Literal["sustained"]
+    kind: Literal["sustained"]        # chooses this task
+    # trials in the run, spread evenly over the condition x contrast cells in a seeded order
     n_trials: int = Field(40, ge=1, le=100000)
-    dt: PositiveDurationMs = 1.0
-    timing: SustainedTiming = SustainedTiming()
+    dt: PositiveDurationMs = 1.0      # ms per step of the trials' inputs; every epoch whole steps
+    timing: SustainedTiming = SustainedTiming()   # the epochs' durations, ms (block below)
+    # level of both stimuli, equal so that only the held cue decides, fraction of full drive; one cell each
     contrasts: list[Contrast] = Field(default_factory=lambda: [0.5], min_length=1)
+    # trial types, balanced: attend_A / attend_B cue that stimulus, which is the target
     conditions: list[Literal[CUED]] = Field(default_factory=lambda: list(CUED), min_length=1)
+    # cue channel level in the cue epoch, fraction of full cue (each model scales it, e.g. spiking_competition's
+    # cue_rate_hz)
     cue_strength: Fraction = 1.0
 
 

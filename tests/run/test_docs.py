@@ -10,7 +10,8 @@ import pytest
 
 from attnsim.model_card import model_card, unit_of
 from attnsim.models import FAMILIES
-from attnsim.scenario.reference import scenario_reference
+from attnsim.scenario.reference import _models_in, block_table, scenario_reference
+from attnsim.spec.strict import Strict
 from tests.conftest import ROOT
 
 
@@ -104,3 +105,57 @@ def test_every_key_of_the_file_level_blocks_says_what_it_means():
     file_part = text.split("## Tasks (`task:`)", 1)[0]
     empty = [line for line in file_part.splitlines() if line.startswith("| `") and line.rstrip().endswith("|  |")]
     assert not empty, empty
+
+
+def _meanings_by_table(section: str) -> dict[str, dict[str, str]]:
+    """{table title: {key: meaning}} of the `### ` tables of one part of the reference (the meaning is the
+    last cell of a key's row; the generator writes no `|` inside a cell)."""
+    tables = {}
+    for block in section.split("\n### ")[1:]:
+        title, _, body = block.partition("\n")
+        tables[title.strip()] = {line.split("`", 2)[1]: line.rstrip()[:-1].rsplit("|", 1)[1].strip()
+                                 for line in body.splitlines() if line.startswith("| `")}
+    return tables
+
+
+def _spec_blocks(cls, title: str):
+    """(table title, pydantic class) of a task Spec and of every block nested in it, as the reference titles them."""
+    yield title, cls
+    for info in cls.model_fields.values():
+        for sub in _models_in(info.annotation):
+            yield from _spec_blocks(sub, f"{title} / {sub.__name__}")
+
+
+def test_every_key_of_every_task_spec_says_what_it_means():
+    """Each key of each registered task's Spec, and of its timing block, has a meaning in the reference: the
+    comment beside the field (or above it) in sim/tasks, read by attnsim.scenario.reference."""
+    from attnsim.registries import TASKS
+    text = scenario_reference(os.path.join(ROOT, "scenarios"))
+    checked, empty = 0, []
+    for kind, entry in TASKS.bundled().items():
+        tables = _meanings_by_table(text.split(f"## task kind `{kind}`", 1)[1].split("\n## task kind", 1)[0])
+        for title, cls in _spec_blocks(entry.obj.Spec, f"`{kind}`"):
+            assert title in tables, (kind, title)
+            for key in cls.model_fields:
+                checked += 1
+                if not tables[title].get(key):
+                    empty.append(f"{title}: {key}")
+    assert checked >= 60, checked          # the registry was walked (7 kinds, 89 keys on 2026-12-07)
+    assert not empty, empty
+
+
+class _BaseBlock(Strict):
+    ratio: float = 0.5      # the base's meaning
+    other: int = 1          # kept as written
+
+
+class _NarrowedBlock(_BaseBlock):
+    ratio: float = 0.0
+    other: int = 2          # the subclass's own meaning
+
+
+def test_a_field_re_declared_without_a_comment_keeps_its_base_meaning():
+    """A task Spec re-declares a base field to narrow `kind` or change a default (spec_base); without a comment
+    of its own the field keeps the base's meaning, with one the subclass's comment replaces it."""
+    rows = _meanings_by_table("\n".join(["", *block_table(_NarrowedBlock, "narrowed")]))["narrowed"]
+    assert rows == {"ratio": "the base's meaning", "other": "the subclass's own meaning"}
