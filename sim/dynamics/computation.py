@@ -437,6 +437,24 @@ def _pairwise(per_seed: dict, names: list, fn) -> dict:
     return {"mean": mean, "sd": sd, "n": cnt}
 
 
+def common_cells(per_model: dict[str, list[tuple[list[str], np.ndarray]]]) -> tuple[dict[str, list[np.ndarray]], list[str]]:
+    """({model: [(C, T, N) means over the cells every realization has, in one order]}, [cells left out]).
+
+    per_model: {model: [(cell names, (C_i, T, N) means)] one per seed}. DSA and Procrustes compare
+    condition means cell by cell, between models and between seeds of one model, so every array must
+    hold the same cells in the same order; a cell absent at one seed (no trial of it) is left out
+    everywhere rather than comparing different conditions."""
+    sets = [set(names) for runs in per_model.values() for names, _ in runs]
+    if not sets:
+        return {m: [] for m in per_model}, []
+    common = sorted(set.intersection(*sets))
+    dropped = sorted(set.union(*sets) - set(common))
+    out = {}
+    for m, runs in per_model.items():
+        out[m] = [means[[names.index(c) for c in common]] for names, means in runs] if common else []
+    return out, dropped
+
+
 class Builder:
     """The section's data built one realization at a time (`add`), each dropped once read: fixed
     points and samples are computed as it comes, DSA and geometry at the end (`result`).
@@ -455,7 +473,6 @@ class Builder:
         self.means: dict = {}
         self.rdms: dict = {}
         self.described: dict = {}
-        self.cells = None
         self.first: Realization | None = None
         self.reference = ""
         self.n = 0
@@ -495,13 +512,10 @@ class Builder:
             except NotApplicable as e:
                 self.described[n] = str(e)
                 continue
-            if self.cells is None:
-                self.cells = s.conditions
-            if s.conditions != self.cells:
-                self.described[n] = f"n/a: other conditions than the first model's ({len(s.conditions)} cells)"
-                continue
+            # cells in one order for every seed (a seed's trial order sets the order of first appearance)
+            order = sorted(range(len(s.conditions)), key=lambda i: s.conditions[i])
             self.described[n] = s.describe()
-            self.means[n].append(s.means)
+            self.means[n].append(([s.conditions[i] for i in order], s.means[order]))
             self.timings["samples"] += time.perf_counter() - t0
             t0 = time.perf_counter()
             try:
@@ -519,12 +533,16 @@ class Builder:
         if self.first is None:
             raise AttnsimError("dynamics: no realization to compute from")
         names, notes, timings = self.names, dict(self.notes), dict(self.timings)
-        ok = [n for n in names if self.means[n]]
+        means, dropped = common_cells(self.means)
+        if dropped:
+            notes["cells"] = (f"{len(dropped)} condition cell(s) missing at some seed or model, left out of DSA and "
+                              f"Procrustes for all: {', '.join(dropped)}")
+        ok = [n for n in names if means[n]]
         dsa = None
         t0 = time.perf_counter()
         if len(ok) >= 2:
             try:
-                dsa = dsa_matrix({n: self.means[n] for n in ok}, n_shuffle=self.n_shuffle, seed=self.seed,
+                dsa = dsa_matrix({n: means[n] for n in ok}, n_shuffle=self.n_shuffle, seed=self.seed,
                                  n_delays=self.n_delays, rank=self.rank, n_restarts=self.n_restarts)
             except ValueError as e:
                 notes["dsa"] = f"n/a: {e}"
@@ -532,7 +550,7 @@ class Builder:
             notes["dsa"] = "n/a: fewer than two models with samples"
         timings["dsa"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        flat = {n: [x.reshape(-1, x.shape[-1]) for x in self.means[n]] for n in ok}
+        flat = {n: [x.reshape(-1, x.shape[-1]) for x in means[n]] for n in ok}
         proc = _pairwise(flat, ok, lambda x, y: procrustes_distance(x, y))
         rsa = _pairwise({n: self.rdms[n] for n in ok}, ok, lambda x, y: compare_rdms(x, y))
         timings["geometry"] += time.perf_counter() - t0

@@ -245,6 +245,8 @@ def section(comp: Computation, title: str = "", figures: list[str] = ()) -> list
         lines += ["**What the numbers show.**", ""] + [f"- {w}" for w in words] + [""]
     samples = "; ".join(f"{n}: {d}" for n, d in comp.samples.items())
     lines += [f"Samples (attnsim.dynamics.samples, one set for DSA, Procrustes and RSA): {samples}.", ""]
+    if "cells" in comp.notes:
+        lines += [f"Cells: {comp.notes['cells']}.", ""]
     t = dsa_table(comp)
     if t:
         lines += [f"DSA (Ostrow et al. 2023; delay embedding {o.get('n_delays')} delays, rank {o.get('rank')}, "

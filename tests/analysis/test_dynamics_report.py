@@ -60,12 +60,14 @@ class Toy:
         return _Dyn(self.well, tau_ms=10.0)
 
 
-def _trials(n_per=8):
+def _trials(n_per=8, reverse=False):
     cond = np.array(["attend_A"] * n_per + ["attend_B"] * n_per)
     x = np.zeros((2 * n_per, 120, 4))
     x[:, 40:100, :2] = 0.1
     x[:n_per, 20:40, 2] = 1.0
     x[n_per:, 20:40, 3] = 1.0
+    if reverse:                          # another seed's trial order: attend_B appears first
+        cond, x = cond[::-1].copy(), x[::-1].copy()
     return Trials(1.0, x, CH, (cond == "attend_B").astype(int), EPOCHS,
                   {"condition": cond, "contrast": np.full(2 * n_per, 0.1)})
 
@@ -77,8 +79,8 @@ def _activity(rates):
                     roles={"hidden": "hidden"})
 
 
-def _realization(rate_well=True, seed=0):
-    trials = _trials()
+def _realization(rate_well=True, seed=0, reverse=False):
+    trials = _trials(reverse=reverse)
     models = {"rate": Toy(rate_well), "ann_well": Toy(True), "ann_point": Toy(False)}
     acts = {n: _activity(m.dynamics(CH, 1.0).trajectories(trials.inputs, seed + i))
             for i, (n, m) in enumerate(models.items())}
@@ -178,3 +180,24 @@ def test_report_section_lists_every_model_of_a_run_in_memory(tmp_path):
     import json
     data = json.loads((tmp_path / "dynamics" / "dynamics.json").read_text())
     assert set(data["models"]) == set(real.activities) and data["dsa"]["names"]
+
+
+def test_seeds_with_another_trial_order_share_cells_and_give_a_seed_spread():
+    """compare_attention.yaml (2026-12-07): each seed draws its own trial order, so the cells of its
+    samples came in another order, every later seed was dropped ("other conditions than the first
+    model's") and DSA had no within-architecture spread ("seed spread unknown (one seed)")."""
+    comp2 = compute([_realization(seed=0), _realization(seed=1, reverse=True)], **OPTS)
+    assert not any("other conditions" in d for d in comp2.samples.values())
+    names = comp2.dsa.names
+    assert set(names) == {"rate", "ann_well", "ann_point", "spk", "ffwd"}
+    assert np.isfinite(np.diag(comp2.dsa.distance)).all()          # the spread between the two seeds
+
+
+def test_common_cells_aligns_orders_and_drops_a_cell_missing_at_one_seed():
+    from attnsim.dynamics.computation import common_cells
+    a = np.arange(3.0)[:, None, None] * np.ones((3, 2, 1))          # cells x, y, z hold 0, 1, 2
+    runs = {"m": [(["x", "y", "z"], a), (["z", "x"], a[[2, 0]])]}
+    out, dropped = common_cells(runs)
+    assert dropped == ["y"]
+    assert [float(m[:, 0, 0].tolist()[0]) for m in out["m"]] == [0.0, 0.0]
+    assert out["m"][1][:, 0, 0].tolist() == [0.0, 2.0]
