@@ -30,6 +30,7 @@ a capacity model only when the cue changes sensitivity).
 from __future__ import annotations
 
 from attnsim.analysis import rules
+from attnsim.analysis.dprime import is_dual_report
 from attnsim.analysis.signature_values import (BEHAVIOUR_KEYS, SENSORY_KEYS, SPIKE_FIELD_KEYS, behaviour_values,
                                                sensory_values, spike_field_values, view)
 from attnsim.reference_signatures import SIGNATURES
@@ -152,6 +153,10 @@ def realization(trials, activity, *, n_boot: int = N_BOOT, seed: int = 0, equal_
     boots = bootstrap_many(trials, activity, lambda t, a: behaviour_values(t, a)[0], n_boot=n_boot, seed=seed)
     out = {k: _part(b.estimate, *b.interval, trials.n_trials, "bootstrap", "decision stage / readout", b_why.get(k, ""))
            for k, b in boots.items()}
+    if not is_dual_report(trials):      # row 10 by design needs the dual-report task: another point's reason first
+        for k in BEHAVIOUR_KEYS:
+            if out[k]["estimate"] is None:
+                out[k]["skipped"] = True
     if not selective_point(trials):
         for k in SENSORY_KEYS + tuple(SPIKE_FIELD_KEYS):
             out[k] = _part(None, None, None, trials.n_trials, None, "none", NOT_SELECTIVE, skipped=True)
@@ -200,14 +205,30 @@ def model_scorecard(trials, activity, *, n_boot: int = N_BOOT, seed: int = 0, eq
                              n_jackknife=n_jackknife))
 
 
+def _partial_seeds(parts: list[dict], have: list[dict]) -> dict:
+    """n/a where a signature is defined at some seeds of a point but fewer than rules.MIN_SEEDS: an
+    estimate over those seeds would be a claim about the architecture from the seeds where it
+    happened to be defined. The reason names the others' reason and the values where defined."""
+    missing = next(p for p in parts if p["estimate"] is None)
+    values = ", ".join(f"{p['estimate']:.3g}" for p in have)
+    out = dict(missing)
+    out.update({"n_seeds": 0, "n_trials": sum(p["n_trials"] for p in have),
+                "reason": f"defined at {len(have)} of {len(parts)} seeds, {rules.MIN_SEEDS} needed "
+                          f"(elsewhere: {missing.get('reason') or 'undefined'}); where defined: {values}"})
+    return out
+
+
 def pool_seeds(parts: list[dict], *, n_boot: int = N_BOOT_SEEDS, seed: int = 0) -> dict:
     """One part from the parts of several realizations (seeds) of one grid point: with >= 2 estimates
     the mean over seeds with `bootstrap.hierarchical`'s interval (seeds resampled, expanded for few
-    seeds); with one, that part; with none, the first part (its reason)."""
+    seeds); with one, that part; with none, the first part (its reason). Where some seeds give an
+    estimate and others do not, and fewer than rules.MIN_SEEDS do: n/a (`_partial_seeds`)."""
     import numpy as np
 
     from attnsim.analysis.bootstrap import Bootstrap, hierarchical
     have = [p for p in parts if p["estimate"] is not None]
+    if len(parts) > 1 and 0 < len(have) < min(len(parts), rules.MIN_SEEDS):
+        return _partial_seeds(parts, have)
     if len(have) <= 1:
         return dict(have[0] if have else parts[0])
     boot = hierarchical([Bootstrap(p["estimate"], np.zeros(0), p["n_trials"], 0) for p in have],

@@ -145,9 +145,14 @@ def sensory_values(trials, activity, equal_stimuli: bool, *, gain: bool = True) 
     if eff is not None and vals["noise_corr_change"] is None:
         from attnsim.analysis.variability import MIN_TRIALS_CORR
         n_corr = _sub(eff, "all", "n_cells_corr")
+        units = np.arange(activity.rates.shape[2])
+        sizes = [units[activity.groups[g]].size for g in activity.sensory_pair()]
         if n_corr == 0:
             why["noise_corr_change"] = (f"n/a: too few trials: a noise correlation needs >= {MIN_TRIALS_CORR} trials "
                                         f"of one stimulus in each attention condition (no such cell here)")
+        elif max(sizes) < 2:
+            why["noise_corr_change"] = ("a noise correlation needs >= 2 units in a sensory group, and each location "
+                                        "here has 1 (one pool's population rate)")
     if vals["rate_gain"] is None:
         lowest = _lowest_epoch_rate(trials, activity)
         if lowest < 0:
@@ -183,13 +188,22 @@ def _latency_reason(trials, activity) -> str:
     return reason or "the attended and unattended sensory responses never diverge after array onset"
 
 
+def _undefined_ratio(p_single: float | None) -> str:
+    """Why capacity_cost gave no d' ratio: performance at ceiling or floor (capacity.CEILING, FLOOR)."""
+    from attnsim.analysis.capacity import CEILING, FLOOR
+    if p_single is None:
+        return "ratio undefined (no d' at the cued location)"
+    where = "ceiling" if p_single > CEILING else "floor" if p_single < FLOOR else "d' single or dual <= 0"
+    return f"ratio undefined: P single {p_single:.2f} ({where}; ceiling > {CEILING}, floor < {FLOOR})"
+
+
 def behaviour_values(trials, activity) -> tuple[dict, dict]:
     """({key: value or None}, {key: reason}) of BEHAVIOUR_KEYS from the choices or location reports."""
     cap, r_cap = metric("capacity_cost", trials, activity)
     vals = {"capacity_ratio": _sub(cap, "all", "ratio"), "_attention_benefit": _sub(cap, "all", "benefit"),
             "_p_single": _sub(cap, "all", "p_single")}
-    why = {"capacity_ratio": r_cap if cap is None else ("ratio undefined (ceiling or floor)"
-                                                        if vals["capacity_ratio"] is None else "")}
+    why = {"capacity_ratio": r_cap if cap is None else "" if vals["capacity_ratio"] is not None else
+           _undefined_ratio(vals["_p_single"])}
     why["_attention_benefit"] = why["_p_single"] = why["capacity_ratio"]
     return vals, why
 

@@ -456,3 +456,41 @@ def test_a_card_decides_a_signature_only_over_five_seeds():
     assert [card[k]["verdict"] for k in ("one", "four", "five", "none")] == \
         ["inconclusive", "inconclusive", "pass", "fail"]
     assert "interval over 4 seeds" in card["four"]["label"]
+
+
+def test_a_signature_defined_at_too_few_of_a_points_seeds_is_na_with_its_values():
+    """compare_attention.yaml (2026-12-07): the attention model's selection latency was defined at 1 of
+    5 seeds and the card showed '40 (n=45, 1 seed)'; a cell now needs the value at >= 5 seeds, else
+    n/a naming how many seeds gave it, why the others did not, and the values where defined."""
+    from attnsim.analysis.scorecard import pool_seeds
+    part = lambda est, reason="": {"estimate": est, "ci_lo": None, "ci_hi": None, "n_trials": 45, "n_seeds": 1,
+                                   "reason": reason, "population": "hidden"}
+    two = pool_seeds([part(40.0), part(None, "never diverge"), part(60.0), part(None, "x"), part(None, "y")])
+    assert two["estimate"] is None and two["n_seeds"] == 0
+    assert two["reason"].startswith("defined at 2 of 5 seeds") and "never diverge" in two["reason"]
+    assert "40, 60" in two["reason"]
+    five = pool_seeds([part(v) for v in (40.0, 50.0, 60.0, 45.0, 55.0)], n_boot=50)
+    assert five["estimate"] == pytest.approx(50.0) and five["n_seeds"] == 5
+    assert pool_seeds([part(40.0)])["estimate"] == 40.0               # a one-seed run keeps its value
+    assert pool_seeds([part(None, "why")])["reason"] == "why"
+
+
+def test_an_undefined_capacity_ratio_says_ceiling_or_floor_with_p_single():
+    from attnsim.analysis.signature_values import _undefined_ratio
+    assert "P single 1.00 (ceiling" in _undefined_ratio(1.0)
+    assert "P single 0.52 (floor" in _undefined_ratio(0.52)
+    assert "d' single or dual <= 0" in _undefined_ratio(0.7)
+
+
+def test_noise_correlation_of_one_unit_per_location_says_so():
+    """The rate attention circuit has one pool (one rate) per location: no pair of units to correlate.
+    The cell said 'attention_effects gives no noise_corr_change'; it now names the reason."""
+    from attnsim.analysis.signature_values import sensory_values
+    tr = _trials(n=60)
+    rates = _rates(tr, 12.0, 10.0)[:, :, [0, N_UNITS]] + np.random.default_rng(0).normal(0, 1, (tr.n_trials, 1, 2))
+    act = Activity(rates=np.abs(rates), dt_ms=1.0, groups={"A": [0], "B": [1]}, selective_groups=("A", "B"),
+                   choice=np.asarray(tr.target), reaction_time_ms=np.full(tr.n_trials, np.nan),
+                   roles={"A": "sensory", "B": "sensory"})
+    vals, why = sensory_values(tr, act, True, gain=False)
+    assert vals["noise_corr_change"] is None and vals["rate_gain"] is not None
+    assert "needs >= 2 units in a sensory group" in why["noise_corr_change"]
