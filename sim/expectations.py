@@ -78,6 +78,11 @@ VERDICTS = ("pass", "fail", "inconclusive", "deviation", "calibration")
 CHECK_FAILS = ("fail", "inconclusive")
 
 
+# a value undefined because performance sat at ceiling or floor: the design could not measure it,
+# which says nothing for or against the claim (inconclusive, not fail; capacity.capacity_verdict)
+AT_LIMIT = "performance at ceiling or floor"
+
+
 def lookup(metrics: dict, metric: str, condition: str, group: str | None):
     """(value, note): the number an expectation refers to, or None with the reason."""
     if metric not in metrics:
@@ -95,6 +100,11 @@ def lookup(metrics: dict, metric: str, condition: str, group: str | None):
     elif group is not None:
         return None, f"{metric} is not per group (drop group: {group!r})"
     if value is None:
+        limit = per_cond[condition].get("verdict") if isinstance(per_cond[condition], dict) else None
+        if limit in ("ceiling", "floor"):
+            p = per_cond[condition].get("p_single")
+            return None, (f"value undefined: {AT_LIMIT} ({metric} verdict {limit}"
+                          + (f", P single {p:.2f})" if p is not None else ")"))
         return None, "value undefined (NaN) in this run"
     return float(value), ""
 
@@ -156,6 +166,8 @@ def verdict_entry(ex: dict, boot: Bootstrap | None, note: str) -> dict:
     if estimate is not None and ci_lo is not None and not ci_lo - slack <= estimate <= ci_hi + slack:
         note = (note + "; " if note else "") + ("the interval excludes the estimate: resampling bias of a "
                                                 "variance-type metric on few trials per cell; approximate")
+    if estimate is None and AT_LIMIT in note:
+        outcome = rules.INCONCLUSIVE
     verdict = outcome
     if ex.get("known_deviation"):
         verdict = "deviation"
@@ -341,7 +353,9 @@ def evaluate_sweep(expect: list[dict], points: list[dict], run_dir: str, seed: i
     out = []
     for i, ex in enumerate(expect):
         if not values[i]:
-            out.append(verdict_entry(ex, None, notes[i][0] if notes[i] else
+            # the reason of a point where the metric was computed comes first (AT_LIMIT above all)
+            ranked = sorted(notes[i], key=lambda n: (AT_LIMIT not in n, n.startswith("metric ")))
+            out.append(verdict_entry(ex, None, ranked[0] if ranked else
                                      f"no sweep point matches where={ex.get('where')}"))
             continue
         parts = [_seed_part(vals, boots[i].get(s), trials[i].get(s) or _n_trials(run_dir, given[i], s))

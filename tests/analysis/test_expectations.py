@@ -373,3 +373,23 @@ def test_sweep_expectation_counts_the_trials_of_the_points_that_give_its_value(t
             index += 1
     (r,) = evaluate_sweep([_ex(range=[0.0, 1.0], over="seeds")], points, str(tmp_path), 5, _matches)
     assert r["n_seeds"] == 5 and r["n_trials"] == 300
+
+
+def test_a_capacity_ratio_undefined_at_ceiling_is_inconclusive_not_fail():
+    """compare_attention.yaml (2026-12-07): the rate attention circuit reports every target (P single
+    1.00), so d' sits at its log-linear ceiling and capacity_cost gives no ratio. A claim the design
+    could not measure reads inconclusive naming the ceiling, not 'fail: no estimate'; a value missing
+    for any other reason stays a fail."""
+    from attnsim.expectations import evaluate_sweep
+    ex = {"model": "m", "metric": "capacity_cost", "condition": "all", "group": "ratio", "rule": "identifies",
+          "prediction": 1.0, "rivals": [0.707], "over": "seeds"}
+    selective = {"index": 0, "values": {}, "seed": 1, "dir": "p0", "models": {"m": {"metrics": {"accuracy": {}}}}}
+    dual = lambda seed, verdict: {"index": seed, "values": {}, "seed": seed, "dir": f"p{seed}", "models": {"m": {
+        "metrics": {"capacity_cost": {"all": {"ratio": None, "verdict": verdict, "p_single": 1.0}}}}}}
+    at_ceiling = evaluate_sweep([ex], [selective] + [dual(s, "ceiling") for s in range(1, 6)], "/nonexistent", 0,
+                                lambda values, where: True)[0]
+    assert at_ceiling["verdict"] == "inconclusive"
+    assert "ceiling" in at_ceiling["note"] and "P single 1.00" in at_ceiling["note"]
+    other = evaluate_sweep([ex], [selective] + [dual(s, "undecided") for s in range(1, 6)], "/nonexistent", 0,
+                           lambda values, where: True)[0]
+    assert other["verdict"] == "fail" and "was not computed" not in other["note"]
