@@ -73,6 +73,19 @@ def test_row7_wong_wang_reduced():
     assert 4.86 <= alpha <= 7.54, alpha
 
 
+def test_row7_file_is_decided_over_five_noise_seeds():
+    """wong_wang_2006.yaml's design (protocol change of 2026-12-07): its claims are about the model,
+    so each is `over: seeds` on a sweep of >= 5 noise realizations, none of them the earlier run's
+    seed (2006) or this file's reduced-run seeds (7, 8)."""
+    import attnsim
+
+    scn = attnsim.load_scenario(os.path.join(VALID, "wong_wang_2006.yaml"))
+    seeds = scn.sweep.seeds
+    assert len(set(seeds)) >= 5, seeds
+    assert not {2006, 7, 8} & set(seeds), seeds
+    assert scn.expect and all(ex.over == "seeds" for ex in scn.expect)
+
+
 def test_row5_brunel_ai_and_slow_si_states():
     pytest.importorskip("brian2")
     from attnsim.analysis.spiking_stats import isi_cv, mean_rate_hz
