@@ -312,7 +312,14 @@ def dsa_matrix(systems: Mapping[str, Sequence[np.ndarray]], *, n_shuffle: int = 
         if not ops[n]:
             raise ValueError(f"dsa_matrix: system {n!r} has no seeds")
     # operators stand in for data in seed_spread: the distance is between fitted operators
-    op_dist = lambda p, q: procrustes_angle(p, q, seed=seed, **opt_opts)[0]  # noqa: E731
+    # each pair of operators once: seed_spread of every model pair repeats the within-model pairs
+    cache: dict[tuple[int, int], float] = {}
+
+    def op_dist(p, q):
+        key = (id(p), id(q))
+        if key not in cache:
+            cache[key] = procrustes_angle(p, q, seed=seed, **opt_opts)[0]
+        return cache[key]
     data_dist = lambda x, y: dsa_distance(x, y, seed=seed, **fit_opts, **opt_opts)  # noqa: E731
     m = len(names)
     dist = np.full((m, m), np.nan)
