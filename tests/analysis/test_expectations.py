@@ -393,3 +393,25 @@ def test_a_capacity_ratio_undefined_at_ceiling_is_inconclusive_not_fail():
     other = evaluate_sweep([ex], [selective] + [dual(s, "undecided") for s in range(1, 6)], "/nonexistent", 0,
                            lambda values, where: True)[0]
     assert other["verdict"] == "fail" and "was not computed" not in other["note"]
+
+
+def test_a_capacity_claim_needs_the_cue_to_change_sensitivity_first():
+    """divided_capacity_dual*.yaml over 5 seeds (2026-12-07): ratios near 1 'identified unlimited
+    capacity' while the cue left d' unchanged at every seed (24 of 25 ANNs ignore it). The scorecard
+    gates row 10 on the d' benefit; an expectation now does too: without a benefit interval that
+    excludes 0 the claim is inconclusive, with it the rule decides."""
+    from attnsim.expectations import evaluate_sweep
+    ex = {"model": "m", "metric": "capacity_cost", "condition": "all", "group": "ratio", "rule": "identifies",
+          "prediction": 1.0, "rivals": [0.707], "over": "seeds"}
+    ratios = [0.98, 1.0, 1.02, 0.99, 1.01]
+
+    def run(benefits):
+        pts = [{"index": k, "values": {}, "seed": k, "dir": f"p{k}", "models": {"m": {"metrics": {"capacity_cost": {
+            "all": {"ratio": r, "benefit": b, "p_single": 0.8}}}}}} for k, (r, b) in enumerate(zip(ratios, benefits))]
+        return evaluate_sweep([ex], pts, "/nonexistent", 0, lambda values, where: True)[0]
+
+    no_effect = run([0.05, -0.04, 0.02, -0.03, 0.01])
+    assert no_effect["verdict"] == "inconclusive" and "rule alone: pass" in no_effect["note"]
+    assert "no attention effect on sensitivity" in no_effect["note"]
+    effect = run([0.8, 0.9, 0.85, 0.95, 0.9])
+    assert effect["verdict"] == "pass"
