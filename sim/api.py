@@ -119,8 +119,10 @@ def run(scenario, out: str | None = None, *, workers: int | None = None, overrid
 def _run(scenario, out, *, workers, overrides, seed, quiet, resume, weights_from, scheduler) -> Result:
     from attnsim import run_dir
     from attnsim.interrupts import raise_if_interrupted
+    from attnsim.provenance import run_started
     from attnsim.resources import available_cores, check_resources
     started = time.time()
+    run_started(started)
     if resume is not None:
         if scenario is not None:
             raise RunError("resume: the scenario is the one stored in the run directory; pass scenario=None")

@@ -29,14 +29,26 @@ def git_revision() -> dict:
     return {"revision": None, "dirty": None}
 
 
+# the revision each run started from, keyed by its start time (`run_started`): provenance.json is
+# written at the end, when the tree may hold newer commits than the code the run imported
+_AT_START: dict[float, dict] = {}
+
+
+def run_started(started: float) -> None:
+    """Record the git revision at a run's start (`started`: its time.time())."""
+    _AT_START[started] = git_revision()
+
+
 def provenance(seed: int, timings: dict, started: float) -> dict:
+    """The record of a run that started at `started`; its git revision is the one at the start where
+    `run_started` recorded it, else the current one."""
     return {
         "attnsim": _version("attnsim"),
         "python": sys.version.split()[0],
         "packages": {p: _version(p) for p in ("numpy", "scipy", "brian2", "matplotlib", "pydantic", "h5py", "pyyaml")},
         "seed": seed,
         "command": sys.argv,
-        "git": git_revision(),
+        "git": _AT_START.get(started) or git_revision(),
         "host": {"name": platform.node(), "platform": platform.platform(), "cpus": os.cpu_count()},
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
         "wall_s": round(time.time() - started, 3),
