@@ -224,30 +224,40 @@ def evaluate(expect: list[dict], summary_models: dict, trials=None, activities: 
         boots.update(bootstrap_many(trials, activities[model], stats, n_boot=n_boot,
                                     seed=derive_seed(seed, "expect", model, metric)))
     out = [verdict_entry(ex, boots.get(i), notes[i]) for i, ex in enumerate(expect)]
-    return gate_capacity(expect, out, lambda ex: evaluate([ex], summary_models, trials, activities, seed)[0])
+    return apply_gates(expect, out, lambda ex: evaluate([ex], summary_models, trials, activities, seed)[0])
 
 
-def gate_capacity(expect: list[dict], results: list[dict], evaluate_one) -> list[dict]:
-    """Row 10's gate (capacity.capacity_verdict, as the scorecard applies it): a claim about the
-    capacity ratio d'_dual / d'_single is decided only where the cue changes sensitivity, i.e. the
-    interval of capacity_cost's `benefit` (d'_single - d'_uncued) excludes 0. Without that a ratio
-    near 1 is "no dual-task cost from a cue that does nothing", which no capacity model predicts
-    apart from unlimited capacity: the claim reads inconclusive, with the benefit in the note.
+def _gate_of(metric: str) -> dict:
+    """{group: (gating group, what its failing means)} a metric registers (`gates=` in
+    METRICS.register), e.g. capacity_cost's {"ratio": ("benefit", ...)}; {} for a metric without
+    gates or not found."""
+    from attnsim.registries import METRICS, PluginError
+    try:
+        return dict(METRICS.get(metric).meta.get("gates") or {})
+    except PluginError:
+        return {}
+
+
+def apply_gates(expect: list[dict], results: list[dict], evaluate_one) -> list[dict]:
+    """A claim on a gated group is decided only where its gate's interval excludes 0: a metric
+    registers {group: gating group} (capacity_cost: the d' ratio needs the cue's d' benefit,
+    d'_single - d'_uncued, as capacity.capacity_verdict and the scorecard require; without it a
+    ratio near 1 is "no dual-task cost from a cue that does nothing", not unlimited capacity).
+    Otherwise the claim reads inconclusive, with the rule's own reading and the gate in the note.
     evaluate_one(entry) evaluates one expectation entry the way `results` were."""
     for i, ex in enumerate(expect):
         r = results[i]
-        if (ex.get("metric") != "capacity_cost" or ex.get("group") != "ratio" or r["estimate"] is None
-                or r["outcome"] not in (rules.PASS, rules.FAIL)):
+        gate, meaning = _gate_of(ex.get("metric", "")).get(ex.get("group")) or (None, "")
+        if gate is None or r["estimate"] is None or r["outcome"] not in (rules.PASS, rules.FAIL):
             continue
-        b = evaluate_one({**ex, "group": "benefit", "rule": "excludes", "value": 0.0, "range": None,
+        b = evaluate_one({**ex, "group": gate, "rule": "excludes", "value": 0.0, "range": None,
                           "prediction": None, "rivals": [], "known_deviation": None, "calibration": None})
         if b["outcome"] == rules.PASS:
             continue
         shown = "undefined" if b["estimate"] is None else (
             f"{b['estimate']:.3g} [{_num(b['ci_lo'])}, {_num(b['ci_hi'])}]")
         r["note"] = ((r["note"] + "; ") if r["note"] else "") + (
-            f"rule alone: {r['outcome']}; no attention effect on sensitivity (d' benefit single - uncued {shown} "
-            f"does not exclude 0): a capacity model needs the cue to change d' first")
+            f"rule alone: {r['outcome']}; its gate {ex['metric']} {gate} {shown} does not exclude 0: {meaning}")
         r["outcome"] = rules.INCONCLUSIVE
         if r["verdict"] in (rules.PASS, rules.FAIL):
             r["verdict"], r["pass"] = rules.INCONCLUSIVE, False
@@ -389,7 +399,7 @@ def evaluate_sweep(expect: list[dict], points: list[dict], run_dir: str, seed: i
         parts = [_seed_part(vals, boots[i].get(s), trials[i].get(s) or _n_trials(run_dir, given[i], s))
                  for s, vals in values[i].items()]
         out.append(evaluate_seeds(ex, parts, i, seed, n_points=sum(len(v) for v in values[i].values())))
-    return gate_capacity(expect, out, lambda ex: evaluate_sweep([ex], points, run_dir, seed, matches)[0])
+    return apply_gates(expect, out, lambda ex: evaluate_sweep([ex], points, run_dir, seed, matches)[0])
 
 
 def _n_trials(run_dir: str, points: list[dict], seed: int) -> int:
