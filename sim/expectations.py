@@ -78,9 +78,19 @@ VERDICTS = ("pass", "fail", "inconclusive", "deviation", "calibration")
 CHECK_FAILS = ("fail", "inconclusive")
 
 
-# a value undefined because performance sat at ceiling or floor: the design could not measure it,
-# which says nothing for or against the claim (inconclusive, not fail; capacity.capacity_verdict)
-AT_LIMIT = "performance at ceiling or floor"
+# a value undefined because the design could not measure it (a metric registers the verdicts that
+# say so, `limits=` in METRICS.register: capacity_cost's ceiling and floor): that says nothing for
+# or against the claim, so the claim is inconclusive, not failed
+AT_LIMIT = "the design could not measure it"
+
+
+def _meta(metric: str) -> dict:
+    """The metadata a metric registers (METRICS.register(name, **meta)); {} if not found."""
+    from attnsim.registries import METRICS, PluginError
+    try:
+        return dict(METRICS.get(metric).meta)
+    except PluginError:
+        return {}
 
 
 def lookup(metrics: dict, metric: str, condition: str, group: str | None):
@@ -100,11 +110,11 @@ def lookup(metrics: dict, metric: str, condition: str, group: str | None):
     elif group is not None:
         return None, f"{metric} is not per group (drop group: {group!r})"
     if value is None:
-        limit = per_cond[condition].get("verdict") if isinstance(per_cond[condition], dict) else None
-        if limit in ("ceiling", "floor"):
-            p = per_cond[condition].get("p_single")
-            return None, (f"value undefined: {AT_LIMIT} ({metric} verdict {limit}"
-                          + (f", P single {p:.2f})" if p is not None else ")"))
+        cond = per_cond[condition] if isinstance(per_cond[condition], dict) else {}
+        limit = cond.get("verdict")
+        if limit is not None and limit in _meta(metric).get("limits", ()):
+            why = cond.get("verdict_reason")
+            return None, f"value undefined: {AT_LIMIT} ({metric} verdict {limit}" + (f": {why})" if why else ")")
         return None, "value undefined (NaN) in this run"
     return float(value), ""
 
@@ -229,13 +239,8 @@ def evaluate(expect: list[dict], summary_models: dict, trials=None, activities: 
 
 def _gate_of(metric: str) -> dict:
     """{group: (gating group, what its failing means)} a metric registers (`gates=` in
-    METRICS.register), e.g. capacity_cost's {"ratio": ("benefit", ...)}; {} for a metric without
-    gates or not found."""
-    from attnsim.registries import METRICS, PluginError
-    try:
-        return dict(METRICS.get(metric).meta.get("gates") or {})
-    except PluginError:
-        return {}
+    METRICS.register), e.g. capacity_cost's {"ratio": ("benefit", ...)}; {} for none."""
+    return dict(_meta(metric).get("gates") or {})
 
 
 def apply_gates(expect: list[dict], results: list[dict], evaluate_one) -> list[dict]:

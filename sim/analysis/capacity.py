@@ -263,7 +263,8 @@ def _dual_capacity(idx_f: dict, idx_d, reports, evidence, presence, cell, n_boot
 
 
 @METRICS.register('capacity_cost', summary="dual_report task: yes/no d'_single (cued location) vs d'_dual per location, ratio with 95 % bootstrap ratio_ci_lo/hi, predictions (unlimited 1, fixed 1/sqrt 2, serial), verdict, n_per_condition_needed; neuro_* from location_evidence (option n_boot)",
-                  gates={"ratio": ("benefit", "no attention effect on sensitivity, so no capacity model applies")})
+                  gates={"ratio": ("benefit", "no attention effect on sensitivity, so no capacity model applies")},
+                  limits=("ceiling", "floor"))
 def capacity_cost(trials: Trials, activity: Activity, *, n_boot: int = N_BOOT,
                   bootstrap_seed: int = 0) -> dict[str, dict]:
     """Per contrast ("all" and "@<contrast>"): d' single/dual per location and pooled, the ratio with its

@@ -385,7 +385,8 @@ def test_a_capacity_ratio_undefined_at_ceiling_is_inconclusive_not_fail():
           "prediction": 1.0, "rivals": [0.707], "over": "seeds"}
     selective = {"index": 0, "values": {}, "seed": 1, "dir": "p0", "models": {"m": {"metrics": {"accuracy": {}}}}}
     dual = lambda seed, verdict: {"index": seed, "values": {}, "seed": seed, "dir": f"p{seed}", "models": {"m": {
-        "metrics": {"capacity_cost": {"all": {"ratio": None, "verdict": verdict, "p_single": 1.0}}}}}}
+        "metrics": {"capacity_cost": {"all": {"ratio": None, "verdict": verdict, "p_single": 1.0,
+                                              "verdict_reason": "P single 1.00: d' ratios say nothing at ceiling"}}}}}}
     at_ceiling = evaluate_sweep([ex], [selective] + [dual(s, "ceiling") for s in range(1, 6)], "/nonexistent", 0,
                                 lambda values, where: True)[0]
     assert at_ceiling["verdict"] == "inconclusive"
