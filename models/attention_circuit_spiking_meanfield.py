@@ -93,7 +93,7 @@ from math import comb
 import numpy as np
 from scipy.integrate import quad
 from scipy.optimize import brentq, root
-from scipy.special import erfcx
+from scipy.special import erfc, erfcx
 
 from attnsim.models.attention_circuit import (N_E_PAPER, N_I_PAPER, long_range_footprint,
                                               recurrent_footprint)
@@ -166,6 +166,42 @@ def siegert_rate_hz(mu_mV: float, sigma_mV: float, tau_ms: float, tau_ref_ms: fl
     return 1.0 / (1e-3 * (tau_ref_ms + tau_ms * np.sqrt(np.pi) * integral))
 
 
+_Y_LO, _Y_FINE, _Y_HI = -2000.0, -60.0, 26.0
+
+
+@lru_cache(maxsize=1)
+def _log_siegert_integral_table():
+    """(y, log H(y)) on [_Y_LO, _Y_HI], H(y) = int_{_Y_LO}^{y} erfcx(-u) du: the Siegert integral
+    as a difference of H, tabulated once in log (H grows like e^{y^2} / y), by the trapezoid rule
+    on log-integrand values (log erfcx(-u) = u^2 + log(1 + erf u) computed without overflow);
+    step 0.01 below -60 (where the integrand is ~ 1 / (|u| sqrt(pi)), smooth) and 2.5e-4 above."""
+    y = np.r_[np.arange(_Y_LO, _Y_FINE, 0.01), np.arange(_Y_FINE, _Y_HI + 1e-4, 2.5e-4)]
+    log_f = np.where(y < 0, np.log(erfcx(-np.minimum(y, 0.0))),
+                     y ** 2 + np.log(2.0) + np.log1p(-0.5 * erfc(np.maximum(y, 0.0))))
+    log_seg = np.logaddexp(log_f[:-1], log_f[1:]) + np.log(0.5 * np.diff(y))
+    log_H = np.r_[-np.inf, np.logaddexp.accumulate(log_seg)]
+    log_H[0] = log_H[1] - 10.0                    # H(_Y_LO) = 0; a finite floor for interpolation
+    return y, log_H
+
+
+def siegert_rates_hz(mu_mV, sigma_mV, tau_ms, tau_ref_ms, V_th_mV: float, V_reset_mV: float,
+                     tau_syn_ms: float = 0.0) -> np.ndarray:
+    """`siegert_rate_hz` for arrays (broadcast together), from a table of the integral instead of
+    quad: 1/nu = tau_ref + tau sqrt(pi) (H(y_th) - H(y_r)) with log H interpolated linearly on a
+    grid (`_log_siegert_integral_table`; within 1e-5 of quad, tested). Bounds clipped to
+    [-2000, 26]: above 26 the cell does not fire (rate 0, as in the scalar version)."""
+    mu, sigma, tau = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (mu_mV, sigma_mV, tau_ms)))
+    k = tau_syn_ms / tau
+    y_th = (V_th_mV - mu) / sigma * (1.0 + 0.5 * k) + FB_SHIFT * np.sqrt(k) - 0.5 * k
+    y_r = (V_reset_mV - mu) / sigma
+    y, log_H = _log_siegert_integral_table()
+    lth = np.interp(np.clip(y_th, _Y_LO, _Y_HI), y, log_H)
+    lr = np.interp(np.clip(y_r, _Y_LO, _Y_HI), y, log_H)
+    integral = np.exp(lth) * -np.expm1(np.minimum(lr - lth, 0.0))
+    rate = 1.0 / (1e-3 * (np.asarray(tau_ref_ms, dtype=float) + tau * np.sqrt(np.pi) * integral))
+    return np.where(y_th > _Y_HI, 0.0, rate)
+
+
 @dataclass(frozen=True)
 class PopulationInput:
     """Diffusion-approximation input of each population (P + 1,): mu_mV, sigma_mV, tau_ms (effective
@@ -192,25 +228,45 @@ def population_input(nu_E_hz: np.ndarray, nu_I_hz: float, p: AttentionCircuitPar
                      nu_sens_hz: float = 0.0, psi: np.ndarray | None = None, n_iter: int = 30) -> PopulationInput:
     """Mean, fluctuation and effective time constant of the input of the P WM pools and the WM
     interneurons at rates nu_E_hz (P,), nu_I_hz (module doc equations); psi: the pools' mean NMDA
-    gatings (P,) if already computed."""
+    gatings (P,) if already computed. The stationary case of `gated_input`: each gating at its
+    mean for the rates (AMPA nu tau_AMPA, NMDA psi(nu), GABA nu_I tau_GABA)."""
     nu_E = np.asarray(nu_E_hz, dtype=float)
-    P = nu_E.size
+    if psi is None:
+        psi = nmda_gating_mean(nu_E, p.tau_NMDA_rise_ms, p.tau_NMDA_decay_ms, p.alpha_NMDA_per_ms)
+    return gated_input(np.r_[nu_E, nu_I_hz], nu_E * p.tau_AMPA_ms * 1e-3, np.asarray(psi, dtype=float),
+                       nu_I_hz * p.tau_GABA_ms * 1e-3, p, w_plus, nu_sens_hz, n_iter=n_iter)
+
+
+def gated_input(nu_hz: np.ndarray, s_AMPA: np.ndarray, s_NMDA: np.ndarray, s_GABA, p: AttentionCircuitParams,
+                w_plus: float, nu_sens_hz: float = 0.0, I_extra_nA=0.0, V_start_mV=None,
+                n_iter: int = 30) -> PopulationInput:
+    """The input of the P WM pools and the interneurons (module doc equations) at given synaptic
+    gatings, batched over any leading axes:
+
+    nu_hz (..., P + 1): the populations' rates (pools, interneurons last), which set <V>;
+    s_AMPA (..., P): each pool's mean AMPA gating in seconds (nu tau_AMPA at stationarity);
+    s_NMDA (..., P): each pool's mean NMDA gating (psi(nu) at stationarity);
+    s_GABA (...): the interneurons' mean GABA gating in seconds (nu_I tau_GABA at stationarity);
+    I_extra_nA: a current added to each population (broadcast against (..., P + 1)), e.g. a cue;
+    V_start_mV: where the <V> fixed-point iteration starts (..., P + 1) (V_th - 5 mV if None), so
+    that a time-stepped caller can carry <V> from its previous step and iterate little.
+
+    Returns PopulationInput with arrays (..., P + 1)."""
+    nu = np.asarray(nu_hz, dtype=float)
+    P = nu.shape[-1] - 1
     is_E = np.r_[np.ones(P, bool), False]
     W, W_bu = _footprints(P, float(w_plus), p.sigma_EE_wm_deg, p.sigma_bu_deg)
     per = lambda e, i: np.where(is_E, e, i)                       # noqa: E731  per-population constant
-    tA, tG = p.tau_AMPA_ms * 1e-3, p.tau_GABA_ms * 1e-3         # s
-    if psi is None:
-        psi = nmda_gating_mean(nu_E, p.tau_NMDA_rise_ms, p.tau_NMDA_decay_ms, p.alpha_NMDA_per_ms)
+    tA = p.tau_AMPA_ms * 1e-3                                     # s
     g_ext = per(p.g_ext_E_wm_nS, p.g_ext_I_wm_nS)
     G_ext = g_ext * p.nu_ext_hz * tA
-    G_ampa = per(p.g_AMPA_EE_wm_nS, p.g_AMPA_EI_wm_nS) * N_E_PAPER * (W @ nu_E) / P * tA
+    G_ampa = per(p.g_AMPA_EE_wm_nS, p.g_AMPA_EI_wm_nS) * N_E_PAPER * (np.asarray(s_AMPA) @ W.T) / P
     G_bu = per(p.g_bu_E_nS, p.g_bu_I_nS) * N_E_PAPER * (W_bu @ np.full(P, nu_sens_hz)) / P * tA
-    G_nmda = per(p.g_NMDA_EE_wm_nS, p.g_NMDA_EI_wm_nS) * N_E_PAPER * (W @ psi) / P
-    G_gaba = per(p.g_GABA_IE_wm_nS, p.g_GABA_II_wm_nS) * N_I_PAPER * nu_I_hz * tG
+    G_nmda = per(p.g_NMDA_EE_wm_nS, p.g_NMDA_EI_wm_nS) * N_E_PAPER * (np.asarray(s_NMDA) @ W.T) / P
+    G_gaba = per(p.g_GABA_IE_wm_nS, p.g_GABA_II_wm_nS) * N_I_PAPER * np.asarray(s_GABA, dtype=float)[..., None]
     g_L, C_nF = per(p.g_L_E_nS, p.g_L_I_nS), per(p.C_m_E_nF, p.C_m_I_nF)
-    I_pA = p.I_gate_nA * 1e3                                      # nS mV = pA
-    nu = np.r_[nu_E, nu_I_hz]
-    V = np.full(P + 1, p.V_th_mV - 5.0)
+    I_pA = (p.I_gate_nA + np.asarray(I_extra_nA, dtype=float)) * 1e3       # nS mV = pA
+    V = np.full(nu.shape, p.V_th_mV - 5.0) if V_start_mV is None else np.asarray(V_start_mV, dtype=float)
     for _ in range(n_iter):
         J = 1.0 + p.Mg_mM / MG_HALF_MM * np.exp(-MG_SLOPE_PER_MV * V)
         beta = (1.0 + MG_SLOPE_PER_MV * (V - p.V_E_mV) * (J - 1.0) / J) / J
@@ -219,7 +275,7 @@ def population_input(nu_E_hz: np.ndarray, nu_I_hz: float, p: AttentionCircuitPar
         g_tot = g_L + G_ext + G_ampa + G_bu + g_N + G_gaba
         if np.any(g_tot <= 0.0):
             raise LinearizationError(f"the linearized NMDA slope conductance (beta < 0 below ~ -20 mV) makes "
-                                     f"g_tot = {g_tot.min():.3g} nS <= 0 at <V> = {V[np.argmin(g_tot)]:.1f} mV")
+                                     f"g_tot = {g_tot.min():.3g} nS <= 0 at <V> = {V.flat[np.argmin(g_tot)]:.1f} mV")
         mu = (g_L * p.V_L_mV + (G_ext + G_ampa + G_bu) * p.V_E_mV + g_N * V_N + G_gaba * p.V_I_mV + I_pA) / g_tot
         tau_s = C_nF / g_tot                                      # nF / nS = s
         V_new = np.minimum(mu - (p.V_th_mV - p.V_reset_mV) * nu * tau_s, p.V_th_mV)

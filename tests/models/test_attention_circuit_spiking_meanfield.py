@@ -5,8 +5,9 @@ from scipy.integrate import quad
 from scipy.special import erf
 
 from attnsim.models.attention_circuit_params import AttentionCircuitParams
-from attnsim.models.attention_circuit_spiking_meanfield import (critical_w_plus, nmda_gating_mean,
-                                                                 siegert_rate_hz, steady_states)
+from attnsim.models.attention_circuit_spiking_meanfield import (critical_w_plus, gated_input, nmda_gating_mean,
+                                                                 population_input, siegert_rate_hz, siegert_rates_hz,
+                                                                 steady_states)
 
 P = AttentionCircuitParams()
 CELL = dict(tau_ms=10.0, tau_ref_ms=2.0, V_th_mV=-50.0, V_reset_mV=-60.0)
@@ -99,3 +100,42 @@ def test_memory_exists_exactly_above_critical_w_plus():
         assert steady_states(P, 8, w).memory is None, w
     for w in (w_c + 0.06,):
         assert steady_states(P, 8, w).memory is not None, w
+
+
+def test_tabulated_siegert_matches_quad_over_the_circuit_range():
+    """siegert_rates_hz (table of the integral) against siegert_rate_hz (quad) on random inputs
+    covering sub- and suprathreshold drive, weak to strong noise, both cell types, with the
+    synaptic-filter correction: rates above 1 mHz agree to 1e-5 relative; arrays broadcast."""
+    rng = np.random.default_rng(3)
+    mu, sigma = rng.uniform(-75.0, -10.0, 400), rng.uniform(0.3, 8.0, 400)
+    tau, tau_ref = rng.uniform(3.0, 25.0, 400), rng.choice([1.0, 2.0], 400)
+    got = siegert_rates_hz(mu, sigma, tau, tau_ref, -50.0, -60.0, 2.0)
+    want = np.array([siegert_rate_hz(*a, -50.0, -60.0, 2.0) for a in zip(mu, sigma, tau, tau_ref)])
+    assert got.shape == (400,)
+    firing = want > 1e-3
+    assert firing.sum() > 200 and (~firing).sum() > 20
+    np.testing.assert_allclose(got[firing], want[firing], rtol=1e-5)
+    assert np.all(got[~firing] < 2e-3)
+    assert siegert_rates_hz(np.full((2, 3), -52.0), 3.0, 10.0, 2.0, -50.0, -60.0).shape == (2, 3)
+
+
+def test_gated_input_at_stationary_gatings_is_population_input_and_batches():
+    """gated_input with each gating at its stationary mean (nu tau_AMPA, psi(nu), nu_I tau_GABA) is
+    population_input; over a leading batch axis each row is its own state, and a current added to
+    one pool raises only that pool's mean input."""
+    nu_E = np.array([40.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 1.0])
+    psi = nmda_gating_mean(nu_E, P.tau_NMDA_rise_ms, P.tau_NMDA_decay_ms, P.alpha_NMDA_per_ms)
+    ref = population_input(nu_E, 6.0, P, 1.5)
+    nu = np.r_[nu_E, 6.0]
+    one = gated_input(nu, nu_E * P.tau_AMPA_ms * 1e-3, psi, 6.0 * P.tau_GABA_ms * 1e-3, P, 1.5)
+    for field in ("mu_mV", "sigma_mV", "tau_ms", "V_mean_mV"):
+        np.testing.assert_allclose(getattr(one, field), getattr(ref, field), rtol=1e-12)
+    batch = gated_input(np.stack([nu, np.r_[np.full(8, 0.5), 2.8]]), np.stack([nu_E, np.full(8, 0.5)]) * 2e-3,
+                        np.stack([psi, np.full(8, psi[2])]), np.array([0.06, 0.028]), P, 1.5)
+    assert batch.mu_mV.shape == (2, 9)
+    np.testing.assert_allclose(batch.mu_mV[0], one.mu_mV, rtol=1e-12)
+    cue = np.zeros(9)
+    cue[3] = 0.3
+    cued = gated_input(nu, nu_E * 2e-3, psi, 0.06, P, 1.5, I_extra_nA=cue)
+    assert cued.mu_mV[3] > one.mu_mV[3] + 1.0
+    np.testing.assert_allclose(np.delete(cued.mu_mV, 3), np.delete(one.mu_mV, 3), rtol=1e-12)
