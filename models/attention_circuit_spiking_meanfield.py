@@ -237,6 +237,12 @@ def population_input(nu_E_hz: np.ndarray, nu_I_hz: float, p: AttentionCircuitPar
                        nu_I_hz * p.tau_GABA_ms * 1e-3, p, w_plus, nu_sens_hz, n_iter=n_iter)
 
 
+def _row_sums(s, W: np.ndarray) -> np.ndarray:
+    """sum_l W[k, l] s[..., l] -> (..., K) without BLAS, whose blocking can change the last bits of
+    a row with the batch around it (each trial's numbers must not depend on its batch)."""
+    return (np.asarray(s, dtype=float)[..., None, :] * W).sum(axis=-1)
+
+
 def gated_input(nu_hz: np.ndarray, s_AMPA: np.ndarray, s_NMDA: np.ndarray, s_GABA, p: AttentionCircuitParams,
                 w_plus: float, nu_sens_hz: float = 0.0, I_extra_nA=0.0, V_start_mV=None,
                 n_iter: int = 30) -> PopulationInput:
@@ -249,7 +255,9 @@ def gated_input(nu_hz: np.ndarray, s_AMPA: np.ndarray, s_NMDA: np.ndarray, s_GAB
     s_GABA (...): the interneurons' mean GABA gating in seconds (nu_I tau_GABA at stationarity);
     I_extra_nA: a current added to each population (broadcast against (..., P + 1)), e.g. a cue;
     V_start_mV: where the <V> fixed-point iteration starts (..., P + 1) (V_th - 5 mV if None), so
-    that a time-stepped caller can carry <V> from its previous step and iterate little.
+    that a time-stepped caller can carry <V> from its previous step and iterate little; given a
+    start, exactly n_iter iterations run (no early stop on the whole batch's convergence, so each
+    row's numbers do not depend on the other rows).
 
     Returns PopulationInput with arrays (..., P + 1)."""
     nu = np.asarray(nu_hz, dtype=float)
@@ -260,9 +268,9 @@ def gated_input(nu_hz: np.ndarray, s_AMPA: np.ndarray, s_NMDA: np.ndarray, s_GAB
     tA = p.tau_AMPA_ms * 1e-3                                     # s
     g_ext = per(p.g_ext_E_wm_nS, p.g_ext_I_wm_nS)
     G_ext = g_ext * p.nu_ext_hz * tA
-    G_ampa = per(p.g_AMPA_EE_wm_nS, p.g_AMPA_EI_wm_nS) * N_E_PAPER * (np.asarray(s_AMPA) @ W.T) / P
+    G_ampa = per(p.g_AMPA_EE_wm_nS, p.g_AMPA_EI_wm_nS) * N_E_PAPER * _row_sums(s_AMPA, W) / P
     G_bu = per(p.g_bu_E_nS, p.g_bu_I_nS) * N_E_PAPER * (W_bu @ np.full(P, nu_sens_hz)) / P * tA
-    G_nmda = per(p.g_NMDA_EE_wm_nS, p.g_NMDA_EI_wm_nS) * N_E_PAPER * (np.asarray(s_NMDA) @ W.T) / P
+    G_nmda = per(p.g_NMDA_EE_wm_nS, p.g_NMDA_EI_wm_nS) * N_E_PAPER * _row_sums(s_NMDA, W) / P
     G_gaba = per(p.g_GABA_IE_wm_nS, p.g_GABA_II_wm_nS) * N_I_PAPER * np.asarray(s_GABA, dtype=float)[..., None]
     g_L, C_nF = per(p.g_L_E_nS, p.g_L_I_nS), per(p.C_m_E_nF, p.C_m_I_nF)
     I_pA = (p.I_gate_nA + np.asarray(I_extra_nA, dtype=float)) * 1e3       # nS mV = pA
@@ -279,7 +287,7 @@ def gated_input(nu_hz: np.ndarray, s_AMPA: np.ndarray, s_NMDA: np.ndarray, s_GAB
         mu = (g_L * p.V_L_mV + (G_ext + G_ampa + G_bu) * p.V_E_mV + g_N * V_N + G_gaba * p.V_I_mV + I_pA) / g_tot
         tau_s = C_nF / g_tot                                      # nF / nS = s
         V_new = np.minimum(mu - (p.V_th_mV - p.V_reset_mV) * nu * tau_s, p.V_th_mV)
-        if np.max(np.abs(V_new - V)) < 1e-10:
+        if V_start_mV is None and np.max(np.abs(V_new - V)) < 1e-10:
             V = V_new
             break
         V = V_new

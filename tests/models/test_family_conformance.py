@@ -32,6 +32,7 @@ SETTINGS = {
     "wilson_cowan": ({}, True, {}),
     "attention_circuit": ({"n_exc_per_pool": 10, "n_inh_per_pool": 3}, True, {}),
     "attention_circuit_rate": ({}, True, {}),
+    "attention_circuit_wm_meanfield": ({}, False, {}),
     "spiking_competition": ({"N_E": 80}, True, {}),
     # trials run one after another: 2 are enough for every check
     "brunel_network": ({"N_E": 80, "n_record_E": 20, "n_record_I": 5}, True, {"n_trials": 2}),
