@@ -80,6 +80,15 @@ def _psi_table(tau_rise_ms: float, tau_decay_ms: float, alpha_per_ms: float):
     return nu, psi
 
 
+@lru_cache(maxsize=16)
+def _spontaneous(p: AttentionCircuitWMMeanFieldParams, n_pools: int) -> np.ndarray:
+    """The spontaneous fixed point (P + 1,) where every trial starts (steady_states; cached per
+    parameter set and ring size: the search takes about a second)."""
+    rates = steady_states(p, n_pools, p.w_plus).spontaneous
+    rates.flags.writeable = False
+    return rates
+
+
 def simulate(p: AttentionCircuitWMMeanFieldParams, cue: np.ndarray, dt_ms: float) -> np.ndarray:
     """Integrate the WM ring's rate equations for cue drives (n_trials, n_steps, P) given every
     dt_ms; returns the rates nu (n_trials, n_steps * dt_ms / sim_dt_ms, P + 1) in Hz per step."""
@@ -89,8 +98,7 @@ def simulate(p: AttentionCircuitWMMeanFieldParams, cue: np.ndarray, dt_ms: float
         raise AttnsimError(f"attention_circuit_wm_meanfield: input dt {dt_ms} ms is not a multiple of sim_dt_ms "
                            f"{p.sim_dt_ms} ms")
     h = p.sim_dt_ms
-    rest = steady_states(p, P, p.w_plus)
-    nu = np.tile(rest.spontaneous, (n, 1))
+    nu = np.tile(_spontaneous(p, P), (n, 1))
     tA, tG = p.tau_AMPA_ms * 1e-3, p.tau_GABA_ms * 1e-3
     psi_nu, psi_v = _psi_table(p.tau_NMDA_rise_ms, p.tau_NMDA_decay_ms, p.alpha_NMDA_per_ms)
     s_A = nu[:, :P] * tA
