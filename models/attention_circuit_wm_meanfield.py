@@ -53,8 +53,8 @@ import numpy as np
 
 from attnsim.models.activity import HIDDEN, Activity
 from attnsim.models.attention_circuit_params import AttentionCircuitParams
-from attnsim.models.attention_circuit_spiking_meanfield import (gated_input, nmda_gating_mean, siegert_rates_hz,
-                                                                steady_states)
+from attnsim.models.attention_circuit_spiking_meanfield import (LinearizationError, gated_input, nmda_gating_mean,
+                                                                siegert_rates_hz, steady_states)
 from attnsim.models.base import BrainModel
 from attnsim.models.errors import AttnsimError
 from attnsim.models.feature_channels import MEMORY_RING_PREFIX, ring_groups, ring_indices
@@ -84,7 +84,11 @@ def _psi_table(tau_rise_ms: float, tau_decay_ms: float, alpha_per_ms: float):
 def _spontaneous(p: AttentionCircuitWMMeanFieldParams, n_pools: int) -> np.ndarray:
     """The spontaneous fixed point (P + 1,) where every trial starts (steady_states; cached per
     parameter set and ring size: the search takes about a second)."""
-    rates = steady_states(p, n_pools, p.w_plus).spontaneous
+    try:
+        rates = steady_states(p, n_pools, p.w_plus).spontaneous
+    except (RuntimeError, ValueError) as err:          # no rest state; a footprint that needs J- < 0
+        raise AttnsimError(f"attention_circuit_wm_meanfield: no spontaneous state to start from at these "
+                           f"parameters ({err})") from None
     rates.flags.writeable = False
     return rates
 
@@ -178,7 +182,11 @@ class AttentionCircuitWMMeanField(BrainModel):
         n, _, P = cue.shape
         if progress:
             progress(0, n)
-        activity = simulate(p, cue, float(dt_ms))
+        try:
+            activity = simulate(p, cue, float(dt_ms))
+        except LinearizationError as err:
+            raise AttnsimError(f"attention_circuit_wm_meanfield: the mean field does not hold at these parameters "
+                               f"({err}); lower w_plus ({p.w_plus}) or I_cue_nA ({p.I_cue_nA})") from None
         rates = window_rates(activity, p.sim_dt_ms, p.rate_window_ms, p.record_dt_ms)
         names = ring_groups(MEMORY_RING_PREFIX, P)
         groups = {g: slice(k, k + 1) for k, g in enumerate(names)}

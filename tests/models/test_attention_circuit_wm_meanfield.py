@@ -91,3 +91,10 @@ def test_refuses_an_input_step_that_is_not_a_multiple_of_the_integration_step():
             cue_delay(100), 1.0, RING, seed=1)
     with pytest.raises(AttnsimError, match="cue_A"):
         AttentionCircuitWMMeanField().run(np.zeros((1, 10, 2)), 1.0, ("stim_A", "stim_B"), seed=1)
+
+
+def test_parameters_without_a_rest_state_are_a_clear_error():
+    """A ring so strongly self-excited that the mean field has no spontaneous state: an AttnsimError
+    naming the family, not a traceback from the solver."""
+    with pytest.raises(AttnsimError, match="attention_circuit_wm_meanfield: no spontaneous state"):
+        run(1.62, cue_delay(100), g_NMDA_EE_wm_nS=3.0)
