@@ -59,6 +59,7 @@ from attnsim.models.base import BrainModel
 from attnsim.models.errors import AttnsimError
 from attnsim.models.feature_channels import MEMORY_RING_PREFIX, ring_groups, ring_indices
 from attnsim.models.params import param
+from attnsim.models.rate_smoothing import causal_boxcar_mean
 from attnsim.models.registry import FAMILIES
 
 PSI_MAX_HZ = 500.0                # psi table range: 1 / tau_ref_E
@@ -129,16 +130,13 @@ def simulate(p: AttentionCircuitWMMeanFieldParams, cue: np.ndarray, dt_ms: float
     return out
 
 
-def window_rates(activity: np.ndarray, sim_dt_ms: float, window_ms: float, record_dt_ms: float) -> np.ndarray:
-    """Causal sliding mean of `activity` (n, steps, units) over window_ms, sampled at the end of
-    every record_dt_ms bin: (n, steps * sim_dt_ms / record_dt_ms, units)."""
-    w = max(1, int(round(window_ms / sim_dt_ms)))
+def window_rates(rates: np.ndarray, sim_dt_ms: float, window_ms: float, record_dt_ms: float) -> np.ndarray:
+    """Causal mean of `rates` (n, steps, units) over window_ms (models.rate_smoothing, the mean of the
+    steps present at the start), sampled at the end of every record_dt_ms bin:
+    (n, steps * sim_dt_ms / record_dt_ms, units)."""
     every = int(round(record_dt_ms / sim_dt_ms))
-    c = np.cumsum(activity, axis=1)
-    c = np.concatenate([np.zeros_like(c[:, :1]), c], axis=1)
-    ends = np.arange(every, activity.shape[1] + 1, every)
-    starts = np.maximum(ends - w, 0)
-    return (c[:, ends] - c[:, starts]) / (ends - starts)[None, :, None]
+    smooth = causal_boxcar_mean(rates, window_ms, sim_dt_ms, axis=1, start="available")
+    return smooth[:, every - 1::every]
 
 
 @FAMILIES.register("attention_circuit_wm_meanfield", summary="The spiking attention circuit's working-memory ring as "
